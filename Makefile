@@ -1,0 +1,101 @@
+# linreg -- build, test, run, bench, install.
+# make            build/liblinreg.a, build/liblinreg.so and build/linreg
+# make run        the main job: the driver on built-in synthetic data
+# make check      the Check suites and the command-line tests
+# make bench      time per iteration at four sizes (not run by CI)
+# WERROR=1 turns warnings into errors (CI); SANITIZE=1 builds with ASan+UBSan.
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+PYTHON  ?= /usr/bin/python3
+
+PKGS      := gsl libcjson
+OPT       ?= -O3
+WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion \
+             -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
+             -Wcast-qual -Wpointer-arith -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifeq ($(SANITIZE),1)
+OPT  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+BUILD := build-san
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+
+CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g \
+              -fopenmp -fPIC $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LDLIBS_ALL := -fopenmp $(PKG_LIBS) -lm $(LDFLAGS)
+FLAGS_STR  := $(CC) $(OPT) -fopenmp
+
+LIB_SRC := src/error.c src/rng.c src/generate.c src/kernels.c src/gd.c \
+           src/solve.c src/metrics.c src/data_io.c src/model_io.c
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/check_*.c)
+
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.o)
+
+.PHONY: all deps check run bench clean install tutorial
+all: deps $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
+
+# Installs the Debian packages the build needs when they are missing.
+deps:
+	@scripts/deps.sh build
+
+$(BUILD)/obj/%.o: src/%.c include/linreg.h src/lr_internal.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -DLR_BUILD_FLAGS='"$(FLAGS_STR)"' -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: tests/%.c include/linreg.h tests/check_common.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -c $< -o $@
+
+$(BUILD)/liblinreg.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/liblinreg.so: $(LIB_OBJ)
+	$(CC) -shared -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/linreg: $(CLI_OBJ) $(BUILD)/liblinreg.a
+	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/liblinreg.a $(LDLIBS_ALL) $(filter -fsanitize%,$(OPT))
+
+$(BUILD)/check_linreg: $(TEST_OBJ) $(BUILD)/liblinreg.a
+	$(CC) $(OPT) -o $@ $(TEST_OBJ) $(BUILD)/liblinreg.a $(CHECK_LIBS) $(LDLIBS_ALL)
+
+check: all
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory $(BUILD)/check_linreg
+	@scripts/run-tests.sh $(BUILD)
+
+run: all
+	@scripts/deps.sh run
+	$(BUILD)/linreg driver --out results
+
+bench: all
+	@scripts/bench.sh $(BUILD)
+
+tutorial: all
+	@scripts/deps.sh run
+	@scripts/tutorial.sh $(BUILD)
+
+install: $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(BUILD)/linreg $(DESTDIR)$(PREFIX)/bin/linreg
+	install -m 644 $(BUILD)/liblinreg.a $(DESTDIR)$(PREFIX)/lib/liblinreg.a
+	install -m 755 $(BUILD)/liblinreg.so $(DESTDIR)$(PREFIX)/lib/liblinreg.so
+	install -m 644 include/linreg.h $(DESTDIR)$(PREFIX)/include/linreg.h
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,262 @@
+/* linreg.h -- linear regression by batch gradient descent, on OpenMP.
+ *
+ * The one public header of liblinreg. Everything is prefixed lr_/LR_.
+ * Matrices are plain row-major arrays: X is n x p, X[i*p + j].
+ * No GSL or OpenMP type appears here; the library never prints, exits,
+ * or changes global OpenMP settings.
+ */
+#ifndef LINREG_H
+#define LINREG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LR_VERSION "0.1.0"
+
+/* Status codes. Every call that can fail returns one of these. */
+enum {
+    LR_SUCCESS = 0,   /* done (a fit: a stopping rule was met) */
+    LR_CONTINUE = 1,  /* iterate/test loop: not finished yet */
+    LR_EINVAL = 2,    /* invalid argument or parameter */
+    LR_ENOMEM = 3,    /* allocation failed, or a size overflows */
+    LR_EDIVERGE = 4,  /* training diverged (non-finite or growing loss) */
+    LR_EIO = 5,       /* a file could not be opened, read or written */
+    LR_EFORMAT = 6,   /* a file is malformed */
+    LR_ESHAPE = 7,    /* shapes do not match (features, rows) */
+    LR_ESOLVE = 8,    /* the reference least-squares solve failed */
+    LR_ERANGE = 9     /* a value is NaN, infinite or out of range */
+};
+
+/* Text for a status code; never NULL. */
+const char *lr_strerror(int status);
+
+/* A monotonic wall clock, in seconds (for timings). */
+double lr_now(void);
+
+/* ---------------------------------------------------------------- data */
+
+/* A data set: X (n x p, row-major), target y (n), and p feature names
+ * (may be NULL). Made by lr_data_alloc, lr_csv_read or lr_generate_alloc;
+ * the struct owns X, y and names. */
+typedef struct {
+    size_t n, p;
+    double *X;
+    double *y;
+    char **names;
+} lr_data;
+
+/* Allocates an n x p data set (contents uninitialised, names NULL).
+ * Returns NULL if n*p overflows or memory is short. */
+lr_data *lr_data_alloc(size_t n, size_t p);
+void lr_data_free(lr_data *d);
+
+/* Reads a CSV file with a header row. The column named `target` (NULL:
+ * "y") is y; every other column is a feature, in file order. On failure
+ * returns a status and writes a message naming the file, line and column
+ * into err (errlen bytes); *out is set only on success. */
+int lr_csv_read(const char *path, const char *target, lr_data **out,
+                char *err, size_t errlen);
+
+/* As lr_csv_read, but the target column is optional: without it d->y is
+ * NULL (data to predict on). */
+int lr_csv_read_features(const char *path, const char *target, lr_data **out,
+                         char *err, size_t errlen);
+
+/* Writes one column (header `name`, %.17g values) atomically. */
+int lr_csv_write_vector(const char *path, const char *name, const double *v,
+                        size_t n, char *err, size_t errlen);
+
+/* Writes X and y as CSV (header names or x1..xp, then "y"; %.17g values,
+ * which round-trip). The file is written to a temporary file in the same
+ * directory and renamed into place. Returns LR_SUCCESS or LR_EIO. */
+int lr_csv_write(const char *path, const lr_data *d, char *err, size_t errlen);
+
+/* ---------------------------------------------------------- generation */
+
+enum { LR_GEN_SKLEARN = 0, LR_GEN_FAST = 1 };
+
+/* scikit-learn make_regression parameters. */
+typedef struct {
+    size_t n_samples;      /* > 0 */
+    size_t n_features;     /* > 0 */
+    size_t n_informative;  /* default 10; min(n_informative, n_features) used */
+    double bias;           /* default 0 */
+    double noise;          /* default 0, >= 0 */
+    int shuffle;           /* default 1 */
+    uint64_t seed;         /* sklearn: 0 .. 2^32-1 (NumPy's range) */
+    int generator;         /* LR_GEN_SKLEARN (default) or LR_GEN_FAST */
+    int threads;           /* fast generator: 0 = OpenMP default */
+} lr_gen_params;
+
+lr_gen_params lr_gen_params_default(void);
+/* Names the bad field in *field (may be NULL); LR_SUCCESS or LR_EINVAL. */
+int lr_gen_params_check(const lr_gen_params *gp, const char **field);
+
+/* Fills X (n x p), y (n) and coef (p) from gp.
+ * LR_GEN_SKLEARN: X and coef identical to the bit to
+ *   sklearn.datasets.make_regression(..., random_state=seed, coef=True);
+ *   y equal up to the rounding of its dot product (a few ulps).
+ * LR_GEN_FAST: fixed row blocks, each with its own GSL streams seeded from
+ *   (seed, block); parallel, identical output for any thread count.
+ * Returns LR_SUCCESS, LR_EINVAL or LR_ENOMEM. */
+int lr_generate(const lr_gen_params *gp, double *X, double *y, double *coef);
+
+/* Rows per block of the fast generator (fixed, thread-count independent). */
+#define LR_GEN_BLOCK_ROWS 4096
+
+/* numpy.random.RandomState(seed).rand(p), to the bit, into out.
+ * seed must be below 2^32. LR_SUCCESS, LR_EINVAL or LR_ENOMEM. */
+int lr_numpy_rand(uint64_t seed, size_t p, double *out);
+
+/* ------------------------------------------------------------ training */
+
+enum { LR_INIT_UNIFORM = 0, LR_INIT_ZEROS = 1 };
+
+enum {
+    LR_STOP_NONE = 0,     /* not stopped */
+    LR_STOP_MAX_ITER = 1, /* ran every iteration */
+    LR_STOP_TOL = 2,      /* gradient norm <= tol * first gradient norm */
+    LR_STOP_DIVERGED = 3  /* loss or weights not finite, or loss growing */
+};
+const char *lr_stop_name(int reason);
+
+/* Training options: fill from lr_params_default(), then change fields. */
+typedef struct {
+    double lr;          /* step size, default 0.01, > 0 */
+    size_t max_iter;    /* iterations (updates), default 1000 */
+    int threads;        /* 0: OpenMP default (OMP_NUM_THREADS or cores) */
+    int init;           /* LR_INIT_UNIFORM (default) or LR_INIT_ZEROS */
+    uint64_t init_seed; /* uniform: weights = RandomState(init_seed).rand(p) */
+    double tol;         /* stop when |grad| <= tol*|grad_0|; 0: never */
+    int deterministic;  /* 1: same bits for any thread count */
+} lr_params;
+
+lr_params lr_params_default(void);
+/* Validates p; on LR_EINVAL names the bad field in *field (may be NULL). */
+int lr_params_check(const lr_params *par, const char **field);
+
+/* A linear model y = X w + b (opaque). */
+typedef struct lr_model lr_model;
+lr_model *lr_model_alloc(size_t p);
+void lr_model_free(lr_model *m);
+size_t lr_model_nfeatures(const lr_model *m);
+const double *lr_model_weights(const lr_model *m);
+double *lr_model_weights_mut(lr_model *m);
+double lr_model_bias(const lr_model *m);
+void lr_model_set_bias(lr_model *m, double b);
+
+/* The gradient-descent workspace (opaque). X and y are borrowed and must
+ * outlive it. Allocation is done here; nothing is allocated while
+ * iterating. Returns NULL on bad sizes or when memory is short. */
+typedef struct lr_gd lr_gd;
+lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
+                   const lr_params *par);
+void lr_gd_free(lr_gd *gd);
+
+/* Sets the initial weights (from par->init) and computes the first loss
+ * and gradient. LR_SUCCESS, LR_EINVAL, or LR_EDIVERGE if the loss of the
+ * initial weights is not finite. */
+int lr_gd_init(lr_gd *gd);
+/* Runs up to k iterations inside one parallel region, stopping early when
+ * a stopping rule is met. Returns LR_CONTINUE (more to do), LR_SUCCESS
+ * (stopped: max_iter or tol) or LR_EDIVERGE. */
+int lr_gd_iterate(lr_gd *gd, size_t k);
+/* LR_CONTINUE, LR_SUCCESS or LR_EDIVERGE for the current state. */
+int lr_gd_test(const lr_gd *gd);
+
+size_t lr_gd_iter(const lr_gd *gd);          /* updates done */
+double lr_gd_mse(const lr_gd *gd);           /* MSE of the current weights */
+double lr_gd_grad_norm(const lr_gd *gd);     /* |(dw, db)| at current weights */
+double lr_gd_grad_norm0(const lr_gd *gd);    /* |(dw, db)| at the start */
+int lr_gd_stop_reason(const lr_gd *gd);
+int lr_gd_threads(const lr_gd *gd);          /* threads actually used */
+const double *lr_gd_weights(const lr_gd *gd);
+double lr_gd_bias(const lr_gd *gd);
+/* Gradient (p) and bias gradient at the current weights (of MSE/2). */
+const double *lr_gd_gradient(const lr_gd *gd);
+double lr_gd_bias_gradient(const lr_gd *gd);
+/* Copies the current weights and bias into m (same p). */
+int lr_gd_model(const lr_gd *gd, lr_model *m);
+
+/* The result of a whole fit. */
+typedef struct {
+    size_t iterations;
+    int stop_reason;
+    double final_mse;
+    double grad_norm;
+    double grad_norm0;
+    double time_s;
+    int threads;
+} lr_result;
+
+/* A whole fit: alloc, init, iterate to the end, copy the model into m
+ * (which must have p features). Returns LR_SUCCESS, LR_EINVAL, LR_ENOMEM
+ * or LR_EDIVERGE (m is then left unchanged). res may be NULL. */
+int lr_fit(const double *X, const double *y, size_t n, size_t p,
+           const lr_params *par, lr_model *m, lr_result *res);
+
+/* One pass: residuals r = Xw + b - y, g = X^T r / n, gb = mean(r), and
+ * MSE = mean(r^2), at the given weights. Serial reference used by tests and
+ * the command line. g has p entries. */
+void lr_gradient(const double *X, const double *y, size_t n, size_t p,
+                 const double *w, double b, double *g, double *gb,
+                 double *mse);
+
+/* ----------------------------------------------------- reference solve */
+
+/* The exact least-squares solution (with intercept) by GSL's SVD solver
+ * (gsl_multifit_linear). w (p) and b receive the optimum and *mse the
+ * minimal MSE. LR_SUCCESS, LR_ENOMEM or LR_ESOLVE. */
+int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
+                   double *w, double *b, double *mse);
+
+/* ------------------------------------------------------------- metrics */
+
+/* pred (n) = X w + b. */
+void lr_predict(const double *X, size_t n, size_t p, const double *w,
+                double b, double *pred);
+/* MSE and R^2 = 1 - SSE/SST of predictions against y. r2 is NaN when y is
+ * constant. */
+void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
+                double *r2);
+/* The trace bound L <= 1 + sum_j mean(x_j^2) on the largest eigenvalue of
+ * [X 1]^T [X 1] / n: any lr below 2/bound is stable. */
+double lr_trace_bound(const double *X, size_t n, size_t p);
+
+/* The sum of a[0..len) by a plain parallel read (threads: 0 = OpenMP
+ * default): the yardstick for the memory bandwidth one pass over X can
+ * reach. */
+double lr_read_sum(const double *a, size_t len, int threads);
+
+/* ---------------------------------------------------------- model file */
+
+/* Writes a model as JSON {"format":"linreg-model","version":1,
+ * "n_features", "feature_names", "weights", "bias"}; names may be NULL.
+ * Refuses non-finite weights (LR_ERANGE). Written atomically (temporary
+ * file then rename). */
+int lr_model_save(const char *path, const lr_model *m, char *const *names,
+                  char *err, size_t errlen);
+/* Reads a model written by lr_model_save. *names receives p strings (free
+ * with lr_names_free) if names is not NULL. */
+int lr_model_load(const char *path, lr_model **out, char ***names,
+                  char *err, size_t errlen);
+void lr_names_free(char **names, size_t p);
+
+/* Checks, before any work, that path can be written (by creating and
+ * removing a temporary file beside it), so a run does not fail after
+ * writing some of its outputs. LR_SUCCESS or LR_EIO with a message. */
+int lr_path_writable(const char *path, char *err, size_t errlen);
+
+/* Writes text to path atomically: a temporary file in the same directory,
+ * then rename. LR_SUCCESS or LR_EIO. */
+int lr_write_file_atomic(const char *path, const char *text, char *err,
+                         size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LINREG_H */

@@ -1,0 +1,49 @@
+#!/bin/sh
+# deps.sh [build|check|run|all] -- installs the Debian packages linreg needs
+# when they are missing: with apt-get when run as root, otherwise prints the
+# one apt-get line to run. Quiet when everything is there.
+set -e
+what=${1:-all}
+pkgs_build="gcc make pkg-config libgsl-dev libcjson-dev"
+pkgs_check="check libsubunit-dev python3"
+pkgs_run="gnuplot-nox"
+case "$what" in
+    build) want="$pkgs_build" ;;
+    check) want="$pkgs_build $pkgs_check" ;;
+    run)   want="$pkgs_build" ; optional="$pkgs_run" ;;
+    all)   want="$pkgs_build $pkgs_check $pkgs_run python3-numpy python3-sklearn" ;;
+    *) echo "usage: $0 [build|check|run|all]" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want ${optional:-}; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "deps.sh: installing:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -qq $missing >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null 2>&1 || true
+        if ! apt-get install -y -qq $missing >/dev/null; then
+            # optional packages (gnuplot) must not stop the run
+            for p in $want; do
+                case " $missing " in *" $p "*)
+                    echo "deps.sh: could not install $p" >&2; exit 1 ;;
+                esac
+            done
+            echo "deps.sh: optional packages not installed:$missing" >&2
+        fi
+    fi
+else
+    for p in $want; do
+        case " $missing " in *" $p "*)
+            echo "deps.sh: missing packages; run as root:" >&2
+            echo "    apt-get install -y$missing" >&2
+            exit 1 ;;
+        esac
+    done
+    echo "deps.sh: optional packages missing (plots will be skipped):$missing" >&2
+    echo "    apt-get install -y$missing" >&2
+fi

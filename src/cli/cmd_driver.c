@@ -1,0 +1,235 @@
+/* cmd_driver.c -- `linreg driver`, the main job (`make run`): the tutorial
+ * experiment with its convergence report, then one larger generated problem
+ * trained at 1, 2, ... threads up to the cores present, with time per
+ * iteration, speedup and efficiency for each thread count. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <omp.h>
+
+#include "cli.h"
+
+enum {
+    OPT_OUT = OPT_GEN_LAST, OPT_ITERS, OPT_REPEAT,
+    OPT_MAX_THREADS, OPT_HELP
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: linreg driver [--out DIR] [OPTIONS]\n"
+          "\n"
+          "1. The tutorial: make_regression(500, 1, noise=15, random_state=4),\n"
+          "   lr 0.01, 1000 iterations, weights from np.random.seed(42).\n"
+          "2. A larger problem (fast generator) trained at 1, 2, ... threads.\n"
+          "  --out DIR          where to write the CSV and JSON (default results)\n"
+          "  --samples N        rows of the larger problem (default 1000000)\n"
+          "  --features P       its features (default 16)\n"
+          "  --iters N          iterations per timed fit (default 100)\n"
+          "  --repeat R         timed fits per thread count (default 3)\n"
+          "  --max-threads T    up to T threads (default: the cores present)\n",
+          f);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t l = strlen(dir) + strlen(name) + 2;
+    char *s = malloc(l);
+    if (s)
+        snprintf(s, l, "%s/%s", dir, name);
+    return s;
+}
+
+int cmd_driver(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"out", 1, 0, OPT_OUT}, {"samples", 1, 0, OPT_SAMPLES},
+        {"features", 1, 0, OPT_FEATURES}, {"iters", 1, 0, OPT_ITERS},
+        {"repeat", 1, 0, OPT_REPEAT}, {"max-threads", 1, 0, OPT_MAX_THREADS},
+        {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
+    const char *C = "driver", *dir = "results";
+    size_t n = 1000000, p = 16, iters = 100, repeat = 3;
+    int maxt = omp_get_num_procs(), opt, bad = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_OUT: dir = optarg; break;
+        case OPT_SAMPLES: bad = cli_size(C, "samples", optarg, 1, &n); break;
+        case OPT_FEATURES: bad = cli_size(C, "features", optarg, 1, &p); break;
+        case OPT_ITERS: bad = cli_size(C, "iters", optarg, 1, &iters); break;
+        case OPT_REPEAT: bad = cli_size(C, "repeat", optarg, 1, &repeat); break;
+        case OPT_MAX_THREADS: bad = cli_threads(C, "max-threads", optarg, &maxt); break;
+        case OPT_HELP: usage(stdout); return 0;
+        default:
+            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        if (bad)
+            return EXIT_USAGE;
+    }
+    if (optind < argc) {
+        cli_err(C, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        cli_err(C, "cannot create the output directory %s", dir);
+        return 1;
+    }
+    char cpu[256];
+    int cores;
+    cli_machine(cpu, sizeof cpu, &cores);
+    printf("linreg %s driver on %s (%d cores), %s\n\n", LR_VERSION, cpu, cores,
+           cli_build_flags());
+
+    /* 1. The tutorial. */
+    printf("== 1. The tutorial: make_regression(n_samples=500, n_features=1, "
+           "noise=15, random_state=4)\n"
+           "      lr 0.01, 1000 iterations, w0 = np.random.seed(42); rand(1), b0 = 0\n");
+    fflush(stdout);
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = 500;
+    gp.n_features = 1;
+    gp.noise = 15;
+    gp.seed = 4;
+    double *coef = NULL;
+    lr_data *d = cli_generate(C, &gp, &coef);
+    if (!d)
+        return 1;
+    cli_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.par = lr_params_default();
+    o.par.init_seed = 42;
+    o.log_every = 100;
+    o.table = 1;
+    o.exact = 1;
+    o.true_coef = coef;
+    char *rep_path = join(dir, "tutorial_report.json");
+    char *model_path = join(dir, "tutorial_model.json");
+    o.report_out = rep_path;
+    o.model_out = model_path;
+    int rc = rep_path && model_path ? cli_train(C, d, &o, NULL) : 1;
+    free(rep_path);
+    free(model_path);
+    free(coef);
+    lr_data_free(d);
+    if (rc)
+        return rc;
+
+    /* 2. Thread scaling on a larger problem. */
+    printf("\n== 2. Thread scaling: %zu x %zu (fast generator, seed 1, noise 1), "
+           "%zu iterations, lr 0.1, median of %zu fits\n", n, p, iters, repeat);
+    if (maxt > cores)
+        printf("   note: %d threads on %d cores oversubscribes; times above %d "
+               "threads mean nothing for speed\n", maxt, cores, cores);
+    fflush(stdout);
+    gp = lr_gen_params_default();
+    gp.n_samples = n;
+    gp.n_features = p;
+    gp.noise = 1.0;
+    gp.seed = 1;
+    gp.generator = LR_GEN_FAST;
+    d = cli_generate(C, &gp, NULL);
+    if (!d)
+        return 1;
+    int nt = 0, tlist[64];
+    for (int t = 1; t <= maxt && nt < 64; t = t < 8 ? t + 1 : t * 2)
+        tlist[nt++] = t;
+    if (tlist[nt - 1] != maxt && nt < 64)
+        tlist[nt++] = maxt;
+    lr_model *m1 = lr_model_alloc(p), *m = lr_model_alloc(p);
+    double *times = malloc(repeat * sizeof *times);
+    char *csv_path = join(dir, "scaling.csv");
+    char *json_path = join(dir, "driver.json");
+    size_t csvcap = 256 + (size_t)nt * repeat * 96;
+    char *csv = malloc(csvcap);
+    if (!m1 || !m || !times || !csv_path || !json_path || !csv) {
+        cli_err(C, "out of memory");
+        rc = 1;
+        goto out;
+    }
+    size_t at = (size_t)snprintf(csv, csvcap,
+                                 "threads,repeat,n,p,iters,time_per_iter_s\n");
+    cJSON *rows = cJSON_CreateArray();
+    double t1 = NAN;
+    printf("  %7s %14s %9s %10s %9s %12s %14s\n", "threads", "s/iter", "speedup",
+           "efficiency", "GB/s(X)", "final mse", "max|w_T-w_1|");
+    for (int k = 0; k < nt; k++) {
+        lr_params par = lr_params_default();
+        par.lr = 0.1;
+        par.max_iter = iters;
+        par.threads = tlist[k];
+        par.init_seed = 42;
+        lr_result res;
+        int st = LR_SUCCESS;
+        for (size_t r = 0; r < repeat && st == LR_SUCCESS; r++) {
+            st = lr_fit(d->X, d->y, n, p, &par, m, &res);
+            times[r] = res.time_s / (double)(res.iterations + 1);
+            at += (size_t)snprintf(csv + at, csvcap - at, "%d,%zu,%zu,%zu,%zu,%.6g\n",
+                                   tlist[k], r, n, p, iters, times[r]);
+        }
+        if (st != LR_SUCCESS) {
+            cli_err(C, "training failed: %s", lr_strerror(st));
+            rc = 1;
+            cJSON_Delete(rows);
+            goto out;
+        }
+        qsort(times, repeat, sizeof *times, cmp_double);
+        double med = times[repeat / 2];
+        if (k == 0) {
+            t1 = med;
+            memcpy(lr_model_weights_mut(m1), lr_model_weights(m), p * sizeof(double));
+            lr_model_set_bias(m1, lr_model_bias(m));
+        }
+        double dmax = fabs(lr_model_bias(m) - lr_model_bias(m1));
+        for (size_t j = 0; j < p; j++)
+            dmax = fmax(dmax, fabs(lr_model_weights(m)[j] - lr_model_weights(m1)[j]));
+        double gbs = (double)n * (double)p * 8.0 / med / 1e9;
+        printf("  %7d %14.6g %9.3f %10.3f %9.2f %12.8g %14.3g\n", res.threads, med,
+               t1 / med, t1 / med / res.threads, gbs, res.final_mse, dmax);
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "threads", res.threads);
+        cJSON_AddNumberToObject(row, "time_per_iter_s", med);
+        cJSON_AddNumberToObject(row, "speedup", t1 / med);
+        cJSON_AddNumberToObject(row, "efficiency", t1 / med / res.threads);
+        cJSON_AddNumberToObject(row, "gbs_x", gbs);
+        cJSON_AddItemToObject(row, "final_mse", cli_num(res.final_mse));
+        cJSON_AddNumberToObject(row, "max_abs_diff_vs_1_thread", dmax);
+        cJSON_AddItemToArray(rows, row);
+    }
+    char err[512];
+    if (lr_write_file_atomic(csv_path, csv, err, sizeof err) != LR_SUCCESS) {
+        cli_err(C, "%s", err);
+        rc = 1;
+    }
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddItemToObject(doc, "machine", cli_env_json());
+    cJSON_AddNumberToObject(doc, "n_samples", (double)n);
+    cJSON_AddNumberToObject(doc, "n_features", (double)p);
+    cJSON_AddNumberToObject(doc, "iters", (double)iters);
+    cJSON_AddNumberToObject(doc, "repeat", (double)repeat);
+    cJSON_AddItemToObject(doc, "scaling", rows);
+    if (!rc && cli_write_json(C, json_path, doc))
+        rc = 1;
+    cJSON_Delete(doc);
+    if (!rc)
+        printf("\nwrote %s/tutorial_report.json, %s/tutorial_model.json, %s, %s\n",
+               dir, dir, csv_path, json_path);
+out:
+    free(csv);
+    free(csv_path);
+    free(json_path);
+    free(times);
+    lr_model_free(m1);
+    lr_model_free(m);
+    lr_data_free(d);
+    return rc;
+}

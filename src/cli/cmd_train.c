@@ -1,0 +1,363 @@
+/* cmd_train.c -- `linreg train`: gradient descent with a convergence
+ * report, measured against the exact optimum. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum {
+    OPT_DATA = OPT_GEN_LAST, OPT_TARGET, OPT_LR, OPT_ITERS, OPT_THREADS,
+    OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
+    OPT_REPORT, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
+};
+
+static void usage(FILE *f)
+{
+    fputs("usage: linreg train [--data FILE.csv | GENERATOR OPTIONS] [OPTIONS]\n"
+          "\n"
+          "Batch gradient descent on mean squared error:\n"
+          "  r = Xw + b - y, w -= lr X^T r / n, b -= lr mean(r).\n"
+          "\n"
+          "data:\n"
+          "  --data FILE.csv    a CSV file with a header row\n"
+          "  --target NAME      the target column (default y)\n"
+          "  without --data, data are generated in-process:\n"
+          CLI_GEN_HELP
+          "training:\n"
+          "  --lr RATE          step size (default 0.01)\n"
+          "  --iters N          iterations (default 1000)\n"
+          "  --threads T        threads (default: OMP_NUM_THREADS, else all cores)\n"
+          "  --init uniform|zeros   initial weights (default uniform: the\n"
+          "                     tutorial's np.random.rand, bias 0)\n"
+          "  --init-seed S      seed of the uniform weights (default 0)\n"
+          "  --tol T            stop when |gradient| <= T |first gradient| (default 0:\n"
+          "                     run every iteration)\n"
+          "  --deterministic    identical bits for any thread count\n"
+          "output:\n"
+          "  --log-every K      history every K iterations (default iters/10)\n"
+          "  --model-out FILE   the model as JSON\n"
+          "  --report FILE      the convergence report as JSON\n"
+          "  --no-exact         skip the exact least-squares reference solve\n"
+          "  --quiet            no convergence table on stderr\n",
+          f);
+}
+
+typedef struct {
+    size_t iter;
+    double mse, gnorm;
+} hist_row;
+
+static void progress(int tty, size_t iter, size_t max, double mse, double gn,
+                     int final)
+{
+    if (tty) {
+        fprintf(stderr, "\r  iter %8zu/%zu  mse %-14.8g |grad| %-12.4g%s", iter,
+                max, mse, gn, final ? "\n" : "");
+    } else {
+        fprintf(stderr, "  %8zu  %-22.15g %-14.6g\n", iter, mse, gn);
+    }
+}
+
+static double dist2(const double *a, const double *b, size_t p)
+{
+    double s = 0.0;
+    for (size_t j = 0; j < p; j++)
+        s += (a[j] - b[j]) * (a[j] - b[j]);
+    return s;
+}
+
+int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
+              cJSON **report)
+{
+    const size_t n = d->n, p = d->p;
+    const lr_params *par = &o->par;
+    size_t every = o->log_every ? o->log_every
+                   : (par->max_iter >= 10 ? par->max_iter / 10 : 1);
+    size_t cap = par->max_iter / every + 3;
+    hist_row *hist = malloc(cap * sizeof *hist);
+    lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, par);
+    lr_model *m = lr_model_alloc(p);
+    double *wopt = malloc(p * sizeof *wopt), *pred = malloc(n * sizeof *pred);
+    if (!hist || !gd || !m || !wopt || !pred) {
+        cli_err(cmd, "out of memory for %zu x %zu training", n, p);
+        free(hist);
+        lr_gd_free(gd);
+        lr_model_free(m);
+        free(wopt);
+        free(pred);
+        return 1;
+    }
+    int tty = o->table && isatty(2);
+    size_t nh = 0;
+    if (o->table && !tty)
+        fprintf(stderr, "  %8s  %-22s %-14s\n", "iter", "mse", "grad_norm");
+
+    double t0 = lr_now();
+    int st = lr_gd_init(gd);
+    if (st == LR_SUCCESS) {
+        hist[nh++] = (hist_row){0, lr_gd_mse(gd), lr_gd_grad_norm(gd)};
+        if (o->table)
+            progress(tty, 0, par->max_iter, lr_gd_mse(gd), lr_gd_grad_norm(gd), 0);
+        while ((st = lr_gd_test(gd)) == LR_CONTINUE) {
+            st = lr_gd_iterate(gd, every);
+            if (st == LR_EDIVERGE)
+                break;
+            if (nh < cap)
+                hist[nh++] = (hist_row){lr_gd_iter(gd), lr_gd_mse(gd),
+                                        lr_gd_grad_norm(gd)};
+            if (o->table)
+                progress(tty, lr_gd_iter(gd), par->max_iter, lr_gd_mse(gd),
+                         lr_gd_grad_norm(gd), st != LR_CONTINUE);
+        }
+    }
+    double elapsed = lr_now() - t0;
+    int rc = 0;
+    if (st == LR_EDIVERGE) {
+        if (tty)
+            fputc('\n', stderr);
+        double bound = lr_trace_bound(d->X, n, p);
+        cli_err(cmd,
+                "training diverged at iteration %zu (mse %.6g): the learning "
+                "rate %g is too large for this data. Gradient descent is stable "
+                "for lr < 2/L; here L <= %.6g, so --lr %.3g or smaller is "
+                "always stable. No model was written.",
+                lr_gd_iter(gd), lr_gd_mse(gd), par->lr, bound, 1.0 / bound);
+        rc = 1;
+        goto out;
+    }
+    lr_gd_model(gd, m);
+    const double *w = lr_model_weights(m);
+    const double b = lr_model_bias(m);
+    size_t iters = lr_gd_iter(gd);
+    double mse, r2;
+    lr_predict(d->X, n, p, w, b, pred);
+    lr_metrics(pred, d->y, n, &mse, &r2);
+    double tpi = elapsed / (double)(iters + 1); /* iters + 1 passes over X */
+
+    double bopt = NAN, mse_opt = NAN, gap = NAN, wdist = NAN;
+    int have_opt = 0;
+    if (o->exact) {
+        int sst = lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mse_opt);
+        if (sst == LR_SUCCESS) {
+            have_opt = 1;
+            gap = mse_opt > 0 ? (lr_gd_mse(gd) - mse_opt) / mse_opt : NAN;
+            wdist = sqrt(dist2(w, wopt, p) + (b - bopt) * (b - bopt));
+        } else {
+            fprintf(stderr, "linreg %s: note: no exact optimum (%s)\n", cmd,
+                    lr_strerror(sst));
+        }
+    }
+    double coef_err = NAN;
+    if (o->true_coef)
+        coef_err = sqrt(dist2(w, o->true_coef, p)
+                        + (b - o->true_bias) * (b - o->true_bias));
+
+    printf("iterations      %zu\n", iters);
+    printf("stop reason     %s\n", lr_stop_name(lr_gd_stop_reason(gd)));
+    printf("final mse       %.15g\n", lr_gd_mse(gd));
+    printf("r2              %.15g\n", r2);
+    printf("grad norm       %.6g (first %.6g)\n", lr_gd_grad_norm(gd),
+           lr_gd_grad_norm0(gd));
+    printf("time            %.6g s total, %.6g s per iteration\n", elapsed, tpi);
+    printf("threads         %d\n", lr_gd_threads(gd));
+    if (p <= 8) {
+        printf("weights        ");
+        for (size_t j = 0; j < p; j++)
+            printf(" %.15g", w[j]);
+        printf("\nbias            %.15g\n", b);
+    }
+    if (have_opt) {
+        printf("optimal mse     %.15g   (GSL least squares)\n", mse_opt);
+        if (isfinite(gap))
+            printf("gap             %.6g   ((mse - mse*) / mse*)\n", gap);
+        else
+            printf("gap             mse - mse* = %.6g (mse* is 0)\n",
+                   lr_gd_mse(gd) - mse_opt);
+        printf("|w - w*|        %.6g   (weights and bias)\n", wdist);
+    }
+    if (o->true_coef)
+        printf("|w - w_true|    %.6g   (against the generating coefficients)\n",
+               coef_err);
+
+    cJSON *rep = cJSON_CreateObject();
+    cJSON_AddNumberToObject(rep, "n_samples", (double)n);
+    cJSON_AddNumberToObject(rep, "n_features", (double)p);
+    cJSON_AddNumberToObject(rep, "lr", par->lr);
+    cJSON_AddNumberToObject(rep, "max_iter", (double)par->max_iter);
+    cJSON_AddNumberToObject(rep, "tol", par->tol);
+    cJSON_AddBoolToObject(rep, "deterministic", par->deterministic);
+    cJSON_AddStringToObject(rep, "init", par->init == LR_INIT_ZEROS ? "zeros"
+                                                                    : "uniform");
+    cJSON_AddNumberToObject(rep, "init_seed", (double)par->init_seed);
+    cJSON_AddNumberToObject(rep, "iterations", (double)iters);
+    cJSON_AddStringToObject(rep, "stop_reason",
+                            lr_stop_name(lr_gd_stop_reason(gd)));
+    cJSON_AddItemToObject(rep, "final_mse", cli_num(lr_gd_mse(gd)));
+    cJSON_AddItemToObject(rep, "optimal_mse", cli_num(mse_opt));
+    cJSON_AddItemToObject(rep, "gap", cli_num(gap));
+    cJSON_AddItemToObject(rep, "dist_to_optimum", cli_num(wdist));
+    cJSON_AddItemToObject(rep, "r2", cli_num(r2));
+    cJSON_AddItemToObject(rep, "grad_norm", cli_num(lr_gd_grad_norm(gd)));
+    cJSON_AddItemToObject(rep, "grad_norm0", cli_num(lr_gd_grad_norm0(gd)));
+    cJSON_AddNumberToObject(rep, "time_s", elapsed);
+    cJSON_AddNumberToObject(rep, "time_per_iter_s", tpi);
+    cJSON_AddNumberToObject(rep, "threads", lr_gd_threads(gd));
+    cJSON_AddItemToObject(rep, "weights", cli_array(w, p));
+    cJSON_AddNumberToObject(rep, "bias", b);
+    if (have_opt) {
+        cJSON_AddItemToObject(rep, "optimal_weights", cli_array(wopt, p));
+        cJSON_AddNumberToObject(rep, "optimal_bias", bopt);
+    }
+    if (o->true_coef) {
+        cJSON_AddItemToObject(rep, "true_weights", cli_array(o->true_coef, p));
+        cJSON_AddNumberToObject(rep, "true_bias", o->true_bias);
+        cJSON_AddItemToObject(rep, "true_coef_error", cli_num(coef_err));
+    }
+    cJSON *h = cJSON_CreateArray();
+    for (size_t k = 0; k < nh; k++) {
+        cJSON *row = cJSON_CreateObject();
+        cJSON_AddNumberToObject(row, "iter", (double)hist[k].iter);
+        cJSON_AddItemToObject(row, "mse", cli_num(hist[k].mse));
+        cJSON_AddItemToObject(row, "grad_norm", cli_num(hist[k].gnorm));
+        cJSON_AddItemToArray(h, row);
+    }
+    cJSON_AddItemToObject(rep, "history", h);
+    cJSON_AddItemToObject(rep, "machine", cli_env_json());
+
+    if (o->model_out) {
+        char err[512];
+        if (lr_model_save(o->model_out, m, d->names, err, sizeof err)
+            != LR_SUCCESS) {
+            cli_err(cmd, "%s", err);
+            rc = 1;
+        }
+    }
+    if (!rc && o->report_out && cli_write_json(cmd, o->report_out, rep))
+        rc = 1;
+    if (report)
+        *report = rep;
+    else
+        cJSON_Delete(rep);
+out:
+    free(hist);
+    free(wopt);
+    free(pred);
+    lr_model_free(m);
+    lr_gd_free(gd);
+    return rc;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_GEN_LONGOPTS,
+        {"data", 1, 0, OPT_DATA}, {"target", 1, 0, OPT_TARGET},
+        {"lr", 1, 0, OPT_LR}, {"iters", 1, 0, OPT_ITERS},
+        {"threads", 1, 0, OPT_THREADS}, {"init", 1, 0, OPT_INIT},
+        {"init-seed", 1, 0, OPT_INIT_SEED}, {"tol", 1, 0, OPT_TOL},
+        {"deterministic", 0, 0, OPT_DET}, {"log-every", 1, 0, OPT_LOG_EVERY},
+        {"model-out", 1, 0, OPT_MODEL_OUT}, {"report", 1, 0, OPT_REPORT},
+        {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
+        {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
+    const char *C = "train";
+    lr_gen_params gp = lr_gen_params_default();
+    cli_train_opts o;
+    memset(&o, 0, sizeof o);
+    o.par = lr_params_default();
+    o.table = 1;
+    o.exact = 1;
+    const char *data = NULL, *target = "y";
+    int gen_given = 0, opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int r = cli_gen_option(C, opt, optarg, &gp);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0) {
+            gen_given = 1;
+            continue;
+        }
+        int bad = 0;
+        switch (opt) {
+        case OPT_DATA: data = optarg; break;
+        case OPT_TARGET: target = optarg; break;
+        case OPT_LR: bad = cli_double(C, "lr", optarg, 0.0, 1, &o.par.lr); break;
+        case OPT_ITERS: bad = cli_size(C, "iters", optarg, 0, &o.par.max_iter); break;
+        case OPT_THREADS: bad = cli_threads(C, "threads", optarg, &o.par.threads); break;
+        case OPT_INIT:
+            if (strcmp(optarg, "uniform") == 0)
+                o.par.init = LR_INIT_UNIFORM;
+            else if (strcmp(optarg, "zeros") == 0)
+                o.par.init = LR_INIT_ZEROS;
+            else {
+                cli_err(C, "--init: '%s' is not one of: uniform, zeros", optarg);
+                bad = 1;
+            }
+            break;
+        case OPT_INIT_SEED: bad = cli_u32(C, "init-seed", optarg, &o.par.init_seed); break;
+        case OPT_TOL:
+            bad = cli_double(C, "tol", optarg, 0.0, 0, &o.par.tol);
+            if (!bad && o.par.tol >= 1) {
+                cli_err(C, "--tol: '%s' must be below 1 (a fraction of the "
+                        "first gradient norm)", optarg);
+                bad = 1;
+            }
+            break;
+        case OPT_DET: o.par.deterministic = 1; break;
+        case OPT_LOG_EVERY: bad = cli_size(C, "log-every", optarg, 1, &o.log_every); break;
+        case OPT_MODEL_OUT: o.model_out = optarg; break;
+        case OPT_REPORT: o.report_out = optarg; break;
+        case OPT_NO_EXACT: o.exact = 0; break;
+        case OPT_QUIET: o.table = 0; break;
+        case OPT_HELP: usage(stdout); return 0;
+        default:
+            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        if (bad)
+            return EXIT_USAGE;
+    }
+    if (optind < argc) {
+        cli_err(C, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (data && gen_given) {
+        cli_err(C, "--data and generator options (--samples, ...) exclude "
+                "each other");
+        return EXIT_USAGE;
+    }
+    const char *outs[] = {o.model_out, o.report_out};
+    if (cli_outputs_writable(C, outs, 2))
+        return 1;
+    lr_data *d = NULL;
+    double *coef = NULL;
+    if (data) {
+        char err[512];
+        int st = lr_csv_read(data, target, &d, err, sizeof err);
+        if (st != LR_SUCCESS) {
+            cli_err(C, "%s", err);
+            return 1;
+        }
+        fprintf(stderr, "linreg train: %s: %zu samples, %zu features\n", data,
+                d->n, d->p);
+    } else {
+        gp.threads = o.par.threads;
+        d = cli_generate(C, &gp, &coef);
+        if (!d)
+            return 1;
+        o.true_coef = coef;
+        o.true_bias = gp.bias;
+        fprintf(stderr, "linreg train: generated %zu x %zu (%s, seed %llu, "
+                "noise %g)\n", d->n, d->p,
+                gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
+                (unsigned long long)gp.seed, gp.noise);
+    }
+    int rc = cli_train(C, d, &o, NULL);
+    free(coef);
+    lr_data_free(d);
+    return rc;
+}

@@ -1,0 +1,271 @@
+/* util.c -- option parsing, generation and JSON helpers for the program. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <omp.h>
+
+#include "cli.h"
+
+#ifndef LR_BUILD_FLAGS
+#define LR_BUILD_FLAGS "unknown"
+#endif
+
+void cli_err(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "linreg %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int bad(const char *cmd, const char *opt, const char *s, const char *why)
+{
+    cli_err(cmd, "--%s: '%s' %s", opt, s, why);
+    return -1;
+}
+
+int cli_size(const char *cmd, const char *opt, const char *s, size_t min,
+             size_t *out)
+{
+    char *end;
+    if (!s || !*s || *s == '-' || *s == '+')
+        return bad(cmd, opt, s ? s : "", "is not a non-negative integer");
+    errno = 0;
+    /* accept 1e6-style integers too */
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end == 'e' || *end == 'E' || *end == '.') {
+        double d = strtod(s, &end);
+        if (*end || !isfinite(d) || d != floor(d) || d >= 1.8e19)
+            return bad(cmd, opt, s, "is not a non-negative integer");
+        v = (unsigned long long)d;
+    } else if (*end || errno == ERANGE) {
+        return bad(cmd, opt, s, errno == ERANGE ? "is too large"
+                                                : "is not a non-negative integer");
+    }
+    if (v < min) {
+        char why[64];
+        snprintf(why, sizeof why, "must be at least %zu", min);
+        return bad(cmd, opt, s, why);
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+int cli_u32(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+    size_t v;
+    if (cli_size(cmd, opt, s, 0, &v))
+        return -1;
+    if (v > 0xffffffffULL)
+        return bad(cmd, opt, s, "must be at most 4294967295");
+    *out = v;
+    return 0;
+}
+
+int cli_double(const char *cmd, const char *opt, const char *s, double min,
+               int min_open, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = s && *s ? strtod(s, &end) : NAN;
+    if (!s || !*s || *end)
+        return bad(cmd, opt, s ? s : "", "is not a number");
+    if (!isfinite(v) || errno == ERANGE)
+        return bad(cmd, opt, s, "is not a finite number");
+    if (v < min || (min_open && v == min)) {
+        char why[64];
+        snprintf(why, sizeof why, "must be %s %g", min_open ? "above" : "at least",
+                 min);
+        return bad(cmd, opt, s, why);
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_threads(const char *cmd, const char *opt, const char *s, int *out)
+{
+    size_t v;
+    if (cli_size(cmd, opt, s, 1, &v))
+        return -1;
+    if (v > 4096)
+        return bad(cmd, opt, s, "is more threads than any machine has (max 4096)");
+    *out = (int)v;
+    return 0;
+}
+
+int cli_gen_option(const char *cmd, int opt, const char *arg, lr_gen_params *gp)
+{
+    switch (opt) {
+    case OPT_SAMPLES:
+        return cli_size(cmd, "samples", arg, 1, &gp->n_samples) ? -1 : 1;
+    case OPT_FEATURES:
+        return cli_size(cmd, "features", arg, 1, &gp->n_features) ? -1 : 1;
+    case OPT_INFORMATIVE:
+        return cli_size(cmd, "informative", arg, 0, &gp->n_informative) ? -1 : 1;
+    case OPT_BIAS:
+        return cli_double(cmd, "bias", arg, -HUGE_VAL, 0, &gp->bias) ? -1 : 1;
+    case OPT_NOISE:
+        return cli_double(cmd, "noise", arg, 0.0, 0, &gp->noise) ? -1 : 1;
+    case OPT_NO_SHUFFLE:
+        gp->shuffle = 0;
+        return 1;
+    case OPT_SEED:
+        return cli_u32(cmd, "seed", arg, &gp->seed) ? -1 : 1;
+    case OPT_GENERATOR:
+        if (strcmp(arg, "sklearn") == 0)
+            gp->generator = LR_GEN_SKLEARN;
+        else if (strcmp(arg, "fast") == 0)
+            gp->generator = LR_GEN_FAST;
+        else
+            return bad(cmd, "generator", arg, "is not one of: sklearn, fast");
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+lr_data *cli_generate(const char *cmd, const lr_gen_params *gp, double **coef)
+{
+    const char *field = NULL;
+    if (lr_gen_params_check(gp, &field) != LR_SUCCESS) {
+        cli_err(cmd, "invalid generator setting: %s", field);
+        return NULL;
+    }
+    lr_data *d = lr_data_alloc(gp->n_samples, gp->n_features);
+    double *c = malloc(gp->n_features * sizeof *c);
+    char **names = d ? calloc(gp->n_features, sizeof *names) : NULL;
+    if (!d || !c || !names) {
+        cli_err(cmd, "out of memory for %zu x %zu samples", gp->n_samples,
+                gp->n_features);
+        lr_data_free(d);
+        free(c);
+        free(names);
+        return NULL;
+    }
+    d->names = names;
+    for (size_t j = 0; j < d->p; j++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "x%zu", j + 1);
+        if (!(names[j] = strdup(buf))) {
+            cli_err(cmd, "out of memory");
+            lr_data_free(d);
+            free(c);
+            return NULL;
+        }
+    }
+    int st = lr_generate(gp, d->X, d->y, c);
+    if (st != LR_SUCCESS) {
+        cli_err(cmd, "generating data: %s", lr_strerror(st));
+        lr_data_free(d);
+        free(c);
+        return NULL;
+    }
+    if (coef)
+        *coef = c;
+    else
+        free(c);
+    return d;
+}
+
+cJSON *cli_num(double v)
+{
+    return isfinite(v) ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+}
+
+cJSON *cli_array(const double *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t j = 0; a && j < n; j++)
+        cJSON_AddItemToArray(a, cli_num(v[j]));
+    return a;
+}
+
+int cli_outputs_writable(const char *cmd, const char *const *paths, size_t n)
+{
+    char err[512];
+    for (size_t k = 0; k < n; k++) {
+        if (paths[k] && lr_path_writable(paths[k], err, sizeof err) != LR_SUCCESS) {
+            cli_err(cmd, "%s", err);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int cli_write_json(const char *cmd, const char *path, const cJSON *doc)
+{
+    char err[512];
+    char *text = cJSON_Print(doc);
+    if (!text) {
+        cli_err(cmd, "%s: out of memory", path);
+        return -1;
+    }
+    size_t l = strlen(text);
+    char *t2 = realloc(text, l + 2);
+    if (!t2) {
+        free(text);
+        cli_err(cmd, "%s: out of memory", path);
+        return -1;
+    }
+    t2[l] = '\n';
+    t2[l + 1] = '\0';
+    int st = lr_write_file_atomic(path, t2, err, sizeof err);
+    free(t2);
+    if (st != LR_SUCCESS) {
+        cli_err(cmd, "%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_machine(char *cpu, size_t cpulen, int *cores)
+{
+    snprintf(cpu, cpulen, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f) {
+        char line[512];
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "model name", 10) == 0) {
+                char *c = strchr(line, ':');
+                if (c) {
+                    c++;
+                    while (*c == ' ')
+                        c++;
+                    c[strcspn(c, "\n")] = '\0';
+                    snprintf(cpu, cpulen, "%s", c);
+                }
+                break;
+            }
+        }
+        fclose(f);
+    }
+    *cores = omp_get_num_procs();
+}
+
+const char *cli_build_flags(void)
+{
+    return LR_BUILD_FLAGS;
+}
+
+cJSON *cli_env_json(void)
+{
+    char cpu[256], host[256] = "unknown";
+    int cores;
+    cli_machine(cpu, sizeof cpu, &cores);
+    gethostname(host, sizeof host - 1);
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "cpu", cpu);
+    cJSON_AddNumberToObject(e, "cores", cores);
+    cJSON_AddStringToObject(e, "host", host);
+    cJSON_AddStringToObject(e, "compiler", "gcc " __VERSION__);
+    cJSON_AddStringToObject(e, "flags", cli_build_flags());
+    cJSON_AddStringToObject(e, "linreg", LR_VERSION);
+    const char *omp = getenv("OMP_NUM_THREADS");
+    cJSON_AddStringToObject(e, "OMP_NUM_THREADS", omp ? omp : "");
+    return e;
+}

@@ -1,0 +1,310 @@
+/* gd.c -- batch gradient descent on mean squared error: the training loop,
+ * its options, its stopping rules, and the model.
+ *
+ * The iteration is the tutorial's: r = Xw + b - y, dw = X^T r / n,
+ * db = mean(r), w -= lr dw, b -= lr db. (dw, db) is the gradient of MSE/2,
+ * so with Xa = [X 1] and L = lambda_max(Xa^T Xa / n) the iteration is
+ * stable for lr < 2/L (design.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#include "lr_internal.h"
+
+struct lr_model {
+    size_t p;
+    double b;
+    double w[];
+};
+
+lr_model *lr_model_alloc(size_t p)
+{
+    size_t bytes;
+    if (p == 0 || !lr_mul_ok(p, sizeof(double), &bytes)
+        || bytes > SIZE_MAX - sizeof(lr_model))
+        return NULL;
+    lr_model *m = calloc(1, sizeof *m + bytes);
+    if (m)
+        m->p = p;
+    return m;
+}
+
+void lr_model_free(lr_model *m) { free(m); }
+size_t lr_model_nfeatures(const lr_model *m) { return m->p; }
+const double *lr_model_weights(const lr_model *m) { return m->w; }
+double *lr_model_weights_mut(lr_model *m) { return m->w; }
+double lr_model_bias(const lr_model *m) { return m->b; }
+void lr_model_set_bias(lr_model *m, double b) { m->b = b; }
+
+lr_params lr_params_default(void)
+{
+    lr_params par;
+    memset(&par, 0, sizeof par);
+    par.lr = 0.01;
+    par.max_iter = 1000;
+    par.threads = 0;
+    par.init = LR_INIT_UNIFORM;
+    par.init_seed = 0;
+    par.tol = 0.0;
+    par.deterministic = 0;
+    return par;
+}
+
+int lr_params_check(const lr_params *par, const char **field)
+{
+    const char *bad = NULL;
+    if (!par)
+        bad = "params";
+    else if (!isfinite(par->lr) || par->lr <= 0)
+        bad = "lr";
+    else if (par->threads < 0)
+        bad = "threads";
+    else if (par->init != LR_INIT_UNIFORM && par->init != LR_INIT_ZEROS)
+        bad = "init";
+    else if (par->init == LR_INIT_UNIFORM && par->init_seed > 0xffffffffULL)
+        bad = "init_seed";
+    else if (!isfinite(par->tol) || par->tol < 0 || par->tol >= 1)
+        bad = "tol";
+    else if (par->deterministic != 0 && par->deterministic != 1)
+        bad = "deterministic";
+    if (field)
+        *field = bad;
+    return bad ? LR_EINVAL : LR_SUCCESS;
+}
+
+/* Consecutive loss increases, above the initial loss, that count as
+ * divergence. Below 2/L the loss of gradient descent on a quadratic never
+ * increases; above it the loss grows geometrically. */
+#define LR_GROW_LIMIT 20
+
+struct lr_gd {
+    lr_kernel_state ks;
+    lr_params par;
+    size_t n, p;
+    double *w;          /* p */
+    double b;
+    double *grad;       /* p: dw of the current weights */
+    double gb;          /* db of the current weights */
+    double *acc;        /* p + 2 sums from the kernel */
+    double *part;       /* partial rows for the heap and det modes */
+    size_t iter;
+    int started;
+    int status;         /* LR_CONTINUE, LR_SUCCESS, LR_EDIVERGE */
+    int stop_reason;
+    double mse, mse0, prev_mse;
+    double gnorm, gnorm0;
+    size_t grow;
+    size_t target;      /* iteration at which the current run stops */
+};
+
+lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
+                   const lr_params *par)
+{
+    size_t np1;
+    if (!X || !y || n == 0 || p == 0 || !lr_mul_ok(n, p, &np1)
+        || lr_params_check(par, NULL) != LR_SUCCESS)
+        return NULL;
+    lr_gd *gd = calloc(1, sizeof *gd);
+    if (!gd)
+        return NULL;
+    gd->par = *par;
+    gd->n = n;
+    gd->p = p;
+    int threads = lr_threads_resolve(par->threads);
+    const size_t cr = lr_chunk_rows(p);
+    const size_t nchunks = (n + cr - 1) / cr;
+    if (np1 < LR_PAR_MIN_ELEMS)
+        threads = 1;
+    if ((size_t)threads > nchunks)
+        threads = (int)nchunks;
+    const size_t stride = (p + 2 + 7) / 8 * 8; /* 64-byte rows */
+    int mode = par->deterministic ? LR_KMODE_DET
+               : p > LR_CLAUSE_MAX_P ? LR_KMODE_HEAP : LR_KMODE_CLAUSE;
+    size_t nunits = mode == LR_KMODE_DET ? nchunks
+                    : mode == LR_KMODE_HEAP ? (size_t)threads : 0;
+    size_t partn;
+    if (!lr_mul_ok(nunits, stride, &partn) || !lr_mul_ok(partn, sizeof(double), &partn)
+        || !lr_mul_ok(p, sizeof(double), &np1)) {
+        free(gd);
+        return NULL;
+    }
+    gd->w = malloc(p * sizeof(double));
+    gd->grad = malloc(p * sizeof(double));
+    gd->acc = aligned_alloc(64, stride * sizeof(double));
+    gd->part = partn ? aligned_alloc(64, partn) : NULL;
+    if (!gd->w || !gd->grad || !gd->acc || (partn && !gd->part)) {
+        lr_gd_free(gd);
+        return NULL;
+    }
+    lr_kernel_state *ks = &gd->ks;
+    ks->X = X;
+    ks->y = y;
+    ks->n = n;
+    ks->p = p;
+    ks->w = gd->w;
+    ks->b = &gd->b;
+    ks->acc = gd->acc;
+    ks->part = gd->part;
+    ks->stride = stride;
+    ks->nunits = nunits;
+    ks->chunk_rows = cr;
+    ks->mode = mode;
+    ks->threads = threads;
+    gd->status = LR_CONTINUE;
+    return gd;
+}
+
+void lr_gd_free(lr_gd *gd)
+{
+    if (!gd)
+        return;
+    free(gd->w);
+    free(gd->grad);
+    free(gd->acc);
+    free(gd->part);
+    free(gd);
+}
+
+/* Called between passes on one thread (see lr_kernel_run). */
+static int gd_step(void *ctx, int phase)
+{
+    lr_gd *gd = ctx;
+    const size_t p = gd->p;
+    const double inv_n = 1.0 / (double)gd->n;
+
+    if (phase == LR_PHASE_UPDATE) {
+        if (!gd->started)
+            return 0; /* the first pass evaluates the initial weights */
+        for (size_t j = 0; j < p; j++)
+            gd->w[j] -= gd->par.lr * gd->grad[j];
+        gd->b -= gd->par.lr * gd->gb;
+        return 0;
+    }
+
+    /* Evaluate the pass: gradient, loss and the stopping rules. */
+    double g2 = 0.0;
+    for (size_t j = 0; j < p; j++) {
+        gd->grad[j] = inv_n * gd->acc[j];
+        g2 += gd->grad[j] * gd->grad[j];
+    }
+    gd->gb = inv_n * gd->acc[p];
+    g2 += gd->gb * gd->gb;
+    gd->mse = gd->acc[p + 1] * inv_n;
+    gd->gnorm = sqrt(g2);
+    if (!gd->started) {
+        gd->started = 1;
+        gd->mse0 = gd->prev_mse = gd->mse;
+        gd->gnorm0 = gd->gnorm;
+    } else {
+        gd->iter++;
+        gd->grow = gd->mse > gd->prev_mse ? gd->grow + 1 : 0;
+        gd->prev_mse = gd->mse;
+    }
+    if (!isfinite(gd->mse) || !isfinite(gd->gnorm)
+        || (gd->grow >= LR_GROW_LIMIT && gd->mse > gd->mse0)) {
+        gd->status = LR_EDIVERGE;
+        gd->stop_reason = LR_STOP_DIVERGED;
+    } else if (gd->gnorm <= gd->par.tol * gd->gnorm0) {
+        /* The relative gradient norm is the stopping rule: for a quadratic
+         * it bounds the distance to the optimum. gnorm0 == 0 means the
+         * initial weights are already optimal. */
+        gd->status = LR_SUCCESS;
+        gd->stop_reason = LR_STOP_TOL;
+    } else if (gd->iter >= gd->par.max_iter) {
+        gd->status = LR_SUCCESS;
+        gd->stop_reason = LR_STOP_MAX_ITER;
+    }
+    return gd->status != LR_CONTINUE || gd->iter >= gd->target;
+}
+
+int lr_gd_init(lr_gd *gd)
+{
+    if (!gd)
+        return LR_EINVAL;
+    if (gd->par.init == LR_INIT_ZEROS) {
+        memset(gd->w, 0, gd->p * sizeof *gd->w);
+    } else {
+        int st = lr_numpy_rand(gd->par.init_seed, gd->p, gd->w);
+        if (st != LR_SUCCESS)
+            return st;
+    }
+    gd->b = 0.0;
+    gd->iter = 0;
+    gd->started = 0;
+    gd->grow = 0;
+    gd->status = LR_CONTINUE;
+    gd->stop_reason = LR_STOP_NONE;
+    gd->target = 0;
+    lr_kernel_run(&gd->ks, 1, gd_step, gd);
+    if (gd->status == LR_CONTINUE && gd->par.max_iter == 0) {
+        gd->status = LR_SUCCESS;
+        gd->stop_reason = LR_STOP_MAX_ITER;
+    }
+    return gd->status == LR_EDIVERGE ? LR_EDIVERGE : LR_SUCCESS;
+}
+
+int lr_gd_iterate(lr_gd *gd, size_t k)
+{
+    if (!gd || !gd->started)
+        return LR_EINVAL;
+    if (gd->status != LR_CONTINUE)
+        return gd->status;
+    size_t left = gd->par.max_iter - gd->iter;
+    if (k > left)
+        k = left;
+    gd->target = gd->iter + k;
+    lr_kernel_run(&gd->ks, k, gd_step, gd);
+    return gd->status;
+}
+
+int lr_gd_test(const lr_gd *gd) { return gd->status; }
+size_t lr_gd_iter(const lr_gd *gd) { return gd->iter; }
+double lr_gd_mse(const lr_gd *gd) { return gd->mse; }
+double lr_gd_grad_norm(const lr_gd *gd) { return gd->gnorm; }
+double lr_gd_grad_norm0(const lr_gd *gd) { return gd->gnorm0; }
+int lr_gd_stop_reason(const lr_gd *gd) { return gd->stop_reason; }
+int lr_gd_threads(const lr_gd *gd) { return gd->ks.threads; }
+const double *lr_gd_weights(const lr_gd *gd) { return gd->w; }
+double lr_gd_bias(const lr_gd *gd) { return gd->b; }
+const double *lr_gd_gradient(const lr_gd *gd) { return gd->grad; }
+double lr_gd_bias_gradient(const lr_gd *gd) { return gd->gb; }
+
+int lr_gd_model(const lr_gd *gd, lr_model *m)
+{
+    if (!gd || !m || m->p != gd->p)
+        return LR_ESHAPE;
+    memcpy(m->w, gd->w, gd->p * sizeof *m->w);
+    m->b = gd->b;
+    return LR_SUCCESS;
+}
+
+int lr_fit(const double *X, const double *y, size_t n, size_t p,
+           const lr_params *par, lr_model *m, lr_result *res)
+{
+    if (!X || !y || !m || n == 0 || p == 0 || lr_params_check(par, NULL))
+        return LR_EINVAL;
+    if (m->p != p)
+        return LR_ESHAPE;
+    double t0 = lr_now();
+    lr_gd *gd = lr_gd_alloc(X, y, n, p, par);
+    if (!gd)
+        return LR_ENOMEM;
+    int st = lr_gd_init(gd);
+    if (st == LR_SUCCESS)
+        while ((st = lr_gd_test(gd)) == LR_CONTINUE)
+            st = lr_gd_iterate(gd, par->max_iter);
+    if (st == LR_SUCCESS)
+        lr_gd_model(gd, m);
+    if (res) {
+        res->iterations = gd->iter;
+        res->stop_reason = gd->stop_reason;
+        res->final_mse = gd->mse;
+        res->grad_norm = gd->gnorm;
+        res->grad_norm0 = gd->gnorm0;
+        res->time_s = lr_now() - t0;
+        res->threads = gd->ks.threads;
+    }
+    lr_gd_free(gd);
+    return st;
+}

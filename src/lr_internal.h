@@ -1,0 +1,89 @@
+/* lr_internal.h -- declarations shared inside liblinreg, not public. */
+#ifndef LR_INTERNAL_H
+#define LR_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#include "linreg.h"
+
+/* a*b without overflow: 1 and *out on success, 0 on overflow. */
+static inline int lr_mul_ok(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+
+/* snprintf into err if err is not NULL; returns status. */
+int lr_set_err(int status, char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+
+/* Threads to use for `requested` (0: OpenMP's default). */
+int lr_threads_resolve(int requested);
+
+/* ---- NumPy legacy RandomState samplers on top of GSL's MT19937 ---- */
+typedef struct lr_nprng lr_nprng;
+lr_nprng *lr_nprng_alloc(uint32_t seed);
+void lr_nprng_free(lr_nprng *r);
+uint32_t lr_nprng_u32(lr_nprng *r);
+double lr_nprng_double(lr_nprng *r);
+double lr_nprng_gauss(lr_nprng *r);
+uint64_t lr_nprng_interval(lr_nprng *r, uint64_t max);
+void lr_nprng_shuffle(lr_nprng *r, size_t *a, size_t n);
+
+/* ---- kernels (kernels.c: the only code with #pragma omp) ---- */
+
+/* Rows per block of the deterministic reduction for p features: a function
+ * of p only, never of the thread count. */
+size_t lr_det_block_rows(size_t p);
+
+/* The state one fused pass reads and writes. */
+typedef struct {
+    const double *X, *y;
+    size_t n, p;
+    const double *w;         /* current weights (p) */
+    const double *b;         /* current bias */
+    double *acc;             /* p + 2 sums of the current weights:
+                                X^T r (p), sum r, sum r^2 (not divided by n) */
+    double *part;            /* partial rows: nunits x stride (heap, det) */
+    size_t stride;           /* doubles per partial row: p + 2 padded to 8 */
+    size_t nunits;           /* rows of part */
+    size_t chunk_rows;       /* rows per chunk, or per deterministic block */
+    int mode;                /* LR_KMODE_* */
+    int threads;             /* threads used (1: serial path) */
+} lr_kernel_state;
+
+enum { LR_KMODE_CLAUSE = 0, LR_KMODE_HEAP = 1, LR_KMODE_DET = 2 };
+
+/* Above this many features the reduction clause (whose private copies live
+ * on each thread's stack) gives way to per-thread partial rows on the heap. */
+#define LR_CLAUSE_MAX_P 512
+
+/* Problems with fewer elements than this take the serial path: a parallel
+ * pass costs more in barriers than it saves. */
+#define LR_PAR_MIN_ELEMS 32768
+
+/* Rows per chunk (and per deterministic block) for p features: a function
+ * of p only, never of the thread count. */
+size_t lr_chunk_rows(size_t p);
+
+/* The iteration driver calls step(ctx, LR_PHASE_EVAL) on one thread after
+ * each pass (acc holds the sums of the current weights; nonzero return
+ * stops), and step(ctx, LR_PHASE_UPDATE) before each pass to move the
+ * weights. */
+enum { LR_PHASE_UPDATE = 0, LR_PHASE_EVAL = 1 };
+typedef int (*lr_step_fn)(void *ctx, int phase);
+
+/* Runs up to k rounds of [update, pass, eval] inside one parallel region
+ * (or serially when ks->threads == 1). */
+void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
+                   void *ctx);
+
+/* One serial fused pass over rows [lo, hi): adds X^T r, sum r and sum r^2
+ * into acc[0..p+1]. */
+void lr_kernel_rows(const double *X, const double *y, size_t p,
+                    const double *w, double b, size_t lo, size_t hi,
+                    double *acc);
+
+#endif

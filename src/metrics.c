@@ -1,0 +1,69 @@
+/* metrics.c -- predictions, MSE, R^2, a serial reference gradient, and the
+ * trace bound on the step size. Plain serial loops: the yardsticks the
+ * parallel kernels are checked against. */
+#include <math.h>
+
+#include "lr_internal.h"
+
+void lr_predict(const double *X, size_t n, size_t p, const double *w,
+                double b, double *pred)
+{
+    for (size_t i = 0; i < n; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < p; j++)
+            s += X[i * p + j] * w[j];
+        pred[i] = s + b;
+    }
+}
+
+void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
+                double *r2)
+{
+    double mean = 0.0, sse = 0.0, sst = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += y[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double r = pred[i] - y[i], d = y[i] - mean;
+        sse += r * r;
+        sst += d * d;
+    }
+    if (mse)
+        *mse = sse / (double)n;
+    if (r2)
+        *r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+}
+
+void lr_gradient(const double *X, const double *y, size_t n, size_t p,
+                 const double *w, double b, double *g, double *gb,
+                 double *mse)
+{
+    double sb = 0.0, sse = 0.0;
+    for (size_t j = 0; j < p; j++)
+        g[j] = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < p; j++)
+            s += X[i * p + j] * w[j];
+        double r = s + b - y[i];
+        for (size_t j = 0; j < p; j++)
+            g[j] += r * X[i * p + j];
+        sb += r;
+        sse += r * r;
+    }
+    for (size_t j = 0; j < p; j++)
+        g[j] /= (double)n;
+    if (gb)
+        *gb = sb / (double)n;
+    if (mse)
+        *mse = sse / (double)n;
+}
+
+double lr_trace_bound(const double *X, size_t n, size_t p)
+{
+    /* lambda_max(Xa^T Xa / n) <= trace(Xa^T Xa / n) = 1 + sum_ij x_ij^2 / n */
+    double s = 0.0;
+    for (size_t i = 0; i < n * p; i++)
+        s += X[i] * X[i];
+    return 1.0 + s / (double)n;
+}

@@ -1,0 +1,229 @@
+/* model_io.c -- model files as JSON, through cJSON (Debian libcjson-dev).
+ *
+ * {"format": "linreg-model", "version": 1, "n_features": p,
+ *  "feature_names": [...], "weights": [...], "bias": b}
+ * cJSON prints numbers with up to 17 significant digits, so weights
+ * round-trip exactly.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "lr_internal.h"
+
+#define LR_MODEL_FORMAT "linreg-model"
+#define LR_MODEL_VERSION 1
+
+int lr_model_save(const char *path, const lr_model *m, char *const *names,
+                  char *err, size_t errlen)
+{
+    const size_t p = lr_model_nfeatures(m);
+    const double *w = lr_model_weights(m);
+    for (size_t j = 0; j < p; j++)
+        if (!isfinite(w[j]))
+            return lr_set_err(LR_ERANGE, err, errlen,
+                              "%s: not written: weight %zu is not finite",
+                              path, j + 1);
+    if (!isfinite(lr_model_bias(m)))
+        return lr_set_err(LR_ERANGE, err, errlen,
+                          "%s: not written: the bias is not finite", path);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *jn = cJSON_CreateArray(), *jw = cJSON_CreateArray();
+    int ok = root && jn && jw;
+    for (size_t j = 0; ok && j < p; j++) {
+        char def[32];
+        snprintf(def, sizeof def, "x%zu", j + 1);
+        cJSON *s = cJSON_CreateString(names ? names[j] : def);
+        cJSON *v = cJSON_CreateNumber(w[j]);
+        ok = s && v && cJSON_AddItemToArray(jn, s) && cJSON_AddItemToArray(jw, v);
+    }
+    ok = ok && cJSON_AddStringToObject(root, "format", LR_MODEL_FORMAT)
+         && cJSON_AddNumberToObject(root, "version", LR_MODEL_VERSION)
+         && cJSON_AddNumberToObject(root, "n_features", (double)p)
+         && cJSON_AddItemToObject(root, "feature_names", jn)
+         && (jn = NULL, cJSON_AddItemToObject(root, "weights", jw))
+         && (jw = NULL, cJSON_AddNumberToObject(root, "bias", lr_model_bias(m)));
+    char *text = ok ? cJSON_Print(root) : NULL;
+    cJSON_Delete(jn);
+    cJSON_Delete(jw);
+    cJSON_Delete(root);
+    if (!text)
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    size_t l = strlen(text);
+    char *withnl = realloc(text, l + 2);
+    if (!withnl) {
+        free(text);
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    }
+    withnl[l] = '\n';
+    withnl[l + 1] = '\0';
+    int st = lr_write_file_atomic(path, withnl, err, errlen);
+    free(withnl);
+    return st;
+}
+
+static char *slurp(const char *path, char *err, size_t errlen, int *st)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *st = lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
+                         strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - 1 - n, f);
+        if (n < cap - 1)
+            break;
+        if (cap > (64u << 20)) { /* a model is never this big */
+            free(buf);
+            fclose(f);
+            *st = lr_set_err(LR_EFORMAT, err, errlen,
+                             "%s: too large for a model file", path);
+            return NULL;
+        }
+        char *nb = realloc(buf, cap * 2);
+        if (!nb)
+            free(buf);
+        buf = nb;
+        cap *= 2;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (!buf || rerr) {
+        free(buf);
+        *st = lr_set_err(buf ? LR_EIO : LR_ENOMEM, err, errlen,
+                         "%s: cannot read", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+int lr_model_load(const char *path, lr_model **out, char ***names,
+                  char *err, size_t errlen)
+{
+    int st = LR_SUCCESS;
+    char *text = slurp(path, err, errlen, &st);
+    if (!text)
+        return st;
+    cJSON *root = cJSON_Parse(text);
+    lr_model *m = NULL;
+    char **nm = NULL;
+    size_t p = 0;
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: not valid JSON (at byte %ld)", path,
+                        at ? (long)(at - text) : -1L);
+        goto done;
+    }
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+    const cJSON *jp = cJSON_GetObjectItemCaseSensitive(root, "n_features");
+    const cJSON *jw = cJSON_GetObjectItemCaseSensitive(root, "weights");
+    const cJSON *jb = cJSON_GetObjectItemCaseSensitive(root, "bias");
+    const cJSON *jn = cJSON_GetObjectItemCaseSensitive(root, "feature_names");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, LR_MODEL_FORMAT) != 0) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: not a linreg model (\"format\" is not \"%s\")",
+                        path, LR_MODEL_FORMAT);
+        goto done;
+    }
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != LR_MODEL_VERSION) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: unsupported model version (expected %d)", path,
+                        LR_MODEL_VERSION);
+        goto done;
+    }
+    if (!cJSON_IsNumber(jp) || jp->valuedouble < 1 || jp->valuedouble > 1e9
+        || jp->valuedouble != floor(jp->valuedouble)) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: \"n_features\" is not a positive integer", path);
+        goto done;
+    }
+    p = (size_t)jp->valuedouble;
+    if (!cJSON_IsArray(jw) || (size_t)cJSON_GetArraySize(jw) != p) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: \"weights\" is not an array of %zu numbers", path, p);
+        goto done;
+    }
+    if (!cJSON_IsNumber(jb) || !isfinite(jb->valuedouble)) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: \"bias\" is not a finite number", path);
+        goto done;
+    }
+    if (jn && (!cJSON_IsArray(jn) || (size_t)cJSON_GetArraySize(jn) != p)) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: \"feature_names\" is not an array of %zu strings",
+                        path, p);
+        goto done;
+    }
+    m = lr_model_alloc(p);
+    if (!m) {
+        st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    double *w = lr_model_weights_mut(m);
+    size_t j = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, jw) {
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble)) {
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s: weight %zu is not a finite number", path, j + 1);
+            goto done;
+        }
+        w[j++] = it->valuedouble;
+    }
+    lr_model_set_bias(m, jb->valuedouble);
+    if (names) {
+        nm = calloc(p, sizeof *nm);
+        if (!nm) {
+            st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+            goto done;
+        }
+        j = 0;
+        if (jn) {
+            cJSON_ArrayForEach(it, jn) {
+                if (!cJSON_IsString(it)) {
+                    st = lr_set_err(LR_EFORMAT, err, errlen,
+                                    "%s: feature name %zu is not a string",
+                                    path, j + 1);
+                    goto done;
+                }
+                nm[j] = strdup(it->valuestring);
+                if (!nm[j++]) {
+                    st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
+                                    path);
+                    goto done;
+                }
+            }
+        } else {
+            for (j = 0; j < p; j++) {
+                char def[32];
+                snprintf(def, sizeof def, "x%zu", j + 1);
+                if (!(nm[j] = strdup(def))) {
+                    st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
+                                    path);
+                    goto done;
+                }
+            }
+        }
+    }
+done:
+    cJSON_Delete(root);
+    free(text);
+    if (st) {
+        lr_model_free(m);
+        lr_names_free(nm, p);
+        return st;
+    }
+    *out = m;
+    if (names)
+        *names = nm;
+    return LR_SUCCESS;
+}

@@ -1,0 +1,182 @@
+/* check_io.c -- CSV and model files: round trips to the bit, and every
+ * malformed input refused with its status and a message naming the place. */
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "check_common.h"
+
+static const char *write_tmp(const char *text)
+{
+    const char *path = tmp_path(".csv");
+    FILE *f = fopen(path, "wb");
+    ck_assert(f != NULL);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Expects status st and the fragment `what` in the message. */
+static void expect_csv_error(const char *text, int st, const char *what)
+{
+    const char *path = write_tmp(text);
+    char err[512] = "";
+    lr_data *d = NULL;
+    ck_assert_int_eq(lr_csv_read(path, "y", &d, err, sizeof err), st);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(err, what) != NULL, "message '%s' lacks '%s'", err, what);
+    ck_assert_msg(strstr(err, path) != NULL, "message '%s' lacks the file", err);
+    unlink(path);
+}
+
+START_TEST(test_csv_errors)
+{
+    char err[512];
+    lr_data *d = NULL;
+    ck_assert_int_eq(lr_csv_read("/nonexistent/x.csv", "y", &d, err, sizeof err),
+                     LR_EIO);
+    ck_assert(strstr(err, "/nonexistent/x.csv") != NULL);
+    expect_csv_error("", LR_EFORMAT, "empty");
+    expect_csv_error("x1,y\n", LR_EFORMAT, "header only");
+    expect_csv_error("x1,x2,y\n1,2,3\n4,5\n", LR_EFORMAT, ":3:");
+    expect_csv_error("x1,y\n1,2\n3,abc\n", LR_EFORMAT, "not a number");
+    expect_csv_error("x1,y\n1,2\nnan,3\n", LR_ERANGE, "NaN");
+    expect_csv_error("x1,y\n1,inf\n", LR_ERANGE, "infinite");
+    expect_csv_error("x1,y\n1,1e400\n", LR_ERANGE, "too large");
+    expect_csv_error("x1,x2\n1,2\n", LR_EFORMAT, "no target column 'y'");
+    expect_csv_error("a,a,y\n1,2,3\n", LR_EFORMAT, "twice");
+    expect_csv_error("x1,y\n1,2\n\n3,4\n", LR_EFORMAT, "blank line");
+    expect_csv_error("x1,y\n1,\n", LR_EFORMAT, "column 2");
+    expect_csv_error("y\n1\n", LR_EFORMAT, "no feature columns");
+}
+END_TEST
+
+/* CRLF, a UTF-8 byte-order mark, spaces and a blank last line are fine;
+ * the target may be any column. */
+START_TEST(test_csv_accepts)
+{
+    const char *path = write_tmp("\xEF\xBB\xBF" "a, target ,b\r\n1.5,2,-3e2\r\n"
+                                 " 4 ,5,6\r\n\r\n");
+    char err[512];
+    lr_data *d = NULL;
+    ck_assert_int_eq(lr_csv_read(path, "target", &d, err, sizeof err), LR_SUCCESS);
+    ck_assert_uint_eq(d->n, 2);
+    ck_assert_uint_eq(d->p, 2);
+    ck_assert_str_eq(d->names[0], "a");
+    ck_assert_str_eq(d->names[1], "b");
+    ck_assert(d->X[0] == 1.5 && d->X[1] == -300.0 && d->X[2] == 4 && d->X[3] == 6);
+    ck_assert(d->y[0] == 2 && d->y[1] == 5);
+    lr_data_free(d);
+    unlink(path);
+}
+END_TEST
+
+/* lr_csv_write then lr_csv_read gives back the same bits (%.17g). */
+START_TEST(test_csv_roundtrip)
+{
+    lr_data *d = lr_data_alloc(40, 3);
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = 40;
+    gp.n_features = 3;
+    gp.noise = 0.3;
+    gp.seed = 12;
+    double c[3];
+    ck_assert_int_eq(lr_generate(&gp, d->X, d->y, c), LR_SUCCESS);
+    d->X[5] = 4.9406564584124654e-324; /* the smallest subnormal */
+    d->X[6] = -1.7976931348623157e308;
+    const char *path = tmp_path(".csv");
+    char err[512];
+    ck_assert_int_eq(lr_csv_write(path, d, err, sizeof err), LR_SUCCESS);
+    lr_data *e = NULL;
+    ck_assert_int_eq(lr_csv_read(path, "y", &e, err, sizeof err), LR_SUCCESS);
+    ck_assert(memcmp(d->X, e->X, 120 * sizeof(double)) == 0);
+    ck_assert(memcmp(d->y, e->y, 40 * sizeof(double)) == 0);
+    ck_assert_str_eq(e->names[2], "x3");
+    /* an unwritable path fails without leaving anything behind */
+    ck_assert_int_eq(lr_csv_write("/nonexistent/dir/d.csv", d, err, sizeof err),
+                     LR_EIO);
+    ck_assert(strstr(err, "/nonexistent/dir/d.csv") != NULL);
+    unlink(path);
+    lr_data_free(d);
+    lr_data_free(e);
+}
+END_TEST
+
+START_TEST(test_model_roundtrip)
+{
+    lr_model *m = lr_model_alloc(3);
+    double *w = lr_model_weights_mut(m);
+    w[0] = 0.1;
+    w[1] = -2.0 / 3.0;
+    w[2] = 1e-300;
+    lr_model_set_bias(m, 12345.678901234567);
+    char *names[] = {"alpha", "beta", "gamma"};
+    const char *path = tmp_path(".json");
+    char err[512];
+    ck_assert_int_eq(lr_model_save(path, m, names, err, sizeof err), LR_SUCCESS);
+    lr_model *r = NULL;
+    char **rn = NULL;
+    ck_assert_int_eq(lr_model_load(path, &r, &rn, err, sizeof err), LR_SUCCESS);
+    ck_assert_uint_eq(lr_model_nfeatures(r), 3);
+    ck_assert(memcmp(lr_model_weights(r), w, 3 * sizeof(double)) == 0);
+    ck_assert(lr_model_bias(r) == lr_model_bias(m));
+    ck_assert_str_eq(rn[1], "beta");
+    lr_names_free(rn, 3);
+    lr_model_free(r);
+    /* a non-finite weight is never written, and the old file stays */
+    w[1] = NAN;
+    ck_assert_int_eq(lr_model_save(path, m, names, err, sizeof err), LR_ERANGE);
+    ck_assert(strstr(err, "weight 2") != NULL);
+    ck_assert_int_eq(lr_model_load(path, &r, NULL, err, sizeof err), LR_SUCCESS);
+    ck_assert(lr_model_weights(r)[1] == -2.0 / 3.0);
+    lr_model_free(r);
+    unlink(path);
+    lr_model_free(m);
+}
+END_TEST
+
+static void expect_model_error(const char *text, int st, const char *what)
+{
+    const char *path = write_tmp(text);
+    char err[512] = "";
+    lr_model *m = NULL;
+    ck_assert_int_eq(lr_model_load(path, &m, NULL, err, sizeof err), st);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(err, what) != NULL, "message '%s' lacks '%s'", err, what);
+    unlink(path);
+}
+
+START_TEST(test_model_errors)
+{
+    char err[512];
+    lr_model *m = NULL;
+    ck_assert_int_eq(lr_model_load("/nonexistent/m.json", &m, NULL, err, sizeof err),
+                     LR_EIO);
+    expect_model_error("{\"format\":\"linreg-model\",\"version\":1,\"n_feat",
+                       LR_EFORMAT, "not valid JSON");
+    expect_model_error("{\"format\":\"other\"}", LR_EFORMAT, "not a linreg model");
+    expect_model_error("{\"format\":\"linreg-model\",\"version\":9}", LR_EFORMAT,
+                       "version");
+    expect_model_error("{\"format\":\"linreg-model\",\"version\":1,\"n_features\":2,"
+                       "\"weights\":[1],\"bias\":0}", LR_EFORMAT, "weights");
+    expect_model_error("{\"format\":\"linreg-model\",\"version\":1,\"n_features\":1,"
+                       "\"weights\":[\"a\"],\"bias\":0}", LR_EFORMAT, "weight 1");
+    expect_model_error("{\"format\":\"linreg-model\",\"version\":1,\"n_features\":1,"
+                       "\"weights\":[1]}", LR_EFORMAT, "bias");
+    expect_model_error("{\"format\":\"linreg-model\",\"version\":1,\"n_features\":-3,"
+                       "\"weights\":[1],\"bias\":0}", LR_EFORMAT, "n_features");
+}
+END_TEST
+
+Suite *suite_io(void)
+{
+    Suite *s = suite_create("io");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_csv_errors);
+    tcase_add_test(tc, test_csv_accepts);
+    tcase_add_test(tc, test_csv_roundtrip);
+    tcase_add_test(tc, test_model_roundtrip);
+    tcase_add_test(tc, test_model_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}

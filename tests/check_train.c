@@ -1,0 +1,327 @@
+/* check_train.c -- gradient descent against outside oracles: GSL's
+ * least-squares solution, NIST StRD certified values, the NumPy tutorial;
+ * the stopping rules and divergence; every error code of the training API. */
+#include <math.h>
+#include <stdio.h>
+
+#include "check_common.h"
+
+static lr_data *sk_data(size_t n, size_t p, double noise, uint64_t seed,
+                        double *coef)
+{
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = n;
+    gp.n_features = p;
+    gp.noise = noise;
+    gp.bias = -1.75;
+    gp.seed = seed;
+    lr_data *d = lr_data_alloc(n, p);
+    double tmp[64];
+    ck_assert_int_eq(lr_generate(&gp, d->X, d->y, coef ? coef : tmp), LR_SUCCESS);
+    return d;
+}
+
+/* On well-conditioned data (X standard normal, L ~ 1.3) 3000 steps of 0.5
+ * contract the error by ~(1 - 0.5*0.6)^3000: the iterates reach GSL's
+ * optimum to rounding. Tolerance 1e-9 relative (the SVD solve itself is
+ * good to ~1e-14 here). */
+START_TEST(test_converges_to_gsl_optimum)
+{
+    const size_t n = 2000, p = 6;
+    lr_data *d = sk_data(n, p, 4.25, 77, NULL);
+    double wopt[6], bopt, mseopt;
+    ck_assert_int_eq(lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mseopt),
+                     LR_SUCCESS);
+    lr_params par = lr_params_default();
+    par.lr = 0.5;
+    par.max_iter = 3000;
+    lr_model *m = lr_model_alloc(p);
+    lr_result res;
+    ck_assert_int_eq(lr_fit(d->X, d->y, n, p, &par, m, &res), LR_SUCCESS);
+    ck_assert_int_eq(res.stop_reason, LR_STOP_MAX_ITER);
+    ck_assert_uint_eq(res.iterations, 3000);
+    for (size_t j = 0; j < p; j++)
+        ck_assert_msg(rel_err(lr_model_weights(m)[j], wopt[j]) < 1e-9,
+                      "w[%zu] %.17g vs GSL %.17g", j, lr_model_weights(m)[j],
+                      wopt[j]);
+    ck_assert_double_le(fabs(lr_model_bias(m) - bopt), 1e-9 * fabs(bopt));
+    /* the loss gap to the optimum is at rounding level */
+    ck_assert_double_le((res.final_mse - mseopt) / mseopt, 1e-12);
+    ck_assert_double_ge(res.final_mse, mseopt * (1 - 1e-14));
+    lr_model_free(m);
+    lr_data_free(d);
+}
+END_TEST
+
+/* NIST StRD Norris: certified b0, b1 reached by gradient descent to 1e-6
+ * relative. Condition number of Xa^T Xa / n is 7.3e5; with lr = 1.9/trace
+ * the slow mode contracts by 1 - 2.6e-6 per step, so 1.2e7 steps shrink
+ * the initial error by ~1e-13. */
+START_TEST(test_nist_norris_gd)
+{
+    lr_data *d = load_csv(nist_path("Norris.csv"), "y");
+    ck_assert_uint_eq(d->n, 36);
+    lr_params par = lr_params_default();
+    par.init = LR_INIT_ZEROS;
+    par.lr = 1.9 / lr_trace_bound(d->X, d->n, d->p);
+    par.max_iter = 12000000;
+    lr_model *m = lr_model_alloc(1);
+    lr_result res;
+    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &res), LR_SUCCESS);
+    double b0 = nist_certified("Norris", "b0"), b1 = nist_certified("Norris", "b1");
+    ck_assert_msg(rel_err(lr_model_bias(m), b0) < 1e-6, "b0 %.15g vs %.15g",
+                  lr_model_bias(m), b0);
+    ck_assert_msg(rel_err(lr_model_weights(m)[0], b1) < 1e-6, "b1 %.15g vs %.15g",
+                  lr_model_weights(m)[0], b1);
+    lr_model_free(m);
+    lr_data_free(d);
+}
+END_TEST
+
+/* The reference solver on NIST data: Norris to 1e-9 relative, and Pontius
+ * (cond 1.4e13; column balancing in GSL's SVD) to 1e-6. */
+START_TEST(test_nist_solver)
+{
+    lr_data *d = load_csv(nist_path("Norris.csv"), "y");
+    double w[2], b, mse;
+    ck_assert_int_eq(lr_solve_exact(d->X, d->y, d->n, d->p, w, &b, &mse),
+                     LR_SUCCESS);
+    ck_assert_double_le(rel_err(b, nist_certified("Norris", "b0")), 1e-9);
+    ck_assert_double_le(rel_err(w[0], nist_certified("Norris", "b1")), 1e-9);
+    lr_data_free(d);
+    d = load_csv(nist_path("Pontius.csv"), "y");
+    ck_assert_int_eq(lr_solve_exact(d->X, d->y, d->n, d->p, w, &b, &mse),
+                     LR_SUCCESS);
+    ck_assert_double_le(rel_err(b, nist_certified("Pontius", "b0")), 1e-6);
+    ck_assert_double_le(rel_err(w[0], nist_certified("Pontius", "b1")), 1e-6);
+    ck_assert_double_le(rel_err(w[1], nist_certified("Pontius", "b2")), 1e-6);
+    lr_data_free(d);
+}
+END_TEST
+
+/* The NumPy tutorial (tests/fixtures/tutorial.csv, by scripts/tutorial_gd.py)
+ * on make_regression(500, 1, noise=15, random_state=4): weights and bias
+ * within 1e-9 relative (only summation order differs). */
+START_TEST(test_tutorial_fixture)
+{
+    FILE *f = fopen(fixture_path("tutorial.csv"), "r");
+    ck_assert(f != NULL);
+    char line[512];
+    int rows = 0;
+    ck_assert(fgets(line, sizeof line, f) != NULL);
+    lr_data *d = load_csv(fixture_path("gen_tutorial.csv"), "y");
+    while (fgets(line, sizeof line, f)) {
+        unsigned long long seed, iters, n;
+        double lr, w, b, mse;
+        ck_assert_int_eq(sscanf(line, "%llu,%lf,%llu,%llu,%lf,%lf,%lf", &seed, &lr,
+                                &iters, &n, &w, &b, &mse), 7);
+        /* the data from our generator, not the fixture's CSV */
+        lr_gen_params gp = lr_gen_params_default();
+        gp.n_samples = n;
+        gp.n_features = 1;
+        gp.noise = 15;
+        gp.seed = 4;
+        double *X = malloc(n * sizeof *X), *y = malloc(n * sizeof *y), c;
+        ck_assert_int_eq(lr_generate(&gp, X, y, &c), LR_SUCCESS);
+        lr_params par = lr_params_default();
+        par.lr = lr;
+        par.max_iter = iters;
+        par.init_seed = seed;
+        lr_model *m = lr_model_alloc(1);
+        lr_result res;
+        ck_assert_int_eq(lr_fit(X, y, n, 1, &par, m, &res), LR_SUCCESS);
+        ck_assert_msg(rel_err(lr_model_weights(m)[0], w) < 1e-9, "w %.17g vs %.17g",
+                      lr_model_weights(m)[0], w);
+        ck_assert_msg(rel_err(lr_model_bias(m), b) < 1e-9, "b %.17g vs %.17g",
+                      lr_model_bias(m), b);
+        ck_assert_double_le(rel_err(res.final_mse, mse), 1e-9);
+        /* and the same on the fixture's copy of the data */
+        ck_assert_int_eq(lr_fit(d->X, d->y, d->n, 1, &par, m, &res), LR_SUCCESS);
+        ck_assert_double_le(rel_err(lr_model_weights(m)[0], w), 1e-9);
+        lr_model_free(m);
+        free(X);
+        free(y);
+        rows++;
+    }
+    fclose(f);
+    lr_data_free(d);
+    ck_assert_int_ge(rows, 3);
+}
+END_TEST
+
+/* A step far above 2/L: the loss becomes non-finite -> LR_EDIVERGE, and
+ * lr_fit leaves the model untouched. */
+START_TEST(test_diverges_nonfinite)
+{
+    lr_data *d = sk_data(300, 3, 1.0, 5, NULL);
+    lr_params par = lr_params_default();
+    par.lr = 50.0;
+    par.max_iter = 100000;
+    lr_model *m = lr_model_alloc(3);
+    lr_model_set_bias(m, 2.385);
+    lr_result res;
+    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &res), LR_EDIVERGE);
+    ck_assert_int_eq(res.stop_reason, LR_STOP_DIVERGED);
+    ck_assert(res.iterations < 100000);
+    ck_assert(lr_model_bias(m) == 2.385);
+    for (size_t j = 0; j < 3; j++)
+        ck_assert(lr_model_weights(m)[j] == 0.0);
+    lr_model_free(m);
+    lr_data_free(d);
+}
+END_TEST
+
+/* Just above 2/L the loss grows geometrically but stays finite for long:
+ * the growing-loss rule stops it (well before 2000 iterations). L is taken
+ * from the exact 2x2 eigenvalue for p = 1. */
+START_TEST(test_diverges_growing)
+{
+    lr_data *d = sk_data(400, 1, 3.0, 8, NULL);
+    double m1 = 0, m2 = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        m1 += d->X[i];
+        m2 += d->X[i] * d->X[i];
+    }
+    m1 /= (double)d->n;
+    m2 /= (double)d->n;
+    double tr = 1 + m2, det = m2 - m1 * m1;
+    double L = 0.5 * (tr + sqrt(tr * tr - 4 * det));
+    lr_params par = lr_params_default();
+    par.lr = 2.05 / L;
+    par.max_iter = 2000;
+    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
+    ck_assert_int_eq(lr_gd_test(gd), LR_CONTINUE);
+    int st;
+    while ((st = lr_gd_iterate(gd, 7)) == LR_CONTINUE)
+        ;
+    ck_assert_int_eq(st, LR_EDIVERGE);
+    ck_assert_int_eq(lr_gd_stop_reason(gd), LR_STOP_DIVERGED);
+    ck_assert(isfinite(lr_gd_mse(gd)));
+    ck_assert(lr_gd_iter(gd) < 2000);
+    ck_assert_int_eq(lr_gd_test(gd), LR_EDIVERGE);
+    /* and just below 2/L it converges */
+    lr_gd_free(gd);
+    par.lr = 1.95 / L;
+    lr_model *m = lr_model_alloc(1);
+    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL), LR_SUCCESS);
+    lr_model_free(m);
+    lr_data_free(d);
+}
+END_TEST
+
+/* tol: stops once |grad| <= tol |grad_0|, and not before. */
+START_TEST(test_tol_stop)
+{
+    lr_data *d = sk_data(500, 4, 2.0, 9, NULL);
+    lr_params par = lr_params_default();
+    par.lr = 0.3;
+    par.tol = 1e-7;
+    par.max_iter = 100000;
+    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
+    double prev = lr_gd_grad_norm(gd);
+    while (lr_gd_iterate(gd, 1) == LR_CONTINUE) {
+        ck_assert_double_gt(lr_gd_grad_norm(gd), 1e-7 * lr_gd_grad_norm0(gd));
+        prev = lr_gd_grad_norm(gd);
+    }
+    ck_assert_int_eq(lr_gd_test(gd), LR_SUCCESS);
+    ck_assert_int_eq(lr_gd_stop_reason(gd), LR_STOP_TOL);
+    ck_assert_double_le(lr_gd_grad_norm(gd), 1e-7 * lr_gd_grad_norm0(gd));
+    ck_assert_double_gt(prev, 1e-7 * lr_gd_grad_norm0(gd));
+    ck_assert(lr_gd_iter(gd) < 100000);
+    /* iterating a finished fit changes nothing */
+    size_t it = lr_gd_iter(gd);
+    ck_assert_int_eq(lr_gd_iterate(gd, 10), LR_SUCCESS);
+    ck_assert_uint_eq(lr_gd_iter(gd), it);
+    lr_gd_free(gd);
+    lr_data_free(d);
+}
+END_TEST
+
+/* max_iter = 0 returns the initial weights; zeros init gives w = 0. */
+START_TEST(test_zero_iterations)
+{
+    lr_data *d = sk_data(50, 2, 1.0, 10, NULL);
+    lr_params par = lr_params_default();
+    par.max_iter = 0;
+    par.init_seed = 42;
+    lr_model *m = lr_model_alloc(2);
+    lr_result res;
+    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &res), LR_SUCCESS);
+    double w0[2];
+    lr_numpy_rand(42, 2, w0);
+    ck_assert(memcmp(lr_model_weights(m), w0, sizeof w0) == 0);
+    ck_assert(lr_model_bias(m) == 0.0);
+    ck_assert_uint_eq(res.iterations, 0);
+    lr_model_free(m);
+    lr_data_free(d);
+}
+END_TEST
+
+/* Every error code of the training API. */
+START_TEST(test_error_codes)
+{
+    lr_data *d = sk_data(20, 2, 1.0, 11, NULL);
+    lr_params par = lr_params_default();
+    const char *field;
+    lr_model *m = lr_model_alloc(2), *m3 = lr_model_alloc(3);
+    par.lr = -0.1;
+    ck_assert_int_eq(lr_params_check(&par, &field), LR_EINVAL);
+    ck_assert_str_eq(field, "lr");
+    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL), LR_EINVAL);
+    par = lr_params_default();
+    par.tol = NAN;
+    ck_assert_int_eq(lr_params_check(&par, &field), LR_EINVAL);
+    ck_assert_str_eq(field, "tol");
+    par = lr_params_default();
+    par.init_seed = 1ULL << 33;
+    ck_assert_int_eq(lr_params_check(&par, &field), LR_EINVAL);
+    ck_assert_str_eq(field, "init_seed");
+    par = lr_params_default();
+    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m3, NULL), LR_ESHAPE);
+    /* n * p overflows: refused before touching X */
+    ck_assert_int_eq(lr_fit(d->X, d->y, SIZE_MAX / 2, 3, &par, m3, NULL),
+                     LR_ENOMEM);
+    ck_assert_ptr_null(lr_gd_alloc(d->X, d->y, 0, 2, &par));
+    ck_assert_ptr_null(lr_model_alloc(0));
+    /* under-determined: no unique optimum */
+    double w[2], b, mse;
+    ck_assert_int_eq(lr_solve_exact(d->X, d->y, 2, 2, w, &b, &mse), LR_ESOLVE);
+    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    ck_assert_int_eq(lr_gd_iterate(gd, 1), LR_EINVAL); /* before init */
+    ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
+    ck_assert_int_eq(lr_gd_test(gd), LR_CONTINUE);
+    ck_assert_int_eq(lr_gd_model(gd, m3), LR_ESHAPE);
+    lr_gd_free(gd);
+    lr_gd_free(NULL);
+    lr_model_free(NULL);
+    /* a NaN in the data: the first loss is not finite */
+    d->y[3] = NAN;
+    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL), LR_EDIVERGE);
+    for (int s = LR_SUCCESS; s <= LR_ERANGE; s++)
+        ck_assert(strcmp(lr_strerror(s), "unknown status") != 0);
+    ck_assert_str_eq(lr_strerror(-77), "unknown status");
+    lr_model_free(m);
+    lr_model_free(m3);
+    lr_data_free(d);
+}
+END_TEST
+
+Suite *suite_train(void)
+{
+    Suite *s = suite_create("train");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_converges_to_gsl_optimum);
+    tcase_add_test(tc, test_nist_norris_gd);
+    tcase_add_test(tc, test_nist_solver);
+    tcase_add_test(tc, test_tutorial_fixture);
+    tcase_add_test(tc, test_diverges_nonfinite);
+    tcase_add_test(tc, test_diverges_growing);
+    tcase_add_test(tc, test_tol_stop);
+    tcase_add_test(tc, test_zero_iterations);
+    tcase_add_test(tc, test_error_codes);
+    suite_add_tcase(s, tc);
+    return s;
+}
