@@ -20,9 +20,39 @@ size_t lr_chunk_rows(size_t p)
     return r < 32 ? 32 : r;
 }
 
-void lr_kernel_rows(const double *X, const double *y, size_t p,
-                    const double *w, double b, size_t lo, size_t hi,
-                    double *acc)
+/* The dot product x_i.w is summed in four lanes (lane l takes j = l mod 4),
+ * combined as (l0 + l1) + (l2 + l3): a fixed order, so results do not
+ * depend on the thread count, and one the compiler turns into vector
+ * instructions (a single running sum would be bound by the latency of one
+ * add per feature). No FMA contraction (-std=c11), so the AVX2 and the
+ * baseline clones give identical bits. */
+static inline double dot4(const double *x, const double *w, size_t p)
+{
+    double t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
+    size_t j = 0;
+    for (; j + 4 <= p; j += 4) {
+        t0 += x[j] * w[j];
+        t1 += x[j + 1] * w[j + 1];
+        t2 += x[j + 2] * w[j + 2];
+        t3 += x[j + 3] * w[j + 3];
+    }
+    if (j < p)
+        t0 += x[j] * w[j];
+    if (j + 1 < p)
+        t1 += x[j + 1] * w[j + 1];
+    if (j + 2 < p)
+        t2 += x[j + 2] * w[j + 2];
+    return (t0 + t1) + (t2 + t3);
+}
+
+#define LR_PF 512 /* prefetch distance in doubles (4 KiB) */
+
+/* Two rows a step: their gradient contributions are added to acc[j] in
+ * row order in one sweep over j. */
+__attribute__((target_clones("avx2", "default")))
+void lr_kernel_rows(const double *restrict X, const double *restrict y,
+                    size_t p, const double *restrict w, double b, size_t lo,
+                    size_t hi, double *restrict acc)
 {
     double gb = 0.0, sse = 0.0;
     if (p == 1) {
@@ -35,18 +65,32 @@ void lr_kernel_rows(const double *X, const double *y, size_t p,
             sse += r * r;
         }
         acc[0] += g0;
-    } else {
-        for (size_t i = lo; i < hi; i++) {
-            const double *xi = X + i * p;
-            double s = 0.0;
-            for (size_t j = 0; j < p; j++)
-                s += xi[j] * w[j];
-            double r = s + b - y[i];
-            for (size_t j = 0; j < p; j++)
-                acc[j] += r * xi[j];
-            gb += r;
-            sse += r * r;
-        }
+        acc[1] += gb;
+        acc[2] += sse;
+        return;
+    }
+    size_t i = lo;
+    for (; i + 2 <= hi; i += 2) {
+        const double *x0 = X + i * p, *x1 = x0 + p;
+        /* The hardware prefetcher alone leaves this loop waiting on memory
+         * (measured: 1.5x a plain read at 1e6 x 16); fetch the lines of the
+         * rows LR_PF doubles ahead. Prefetching past the end is harmless. */
+        for (size_t q = 0; q < 2 * p; q += 8)
+            __builtin_prefetch(x0 + LR_PF + q);
+        double r0 = dot4(x0, w, p) + b - y[i];
+        double r1 = dot4(x1, w, p) + b - y[i + 1];
+        for (size_t j = 0; j < p; j++)
+            acc[j] = (acc[j] + r0 * x0[j]) + r1 * x1[j];
+        gb = (gb + r0) + r1;
+        sse = (sse + r0 * r0) + r1 * r1;
+    }
+    for (; i < hi; i++) {
+        const double *xi = X + i * p;
+        double r = dot4(xi, w, p) + b - y[i];
+        for (size_t j = 0; j < p; j++)
+            acc[j] += r * xi[j];
+        gb += r;
+        sse += r * r;
     }
     acc[p] += gb;
     acc[p + 1] += sse;
@@ -156,12 +200,26 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
     }
 }
 
+/* Eight independent partial sums per thread: a single running sum would be
+ * bound by the latency of one add per element (about 8 GB/s), not by the
+ * memory system. */
+__attribute__((target_clones("avx2", "default")))
 double lr_read_sum(const double *a, size_t len, int threads)
 {
     double s = 0.0;
     threads = lr_threads_resolve(threads);
-#pragma omp parallel for schedule(static) num_threads(threads) reduction(+: s)
-    for (size_t i = 0; i < len; i++)
+#pragma omp parallel num_threads(threads) reduction(+: s)
+    {
+        double t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        size_t nb = len / 8;
+#pragma omp for schedule(static)
+        for (size_t k = 0; k < nb; k++)
+            for (int u = 0; u < 8; u++)
+                t[u] += a[k * 8 + (size_t)u];
+        for (int u = 0; u < 8; u++)
+            s += t[u];
+    }
+    for (size_t i = len / 8 * 8; i < len; i++)
         s += a[i];
     return s;
 }
