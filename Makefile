@@ -82,6 +82,7 @@ check: all
 run: all
 	@scripts/deps.sh run
 	$(BUILD)/linreg driver --out results
+	@scripts/plot.sh results
 
 bench: all
 	@scripts/bench.sh $(BUILD)

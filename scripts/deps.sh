@@ -24,8 +24,10 @@ done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps.sh: installing:$missing" >&2
     export DEBIAN_FRONTEND=noninteractive
+    # shellcheck disable=SC2086 # $missing is a list of package names
     if ! apt-get install -y -qq $missing >/dev/null 2>&1; then
         apt-get update -qq >/dev/null 2>&1 || true
+        # shellcheck disable=SC2086
         if ! apt-get install -y -qq $missing >/dev/null; then
             # optional packages (gnuplot) must not stop the run
             for p in $want; do

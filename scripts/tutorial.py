@@ -14,6 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import numpy as np  # noqa: E402
 from sklearn.datasets import make_regression  # noqa: E402
 
 from tutorial_gd import gradient_descent, mse  # noqa: E402
@@ -74,6 +75,7 @@ def main():
         "final_mse": float(mse(X, y, w, b)),
         "time_s": elapsed,
         "time_per_iter_s": elapsed / args.iters if args.iters else 0.0,
+        "numpy": np.__version__,
     }))
 
 

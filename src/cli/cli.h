@@ -83,6 +83,9 @@ const char *cli_build_flags(void);
 typedef struct {
     lr_params par;
     size_t log_every;         /* history/table every K iterations; 0: auto */
+    size_t print_every;       /* table rows every K (a multiple of log_every);
+                                 0: log_every */
+    const char *history_out;  /* history as CSV iter,mse,grad_norm; may be NULL */
     int table;                /* print the table (or progress line) on stderr */
     int exact;                /* compute the exact optimum with GSL */
     const char *model_out;    /* may be NULL */

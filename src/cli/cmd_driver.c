@@ -108,17 +108,32 @@ int cmd_driver(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.par = lr_params_default();
     o.par.init_seed = 42;
-    o.log_every = 100;
+    o.log_every = 10;
+    o.print_every = 100;
     o.table = 1;
     o.exact = 1;
     o.true_coef = coef;
     char *rep_path = join(dir, "tutorial_report.json");
     char *model_path = join(dir, "tutorial_model.json");
+    char *hist_path = join(dir, "tutorial_history.csv");
+    char *data_path = join(dir, "tutorial_data.csv");
     o.report_out = rep_path;
     o.model_out = model_path;
-    int rc = rep_path && model_path ? cli_train(C, d, &o, NULL) : 1;
+    o.history_out = hist_path;
+    const char *outs[] = {rep_path, model_path, hist_path, data_path};
+    int rc = rep_path && model_path && hist_path && data_path
+             && !cli_outputs_writable(C, outs, 4) ? 0 : 1;
+    char err[512];
+    if (!rc && lr_csv_write(data_path, d, err, sizeof err) != LR_SUCCESS) {
+        cli_err(C, "%s", err);
+        rc = 1;
+    }
+    if (!rc)
+        rc = cli_train(C, d, &o, NULL);
     free(rep_path);
     free(model_path);
+    free(hist_path);
+    free(data_path);
     free(coef);
     lr_data_free(d);
     if (rc)
@@ -149,15 +164,20 @@ int cmd_driver(int argc, char **argv)
     double *times = malloc(repeat * sizeof *times);
     char *csv_path = join(dir, "scaling.csv");
     char *json_path = join(dir, "driver.json");
+    char *sum_path = join(dir, "scaling_summary.csv");
     size_t csvcap = 256 + (size_t)nt * repeat * 96;
     char *csv = malloc(csvcap);
-    if (!m1 || !m || !times || !csv_path || !json_path || !csv) {
+    if (!m1 || !m || !times || !csv_path || !json_path || !sum_path || !csv) {
         cli_err(C, "out of memory");
         rc = 1;
         goto out;
     }
     size_t at = (size_t)snprintf(csv, csvcap,
                                  "threads,repeat,n,p,iters,time_per_iter_s\n");
+    char summary[64 * 96];
+    size_t sat = (size_t)snprintf(summary, sizeof summary,
+                                  "threads,time_per_iter_s,speedup,efficiency,"
+                                  "gbs_x\n");
     cJSON *rows = cJSON_CreateArray();
     double t1 = NAN;
     printf("  %7s %14s %9s %10s %9s %12s %14s\n", "threads", "s/iter", "speedup",
@@ -195,6 +215,9 @@ int cmd_driver(int argc, char **argv)
         double gbs = (double)n * (double)p * 8.0 / med / 1e9;
         printf("  %7d %14.6g %9.3f %10.3f %9.2f %12.8g %14.3g\n", res.threads, med,
                t1 / med, t1 / med / res.threads, gbs, res.final_mse, dmax);
+        sat += (size_t)snprintf(summary + sat, sizeof summary - sat,
+                                "%d,%.6g,%.4f,%.4f,%.3f\n", res.threads, med,
+                                t1 / med, t1 / med / res.threads, gbs);
         cJSON *row = cJSON_CreateObject();
         cJSON_AddNumberToObject(row, "threads", res.threads);
         cJSON_AddNumberToObject(row, "time_per_iter_s", med);
@@ -205,8 +228,8 @@ int cmd_driver(int argc, char **argv)
         cJSON_AddNumberToObject(row, "max_abs_diff_vs_1_thread", dmax);
         cJSON_AddItemToArray(rows, row);
     }
-    char err[512];
-    if (lr_write_file_atomic(csv_path, csv, err, sizeof err) != LR_SUCCESS) {
+    if (lr_write_file_atomic(csv_path, csv, err, sizeof err) != LR_SUCCESS
+        || lr_write_file_atomic(sum_path, summary, err, sizeof err) != LR_SUCCESS) {
         cli_err(C, "%s", err);
         rc = 1;
     }
@@ -221,12 +244,13 @@ int cmd_driver(int argc, char **argv)
         rc = 1;
     cJSON_Delete(doc);
     if (!rc)
-        printf("\nwrote %s/tutorial_report.json, %s/tutorial_model.json, %s, %s\n",
-               dir, dir, csv_path, json_path);
+        printf("\nwrote %s/tutorial_{report.json,model.json,history.csv,data.csv}, "
+               "%s, %s\n", dir, csv_path, json_path);
 out:
     free(csv);
     free(csv_path);
     free(json_path);
+    free(sum_path);
     free(times);
     lr_model_free(m1);
     lr_model_free(m);

@@ -11,7 +11,7 @@
 enum {
     OPT_DATA = OPT_GEN_LAST, OPT_TARGET, OPT_LR, OPT_ITERS, OPT_THREADS,
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
-    OPT_REPORT, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
+    OPT_REPORT, OPT_HISTORY, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
 };
 
 static void usage(FILE *f)
@@ -40,6 +40,7 @@ static void usage(FILE *f)
           "  --log-every K      history every K iterations (default iters/10)\n"
           "  --model-out FILE   the model as JSON\n"
           "  --report FILE      the convergence report as JSON\n"
+          "  --history FILE     the history as CSV (iter,mse,grad_norm)\n"
           "  --no-exact         skip the exact least-squares reference solve\n"
           "  --quiet            no convergence table on stderr\n",
           f);
@@ -90,6 +91,7 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         free(pred);
         return 1;
     }
+    size_t pevery = o->print_every ? o->print_every : every;
     int tty = o->table && isatty(2);
     size_t nh = 0;
     if (o->table && !tty)
@@ -97,6 +99,13 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
 
     double t0 = lr_now();
     int st = lr_gd_init(gd);
+    double *w0 = malloc(p * sizeof *w0);
+    if (!w0) {
+        cli_err(cmd, "out of memory");
+        st = LR_ENOMEM;
+    } else {
+        memcpy(w0, lr_gd_weights(gd), p * sizeof *w0);
+    }
     if (st == LR_SUCCESS) {
         hist[nh++] = (hist_row){0, lr_gd_mse(gd), lr_gd_grad_norm(gd)};
         if (o->table)
@@ -108,13 +117,17 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
             if (nh < cap)
                 hist[nh++] = (hist_row){lr_gd_iter(gd), lr_gd_mse(gd),
                                         lr_gd_grad_norm(gd)};
-            if (o->table)
+            if (o->table && (lr_gd_iter(gd) % pevery == 0 || st != LR_CONTINUE))
                 progress(tty, lr_gd_iter(gd), par->max_iter, lr_gd_mse(gd),
                          lr_gd_grad_norm(gd), st != LR_CONTINUE);
         }
     }
     double elapsed = lr_now() - t0;
     int rc = 0;
+    if (st == LR_ENOMEM) {
+        rc = 1;
+        goto out;
+    }
     if (st == LR_EDIVERGE) {
         if (tty)
             fputc('\n', stderr);
@@ -205,6 +218,8 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     cJSON_AddNumberToObject(rep, "time_s", elapsed);
     cJSON_AddNumberToObject(rep, "time_per_iter_s", tpi);
     cJSON_AddNumberToObject(rep, "threads", lr_gd_threads(gd));
+    cJSON_AddItemToObject(rep, "initial_weights", cli_array(w0, p));
+    cJSON_AddNumberToObject(rep, "initial_bias", 0.0);
     cJSON_AddItemToObject(rep, "weights", cli_array(w, p));
     cJSON_AddNumberToObject(rep, "bias", b);
     if (have_opt) {
@@ -237,11 +252,30 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     }
     if (!rc && o->report_out && cli_write_json(cmd, o->report_out, rep))
         rc = 1;
+    if (!rc && o->history_out) {
+        size_t hcap = 32 + nh * 80, at = 0;
+        char *csv = malloc(hcap), err[512];
+        if (!csv) {
+            cli_err(cmd, "out of memory");
+            rc = 1;
+        } else {
+            at += (size_t)snprintf(csv, hcap, "iter,mse,grad_norm\n");
+            for (size_t k = 0; k < nh; k++)
+                at += (size_t)snprintf(csv + at, hcap - at, "%zu,%.17g,%.17g\n",
+                                       hist[k].iter, hist[k].mse, hist[k].gnorm);
+            if (lr_write_file_atomic(o->history_out, csv, err, sizeof err)) {
+                cli_err(cmd, "%s", err);
+                rc = 1;
+            }
+            free(csv);
+        }
+    }
     if (report)
         *report = rep;
     else
         cJSON_Delete(rep);
 out:
+    free(w0);
     free(hist);
     free(wopt);
     free(pred);
@@ -260,7 +294,7 @@ int cmd_train(int argc, char **argv)
         {"init-seed", 1, 0, OPT_INIT_SEED}, {"tol", 1, 0, OPT_TOL},
         {"deterministic", 0, 0, OPT_DET}, {"log-every", 1, 0, OPT_LOG_EVERY},
         {"model-out", 1, 0, OPT_MODEL_OUT}, {"report", 1, 0, OPT_REPORT},
-        {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
+        {"history", 1, 0, OPT_HISTORY}, {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
     const char *C = "train";
     lr_gen_params gp = lr_gen_params_default();
@@ -310,6 +344,7 @@ int cmd_train(int argc, char **argv)
         case OPT_LOG_EVERY: bad = cli_size(C, "log-every", optarg, 1, &o.log_every); break;
         case OPT_MODEL_OUT: o.model_out = optarg; break;
         case OPT_REPORT: o.report_out = optarg; break;
+        case OPT_HISTORY: o.history_out = optarg; break;
         case OPT_NO_EXACT: o.exact = 0; break;
         case OPT_QUIET: o.table = 0; break;
         case OPT_HELP: usage(stdout); return 0;
@@ -330,8 +365,8 @@ int cmd_train(int argc, char **argv)
                 "each other");
         return EXIT_USAGE;
     }
-    const char *outs[] = {o.model_out, o.report_out};
-    if (cli_outputs_writable(C, outs, 2))
+    const char *outs[] = {o.model_out, o.report_out, o.history_out};
+    if (cli_outputs_writable(C, outs, 3))
         return 1;
     lr_data *d = NULL;
     double *coef = NULL;
