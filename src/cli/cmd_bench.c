@@ -66,8 +66,9 @@ int cmd_bench(int argc, char **argv)
     cli_machine(cpu, sizeof cpu, &cores);
     printf("linreg bench on %s (%d cores); %s; median of %zu\n", cpu, cores,
            cli_build_flags(), repeat);
-    printf("%-4s %9s %5s %7s %13s %9s %13s %9s %9s\n", "size", "n", "p", "threads",
-           "s/iter", "GB/s(X)", "read s", "read GB/s", "iter/read");
+    printf("%-4s %9s %5s %7s %4s %13s %9s %13s %9s %9s\n", "size", "n", "p",
+           "threads", "used", "s/iter", "GB/s(X)", "read s", "read GB/s",
+           "iter/read");
     size_t cap = 1 << 16, at = 0;
     char *csv = malloc(cap);
     double *times = malloc(repeat * sizeof *times);
@@ -78,7 +79,7 @@ int cmd_bench(int argc, char **argv)
         return 1;
     }
     at += (size_t)snprintf(csv, cap,
-                           "cpu,cores,compiler,flags,size,n,p,threads,precision,"
+                           "cpu,cores,compiler,flags,size,n,p,threads,threads_used,precision,"
                            "time_per_iter_s,gbs_x,read_s,read_gbs,ratio_to_read\n");
     int rc = 0;
     for (size_t s = 0; s < 4 && !rc; s++) {
@@ -133,16 +134,16 @@ int cmd_bench(int argc, char **argv)
             qsort(times, repeat, sizeof *times, cmp_double);
             double rd = times[repeat / 2];
             double bytes = (double)n * (double)p * 8.0;
-            printf("%-4c %9zu %5zu %7d %13.6g %9.2f %13.6g %9.2f %9.3f\n",
-                   all[s].name, n, p, res.threads, tpi, bytes / tpi / 1e9, rd,
+            printf("%-4c %9zu %5zu %7d %4d %13.6g %9.2f %13.6g %9.2f %9.3f\n",
+                   all[s].name, n, p, tl[k], res.threads, tpi, bytes / tpi / 1e9, rd,
                    bytes / rd / 1e9, tpi / rd);
             fflush(stdout);
             if (at + 512 < cap)
                 at += (size_t)snprintf(csv + at, cap - at,
-                                       "\"%s\",%d,\"gcc %s\",\"%s\",%c,%zu,%zu,%d,"
+                                       "\"%s\",%d,\"gcc %s\",\"%s\",%c,%zu,%zu,%d,%d,"
                                        "double,%.6g,%.4g,%.6g,%.4g,%.4g\n",
                                        cpu, cores, __VERSION__, cli_build_flags(),
-                                       all[s].name, n, p, res.threads, tpi,
+                                       all[s].name, n, p, tl[k], res.threads, tpi,
                                        bytes / tpi / 1e9, rd, bytes / rd / 1e9,
                                        tpi / rd);
         }
