@@ -24,15 +24,18 @@ OPT  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitiz
 BUILD := build-san
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
+# Recursive (=), not :=, so pkg-config runs when a recipe needs it: after
+# scripts/deps.sh has installed pkg-config and the libraries on a fresh
+# machine.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
 
-CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g \
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g \
               -fopenmp -fPIC $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
-LDLIBS_ALL := -fopenmp $(PKG_LIBS) -lm $(LDFLAGS)
-FLAGS_STR  := $(CC) $(OPT) -fopenmp
+LDLIBS_ALL = -fopenmp $(PKG_LIBS) -lm $(LDFLAGS)
+FLAGS_STR  := $(CC) -std=c11 $(OPT) -fopenmp $(CFLAGS)
 
 LIB_SRC := src/error.c src/rng.c src/generate.c src/kernels.c src/gd.c \
            src/solve.c src/metrics.c src/data_io.c src/model_io.c
