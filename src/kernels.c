@@ -45,19 +45,80 @@ static inline double dot4(const double *x, const double *w, size_t p)
     return (t0 + t1) + (t2 + t3);
 }
 
-#define LR_PF 512 /* prefetch distance in doubles (4 KiB) */
+#ifndef LR_PF
+#define LR_PF 512
+#endif
+// /* prefetch distance in doubles (4 KiB) */
+
+/* For wide rows four lanes are still one chain of dependent vector adds
+ * (p/4 deep); sixteen lanes (four vectors) keep the adder busy. Lane l takes
+ * j = l mod 16; the lanes are combined pairwise in a fixed tree. */
+static inline double dot16(const double *x, const double *w, size_t p)
+{
+    double t[16] = {0};
+    size_t j = 0;
+    for (; j + 16 <= p; j += 16)
+        for (int l = 0; l < 16; l++)
+            t[l] += x[j + (size_t)l] * w[j + (size_t)l];
+    for (int l = 0; j + (size_t)l < p; l++)
+        t[l] += x[j + (size_t)l] * w[j + (size_t)l];
+    for (int h = 8; h >= 1; h /= 2)
+        for (int l = 0; l < h; l++)
+            t[l] = t[l] + t[l + h];
+    return t[0];
+}
+
+/* The dot product of one row: its lane count depends on p only. */
+static inline __attribute__((always_inline)) double
+dotp(const double *x, const double *w, size_t p)
+{
+    return p >= 32 ? dot16(x, w, p) : dot4(x, w, p);
+}
 
 /* Two rows a step: their gradient contributions are added to acc[j] in
- * row order in one sweep over j. */
+ * row order in one sweep over j. Inlined with a constant p for common
+ * small widths, so the compiler unrolls the loops over features. */
+static inline __attribute__((always_inline)) void
+rows_general(const double *restrict X, const double *restrict y, size_t p,
+             const double *restrict w, double b, size_t lo, size_t hi,
+             double *restrict acc)
+{
+    double gb = 0.0, sse = 0.0;
+    size_t i = lo;
+    for (; i + 2 <= hi; i += 2) {
+        const double *x0 = X + i * p, *x1 = x0 + p;
+        /* The hardware prefetcher alone leaves this loop waiting on memory
+         * (measured: 1.5x a plain read at 1e6 x 16); fetch the lines of the
+         * rows LR_PF doubles ahead. Prefetching past the end is harmless. */
+        for (size_t q = 0; q < 2 * p; q += 8)
+            __builtin_prefetch(x0 + LR_PF + q);
+        double r0 = dotp(x0, w, p) + b - y[i];
+        double r1 = dotp(x1, w, p) + b - y[i + 1];
+        for (size_t j = 0; j < p; j++)
+            acc[j] = (acc[j] + r0 * x0[j]) + r1 * x1[j];
+        gb = (gb + r0) + r1;
+        sse = (sse + r0 * r0) + r1 * r1;
+    }
+    for (; i < hi; i++) {
+        const double *xi = X + i * p;
+        double r = dotp(xi, w, p) + b - y[i];
+        for (size_t j = 0; j < p; j++)
+            acc[j] += r * xi[j];
+        gb += r;
+        sse += r * r;
+    }
+    acc[p] += gb;
+    acc[p + 1] += sse;
+}
+
 __attribute__((target_clones("avx2", "default")))
 void lr_kernel_rows(const double *restrict X, const double *restrict y,
                     size_t p, const double *restrict w, double b, size_t lo,
                     size_t hi, double *restrict acc)
 {
-    double gb = 0.0, sse = 0.0;
     if (p == 1) {
         const double w0 = w[0];
-        double g0 = 0.0;
+        double g0 = 0.0, gb = 0.0, sse = 0.0;
         for (size_t i = lo; i < hi; i++) {
             double r = X[i] * w0 + b - y[i];
             g0 += r * X[i];
@@ -69,31 +130,14 @@ void lr_kernel_rows(const double *restrict X, const double *restrict y,
         acc[2] += sse;
         return;
     }
-    size_t i = lo;
-    for (; i + 2 <= hi; i += 2) {
-        const double *x0 = X + i * p, *x1 = x0 + p;
-        /* The hardware prefetcher alone leaves this loop waiting on memory
-         * (measured: 1.5x a plain read at 1e6 x 16); fetch the lines of the
-         * rows LR_PF doubles ahead. Prefetching past the end is harmless. */
-        for (size_t q = 0; q < 2 * p; q += 8)
-            __builtin_prefetch(x0 + LR_PF + q);
-        double r0 = dot4(x0, w, p) + b - y[i];
-        double r1 = dot4(x1, w, p) + b - y[i + 1];
-        for (size_t j = 0; j < p; j++)
-            acc[j] = (acc[j] + r0 * x0[j]) + r1 * x1[j];
-        gb = (gb + r0) + r1;
-        sse = (sse + r0 * r0) + r1 * r1;
+    switch (p) {
+    case 2: rows_general(X, y, 2, w, b, lo, hi, acc); break;
+    case 4: rows_general(X, y, 4, w, b, lo, hi, acc); break;
+    case 8: rows_general(X, y, 8, w, b, lo, hi, acc); break;
+    case 16: rows_general(X, y, 16, w, b, lo, hi, acc); break;
+    case 32: rows_general(X, y, 32, w, b, lo, hi, acc); break;
+    default: rows_general(X, y, p, w, b, lo, hi, acc); break;
     }
-    for (; i < hi; i++) {
-        const double *xi = X + i * p;
-        double r = dot4(xi, w, p) + b - y[i];
-        for (size_t j = 0; j < p; j++)
-            acc[j] += r * xi[j];
-        gb += r;
-        sse += r * r;
-    }
-    acc[p] += gb;
-    acc[p + 1] += sse;
 }
 
 /* One pass with the sums into ks->acc, called by every thread of the team
