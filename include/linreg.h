@@ -116,6 +116,14 @@ int lr_numpy_rand(uint64_t seed, size_t p, double *out);
 
 enum { LR_INIT_UNIFORM = 0, LR_INIT_ZEROS = 1 };
 
+/* How an iteration gets its gradient:
+ * LR_SOLVER_STREAM: one fused pass over X per iteration (default);
+ * LR_SOLVER_GRAM: one parallel pass accumulates Xa^T Xa and Xa^T y
+ *   (Xa = [X 1]) at the start, then each iteration costs O(p^2) and gives
+ *   the same iterates up to rounding. p is limited to LR_GRAM_MAX_P. */
+enum { LR_SOLVER_STREAM = 0, LR_SOLVER_GRAM = 1 };
+#define LR_GRAM_MAX_P 4096
+
 enum {
     LR_STOP_NONE = 0,     /* not stopped */
     LR_STOP_MAX_ITER = 1, /* ran every iteration */
@@ -133,6 +141,7 @@ typedef struct {
     uint64_t init_seed; /* uniform: weights = RandomState(init_seed).rand(p) */
     double tol;         /* stop when |grad| <= tol*|grad_0|; 0: never */
     int deterministic;  /* 1: same bits for any thread count */
+    int solver;         /* LR_SOLVER_STREAM (default) or LR_SOLVER_GRAM */
 } lr_params;
 
 lr_params lr_params_default(void);
@@ -155,6 +164,10 @@ void lr_model_set_bias(lr_model *m, double b);
 typedef struct lr_gd lr_gd;
 lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
                    const lr_params *par);
+/* The same with X stored in single precision (sums in double): half the
+ * memory traffic. */
+lr_gd *lr_gd_alloc_f32(const float *X, const double *y, size_t n, size_t p,
+                       const lr_params *par);
 void lr_gd_free(lr_gd *gd);
 
 /* Sets the initial weights (from par->init) and computes the first loss
@@ -198,6 +211,10 @@ typedef struct {
  * or LR_EDIVERGE (m is then left unchanged). res may be NULL. */
 int lr_fit(const double *X, const double *y, size_t n, size_t p,
            const lr_params *par, lr_model *m, lr_result *res);
+
+/* lr_fit with X stored in single precision. */
+int lr_fit_f32(const float *X, const double *y, size_t n, size_t p,
+               const lr_params *par, lr_model *m, lr_result *res);
 
 /* One pass: residuals r = Xw + b - y, g = X^T r / n, gb = mean(r), and
  * MSE = mean(r^2), at the given weights. Serial reference used by tests and

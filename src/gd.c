@@ -68,6 +68,8 @@ int lr_params_check(const lr_params *par, const char **field)
         bad = "tol";
     else if (par->deterministic != 0 && par->deterministic != 1)
         bad = "deterministic";
+    else if (par->solver != LR_SOLVER_STREAM && par->solver != LR_SOLVER_GRAM)
+        bad = "solver";
     if (field)
         *field = bad;
     return bad ? LR_EINVAL : LR_SUCCESS;
@@ -96,14 +98,20 @@ struct lr_gd {
     double gnorm, gnorm0;
     size_t grow;
     size_t target;      /* iteration at which the current run stops */
+    /* gram solver: raw sums [G (m x m, full), c (m), yy], m = p + 1 */
+    double *gbuf;
+    double *gpart;      /* per-thread partials for large m, or NULL */
+    size_t gstride;
+    double *wa;         /* m: [w, b] */
 };
 
-lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
-                   const lr_params *par)
+static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
+                       size_t n, size_t p, const lr_params *par)
 {
     size_t np1;
-    if (!X || !y || n == 0 || p == 0 || !lr_mul_ok(n, p, &np1)
-        || lr_params_check(par, NULL) != LR_SUCCESS)
+    if ((!X && !Xf) || !y || n == 0 || p == 0 || !lr_mul_ok(n, p, &np1)
+        || lr_params_check(par, NULL) != LR_SUCCESS
+        || (par->solver == LR_SOLVER_GRAM && p > LR_GRAM_MAX_P))
         return NULL;
     lr_gd *gd = calloc(1, sizeof *gd);
     if (!gd)
@@ -137,8 +145,22 @@ lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
         lr_gd_free(gd);
         return NULL;
     }
+    if (par->solver == LR_SOLVER_GRAM) {
+        const size_t m = p + 1, len = m * m + m + 1;
+        gd->gstride = (len + 7) / 8 * 8;
+        gd->gbuf = malloc(len * sizeof(double));
+        gd->wa = malloc(m * sizeof(double));
+        if (threads > 1 && len > LR_GRAM_CLAUSE_MAX)
+            gd->gpart = malloc((size_t)threads * gd->gstride * sizeof(double));
+        if (!gd->gbuf || !gd->wa
+            || (threads > 1 && len > LR_GRAM_CLAUSE_MAX && !gd->gpart)) {
+            lr_gd_free(gd);
+            return NULL;
+        }
+    }
     lr_kernel_state *ks = &gd->ks;
     ks->X = X;
+    ks->Xf = Xf;
     ks->y = y;
     ks->n = n;
     ks->p = p;
@@ -155,10 +177,25 @@ lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
     return gd;
 }
 
+lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
+                   const lr_params *par)
+{
+    return X ? gd_alloc(X, NULL, y, n, p, par) : NULL;
+}
+
+lr_gd *lr_gd_alloc_f32(const float *X, const double *y, size_t n, size_t p,
+                       const lr_params *par)
+{
+    return X ? gd_alloc(NULL, X, y, n, p, par) : NULL;
+}
+
 void lr_gd_free(lr_gd *gd)
 {
     if (!gd)
         return;
+    free(gd->gbuf);
+    free(gd->gpart);
+    free(gd->wa);
     free(gd->w);
     free(gd->grad);
     free(gd->acc);
@@ -218,6 +255,51 @@ static int gd_step(void *ctx, int phase)
     return gd->status != LR_CONTINUE || gd->iter >= gd->target;
 }
 
+/* The sums a streaming pass would give, from the Gram matrix: with
+ * wa = [w, b], X^T r and sum r are G wa - c, and sum r^2 is
+ * wa^T G wa - 2 c^T wa + yy. O(p^2), no pass over X. */
+static void gram_pass(lr_gd *gd)
+{
+    const size_t p = gd->p, m = p + 1;
+    const double *G = gd->gbuf, *c = G + m * m, yy = G[m * m + m];
+    double *wa = gd->wa, quad = 0.0, lin = 0.0;
+    memcpy(wa, gd->w, p * sizeof *wa);
+    wa[p] = gd->b;
+    for (size_t j = 0; j < m; j++) {
+        const double *Gj = G + j * m;
+        double s = 0.0;
+        for (size_t k = 0; k < m; k++)
+            s += Gj[k] * wa[k];
+        gd->acc[j] = s - c[j];
+        quad += wa[j] * s;
+        lin += wa[j] * c[j];
+    }
+    gd->acc[p + 1] = quad - 2.0 * lin + yy;
+}
+
+/* The gram solver's loop: [update, O(p^2) evaluation, tests], serial. */
+static void gram_run(lr_gd *gd, size_t k)
+{
+    for (size_t it = 0; it < k; it++) {
+        gd_step(gd, LR_PHASE_UPDATE);
+        gram_pass(gd);
+        if (gd_step(gd, LR_PHASE_EVAL))
+            break;
+    }
+}
+
+/* Accumulates [G, c, yy] in one parallel pass and fills in the lower
+ * triangle of G. */
+static void gram_build(lr_gd *gd)
+{
+    const size_t m = gd->p + 1;
+    lr_kernel_gram(&gd->ks, gd->gbuf, gd->gpart, gd->gstride);
+    double *G = gd->gbuf;
+    for (size_t j = 0; j < m; j++)
+        for (size_t k = 0; k < j; k++)
+            G[j * m + k] = G[k * m + j];
+}
+
 int lr_gd_init(lr_gd *gd)
 {
     if (!gd)
@@ -236,7 +318,12 @@ int lr_gd_init(lr_gd *gd)
     gd->status = LR_CONTINUE;
     gd->stop_reason = LR_STOP_NONE;
     gd->target = 0;
-    lr_kernel_run(&gd->ks, 1, gd_step, gd);
+    if (gd->par.solver == LR_SOLVER_GRAM) {
+        gram_build(gd);
+        gram_run(gd, 1);
+    } else {
+        lr_kernel_run(&gd->ks, 1, gd_step, gd);
+    }
     if (gd->status == LR_CONTINUE && gd->par.max_iter == 0) {
         gd->status = LR_SUCCESS;
         gd->stop_reason = LR_STOP_MAX_ITER;
@@ -254,7 +341,10 @@ int lr_gd_iterate(lr_gd *gd, size_t k)
     if (k > left)
         k = left;
     gd->target = gd->iter + k;
-    lr_kernel_run(&gd->ks, k, gd_step, gd);
+    if (gd->par.solver == LR_SOLVER_GRAM)
+        gram_run(gd, k);
+    else
+        lr_kernel_run(&gd->ks, k, gd_step, gd);
     return gd->status;
 }
 
@@ -279,15 +369,18 @@ int lr_gd_model(const lr_gd *gd, lr_model *m)
     return LR_SUCCESS;
 }
 
-int lr_fit(const double *X, const double *y, size_t n, size_t p,
-           const lr_params *par, lr_model *m, lr_result *res)
+static int fit(const double *X, const float *Xf, const double *y, size_t n,
+               size_t p, const lr_params *par, lr_model *m, lr_result *res)
 {
-    if (!X || !y || !m || n == 0 || p == 0 || lr_params_check(par, NULL))
+    if ((!X && !Xf) || !y || !m || n == 0 || p == 0
+        || lr_params_check(par, NULL))
         return LR_EINVAL;
     if (m->p != p)
         return LR_ESHAPE;
+    if (par->solver == LR_SOLVER_GRAM && p > LR_GRAM_MAX_P)
+        return LR_EINVAL;
     double t0 = lr_now();
-    lr_gd *gd = lr_gd_alloc(X, y, n, p, par);
+    lr_gd *gd = gd_alloc(X, Xf, y, n, p, par);
     if (!gd)
         return LR_ENOMEM;
     int st = lr_gd_init(gd);
@@ -307,4 +400,16 @@ int lr_fit(const double *X, const double *y, size_t n, size_t p,
     }
     lr_gd_free(gd);
     return st;
+}
+
+int lr_fit(const double *X, const double *y, size_t n, size_t p,
+           const lr_params *par, lr_model *m, lr_result *res)
+{
+    return X ? fit(X, NULL, y, n, p, par, m, res) : LR_EINVAL;
+}
+
+int lr_fit_f32(const float *X, const double *y, size_t n, size_t p,
+               const lr_params *par, lr_model *m, lr_result *res)
+{
+    return X ? fit(NULL, X, y, n, p, par, m, res) : LR_EINVAL;
 }

@@ -20,135 +20,40 @@ size_t lr_chunk_rows(size_t p)
     return r < 32 ? 32 : r;
 }
 
-/* The dot product x_i.w is summed in four lanes (lane l takes j = l mod 4),
- * combined as (l0 + l1) + (l2 + l3): a fixed order, so results do not
- * depend on the thread count, and one the compiler turns into vector
- * instructions (a single running sum would be bound by the latency of one
- * add per feature). No FMA contraction (-std=c11), so the AVX2 and the
- * baseline clones give identical bits. */
-static inline double dot4(const double *x, const double *w, size_t p)
-{
-    double t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
-    size_t j = 0;
-    for (; j + 4 <= p; j += 4) {
-        t0 += x[j] * w[j];
-        t1 += x[j + 1] * w[j + 1];
-        t2 += x[j + 2] * w[j + 2];
-        t3 += x[j + 3] * w[j + 3];
-    }
-    if (j < p)
-        t0 += x[j] * w[j];
-    if (j + 1 < p)
-        t1 += x[j + 1] * w[j + 1];
-    if (j + 2 < p)
-        t2 += x[j + 2] * w[j + 2];
-    return (t0 + t1) + (t2 + t3);
-}
-
+/* Prefetch distance, in elements of X (4 KiB of doubles). */
 #ifndef LR_PF
 #define LR_PF 512
 #endif
-// /* prefetch distance in doubles (4 KiB) */
 
-/* For wide rows four lanes are still one chain of dependent vector adds
- * (p/4 deep); sixteen lanes (four vectors) keep the adder busy. Lane l takes
- * j = l mod 16; the lanes are combined pairwise in a fixed tree. */
-static inline double dot16(const double *x, const double *w, size_t p)
-{
-    double t[16] = {0};
-    size_t j = 0;
-    for (; j + 16 <= p; j += 16)
-        for (int l = 0; l < 16; l++)
-            t[l] += x[j + (size_t)l] * w[j + (size_t)l];
-    for (int l = 0; j + (size_t)l < p; l++)
-        t[l] += x[j + (size_t)l] * w[j + (size_t)l];
-    for (int h = 8; h >= 1; h /= 2)
-        for (int l = 0; l < h; l++)
-            t[l] = t[l] + t[l + h];
-    return t[0];
-}
+#define LR_T double
+#define LR_FN(name) name
+#include "kernel_rows.h"
+#undef LR_T
+#undef LR_FN
 
-/* The dot product of one row: its lane count depends on p only. */
-static inline __attribute__((always_inline)) double
-dotp(const double *x, const double *w, size_t p)
-{
-    return p >= 32 ? dot16(x, w, p) : dot4(x, w, p);
-}
-
-/* Two rows a step: their gradient contributions are added to acc[j] in
- * row order in one sweep over j. Inlined with a constant p for common
- * small widths, so the compiler unrolls the loops over features. */
-static inline __attribute__((always_inline)) void
-rows_general(const double *restrict X, const double *restrict y, size_t p,
-             const double *restrict w, double b, size_t lo, size_t hi,
-             double *restrict acc)
-{
-    double gb = 0.0, sse = 0.0;
-    size_t i = lo;
-    for (; i + 2 <= hi; i += 2) {
-        const double *x0 = X + i * p, *x1 = x0 + p;
-        /* The hardware prefetcher alone leaves this loop waiting on memory
-         * (measured: 1.5x a plain read at 1e6 x 16); fetch the lines of the
-         * rows LR_PF doubles ahead. Prefetching past the end is harmless. */
-        for (size_t q = 0; q < 2 * p; q += 8)
-            __builtin_prefetch(x0 + LR_PF + q);
-        double r0 = dotp(x0, w, p) + b - y[i];
-        double r1 = dotp(x1, w, p) + b - y[i + 1];
-        for (size_t j = 0; j < p; j++)
-            acc[j] = (acc[j] + r0 * x0[j]) + r1 * x1[j];
-        gb = (gb + r0) + r1;
-        sse = (sse + r0 * r0) + r1 * r1;
-    }
-    for (; i < hi; i++) {
-        const double *xi = X + i * p;
-        double r = dotp(xi, w, p) + b - y[i];
-        for (size_t j = 0; j < p; j++)
-            acc[j] += r * xi[j];
-        gb += r;
-        sse += r * r;
-    }
-    acc[p] += gb;
-    acc[p + 1] += sse;
-}
-
-__attribute__((target_clones("avx2", "default")))
-void lr_kernel_rows(const double *restrict X, const double *restrict y,
-                    size_t p, const double *restrict w, double b, size_t lo,
-                    size_t hi, double *restrict acc)
-{
-    if (p == 1) {
-        const double w0 = w[0];
-        double g0 = 0.0, gb = 0.0, sse = 0.0;
-        for (size_t i = lo; i < hi; i++) {
-            double r = X[i] * w0 + b - y[i];
-            g0 += r * X[i];
-            gb += r;
-            sse += r * r;
-        }
-        acc[0] += g0;
-        acc[1] += gb;
-        acc[2] += sse;
-        return;
-    }
-    switch (p) {
-    case 2: rows_general(X, y, 2, w, b, lo, hi, acc); break;
-    case 4: rows_general(X, y, 4, w, b, lo, hi, acc); break;
-    case 8: rows_general(X, y, 8, w, b, lo, hi, acc); break;
-    case 16: rows_general(X, y, 16, w, b, lo, hi, acc); break;
-    case 32: rows_general(X, y, 32, w, b, lo, hi, acc); break;
-    default: rows_general(X, y, p, w, b, lo, hi, acc); break;
-    }
-}
+#define LR_T float
+#define LR_FN(name) name##_f32
+#include "kernel_rows.h"
+#undef LR_T
+#undef LR_FN
 
 /* One pass with the sums into ks->acc, called by every thread of the team
  * (or by the one thread of the serial path). */
+/* The serial pass over rows [lo, hi) for X's storage type. */
+static inline void rows(const lr_kernel_state *ks, size_t lo, size_t hi,
+                        double *acc)
+{
+    if (ks->Xf)
+        lr_kernel_rows_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+    else
+        lr_kernel_rows(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+}
+
 static void pass_team(const lr_kernel_state *ks)
 {
-    const double *X = ks->X, *y = ks->y, *w = ks->w;
     const size_t n = ks->n, p = ks->p, cr = ks->chunk_rows;
     const size_t nchunks = (n + cr - 1) / cr;
     const size_t m = p + 2;
-    const double b = *ks->b;
     double *acc = ks->acc;
 
     switch (ks->mode) {
@@ -158,7 +63,7 @@ static void pass_team(const lr_kernel_state *ks)
 #pragma omp for schedule(static) reduction(+: acc[:m])
         for (size_t c = 0; c < nchunks; c++) {
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
-            lr_kernel_rows(X, y, p, w, b, c * cr, hi, acc);
+            rows(ks, c * cr, hi, acc);
         }
         break;
     case LR_KMODE_HEAP: {
@@ -173,7 +78,7 @@ static void pass_team(const lr_kernel_state *ks)
 #pragma omp for schedule(static)
         for (size_t c = 0; c < nchunks; c++) {
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
-            lr_kernel_rows(X, y, p, w, b, c * cr, hi, mine);
+            rows(ks, c * cr, hi, mine);
         }
 #pragma omp for schedule(static)
         for (size_t j = 0; j < m; j++) {
@@ -193,7 +98,7 @@ static void pass_team(const lr_kernel_state *ks)
             double *pc = ks->part + c * ks->stride;
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
             memset(pc, 0, m * sizeof *pc);
-            lr_kernel_rows(X, y, p, w, b, c * cr, hi, pc);
+            rows(ks, c * cr, hi, pc);
         }
 #pragma omp for schedule(static)
         for (size_t j = 0; j < m; j++) {
@@ -266,4 +171,59 @@ double lr_read_sum(const double *a, size_t len, int threads)
     for (size_t i = len / 8 * 8; i < len; i++)
         s += a[i];
     return s;
+}
+
+/* The serial Gram accumulation over rows [lo, hi) into buf = [G, c, yy]. */
+static inline void gram_rows(const lr_kernel_state *ks, size_t lo, size_t hi,
+                             double *buf)
+{
+    const size_t m = ks->p + 1;
+    if (ks->Xf)
+        lr_gram_rows_f32(ks->Xf, ks->y, ks->p, lo, hi, buf, buf + m * m,
+                         buf + m * m + m);
+    else
+        lr_gram_rows(ks->X, ks->y, ks->p, lo, hi, buf, buf + m * m,
+                     buf + m * m + m);
+}
+
+void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
+                    size_t stride)
+{
+    const size_t n = ks->n, m = ks->p + 1, len = m * m + m + 1;
+    const size_t cr = ks->chunk_rows, nchunks = (n + cr - 1) / cr;
+    memset(buf, 0, len * sizeof *buf);
+    if (ks->threads <= 1) {
+        gram_rows(ks, 0, n, buf);
+        return;
+    }
+    if (!part) {
+        /* The sum over samples as an array-section reduction clause, like
+         * the gradient (private copies on each thread's stack: small m). */
+#pragma omp parallel for num_threads(ks->threads) schedule(static) \
+    reduction(+: buf[:len])
+        for (size_t c = 0; c < nchunks; c++)
+            gram_rows(ks, c * cr, (c + 1) * cr < n ? (c + 1) * cr : n, buf);
+        return;
+    }
+    /* Large m: per-thread partials on the heap, summed by entry. */
+#pragma omp parallel num_threads(ks->threads)
+    {
+        int t = 0, nt = 1;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        nt = omp_get_num_threads();
+#endif
+        double *mine = part + (size_t)t * stride;
+        memset(mine, 0, len * sizeof *mine);
+#pragma omp for schedule(static)
+        for (size_t c = 0; c < nchunks; c++)
+            gram_rows(ks, c * cr, (c + 1) * cr < n ? (c + 1) * cr : n, mine);
+#pragma omp for schedule(static)
+        for (size_t k = 0; k < len; k++) {
+            double s = 0.0;
+            for (int u = 0; u < nt; u++)
+                s += part[(size_t)u * stride + k];
+            buf[k] = s;
+        }
+    }
 }

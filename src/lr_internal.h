@@ -40,7 +40,9 @@ size_t lr_det_block_rows(size_t p);
 
 /* The state one fused pass reads and writes. */
 typedef struct {
-    const double *X, *y;
+    const double *X;         /* X in double, or NULL */
+    const float *Xf;         /* X in float (sums still in double), or NULL */
+    const double *y;
     size_t n, p;
     const double *w;         /* current weights (p) */
     const double *b;         /* current bias */
@@ -85,5 +87,24 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
 void lr_kernel_rows(const double *X, const double *y, size_t p,
                     const double *w, double b, size_t lo, size_t hi,
                     double *acc);
+void lr_kernel_rows_f32(const float *X, const double *y, size_t p,
+                        const double *w, double b, size_t lo, size_t hi,
+                        double *acc);
+
+/* Gram accumulation (kernel_rows.h) for the gram solver. */
+void lr_gram_rows(const double *X, const double *y, size_t p, size_t lo,
+                  size_t hi, double *G, double *c, double *yy);
+void lr_gram_rows_f32(const float *X, const double *y, size_t p, size_t lo,
+                      size_t hi, double *G, double *c, double *yy);
+
+/* buf (m*m + m + 1, m = p + 1) receives, in one parallel pass over the
+ * samples, the upper triangle of Xa^T Xa, Xa^T y and y^T y (sums, not
+ * divided by n). part: NULL for the reduction clause, or threads rows of
+ * `stride` doubles for per-thread partials (large m). */
+void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
+                    size_t stride);
+
+/* Above this many entries in [G, c, yy] the gram pass uses heap partials. */
+#define LR_GRAM_CLAUSE_MAX 32768
 
 #endif

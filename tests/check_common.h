@@ -14,6 +14,7 @@ Suite *suite_gradient(void);
 Suite *suite_train(void);
 Suite *suite_threads(void);
 Suite *suite_io(void);
+Suite *suite_solvers(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

@@ -112,3 +112,100 @@ Suite *suite_threads(void)
     suite_add_tcase(s, tc);
     return s;
 }
+
+static void fit_solver(const lr_data *d, const float *Xf, int solver, int threads,
+                       lr_model *m)
+{
+    lr_params par = lr_params_default();
+    par.lr = 0.3;
+    par.max_iter = 400;
+    par.threads = threads;
+    par.solver = solver;
+    par.init_seed = 8;
+    int st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, &par, m, NULL)
+                : lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL);
+    ck_assert_int_eq(st, LR_SUCCESS);
+}
+
+/* The gram solver gives the streaming iterates up to rounding: after 400
+ * contractive steps the weights agree to 1e-9 relative (rounding in the
+ * Gram sums is ~1e-14; the iteration does not amplify it). Both Gram
+ * reduction paths: the clause (p = 12) and heap partials (p = 200). */
+static void check_gram(size_t n, size_t p, int threads)
+{
+    lr_data *d = fast_data(n, p, 31);
+    lr_model *ms = lr_model_alloc(p), *mg = lr_model_alloc(p);
+    fit_solver(d, NULL, LR_SOLVER_STREAM, threads, ms);
+    fit_solver(d, NULL, LR_SOLVER_GRAM, threads, mg);
+    for (size_t j = 0; j < p; j++)
+        ck_assert_msg(rel_err(lr_model_weights(mg)[j], lr_model_weights(ms)[j])
+                      < 1e-9, "p=%zu w[%zu]: gram %.17g stream %.17g", p, j,
+                      lr_model_weights(mg)[j], lr_model_weights(ms)[j]);
+    ck_assert_double_le(fabs(lr_model_bias(mg) - lr_model_bias(ms)),
+                        1e-9 * fmax(1.0, fabs(lr_model_bias(ms))));
+    lr_model_free(ms);
+    lr_model_free(mg);
+    lr_data_free(d);
+}
+
+START_TEST(test_gram_clause) { check_gram(20000, 12, 2); }
+END_TEST
+START_TEST(test_gram_heap) { check_gram(3000, 200, 3); }
+END_TEST
+START_TEST(test_gram_serial) { check_gram(500, 5, 1); }
+END_TEST
+
+/* X in single precision: the model is the double model of X rounded to
+ * float, so it differs from the double-X model by about the relative
+ * rounding of X (6e-8) times the conditioning: 1e-5 relative is a loose
+ * bound. The deterministic float path is thread-invariant to the bit. */
+START_TEST(test_f32)
+{
+    const size_t n = 40000, p = 9;
+    lr_data *d = fast_data(n, p, 32);
+    float *Xf = malloc(n * p * sizeof *Xf);
+    for (size_t k = 0; k < n * p; k++)
+        Xf[k] = (float)d->X[k];
+    lr_model *md = lr_model_alloc(p), *mf = lr_model_alloc(p), *m3 = lr_model_alloc(p);
+    fit_solver(d, NULL, LR_SOLVER_STREAM, 1, md);
+    fit_solver(d, Xf, LR_SOLVER_STREAM, 2, mf);
+    for (size_t j = 0; j < p; j++)
+        ck_assert_double_le(rel_err(lr_model_weights(mf)[j], lr_model_weights(md)[j]),
+                            1e-5);
+    /* float through the gram solver agrees with float streaming */
+    fit_solver(d, Xf, LR_SOLVER_GRAM, 2, m3);
+    for (size_t j = 0; j < p; j++)
+        ck_assert_double_le(rel_err(lr_model_weights(m3)[j], lr_model_weights(mf)[j]),
+                            1e-9);
+    lr_params par = lr_params_default();
+    par.deterministic = 1;
+    par.max_iter = 50;
+    par.lr = 0.2;
+    par.threads = 1;
+    ck_assert_int_eq(lr_fit_f32(Xf, d->y, n, p, &par, mf, NULL), LR_SUCCESS);
+    par.threads = 3;
+    ck_assert_int_eq(lr_fit_f32(Xf, d->y, n, p, &par, m3, NULL), LR_SUCCESS);
+    ck_assert(memcmp(lr_model_weights(mf), lr_model_weights(m3), p * sizeof(double)) == 0);
+    /* p above the gram limit is refused */
+    par.solver = LR_SOLVER_GRAM;
+    ck_assert_ptr_null(lr_gd_alloc_f32(Xf, d->y, 1, LR_GRAM_MAX_P + 1, &par));
+    free(Xf);
+    lr_model_free(md);
+    lr_model_free(mf);
+    lr_model_free(m3);
+    lr_data_free(d);
+}
+END_TEST
+
+Suite *suite_solvers(void)
+{
+    Suite *s = suite_create("solvers");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_gram_clause);
+    tcase_add_test(tc, test_gram_heap);
+    tcase_add_test(tc, test_gram_serial);
+    tcase_add_test(tc, test_f32);
+    suite_add_tcase(s, tc);
+    return s;
+}

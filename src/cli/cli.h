@@ -82,6 +82,7 @@ const char *cli_build_flags(void);
  * driver. */
 typedef struct {
     lr_params par;
+    int f32;                  /* train on a single-precision copy of X */
     size_t log_every;         /* history/table every K iterations; 0: auto */
     size_t print_every;       /* table rows every K (a multiple of log_every);
                                  0: log_every */
