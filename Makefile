@@ -35,6 +35,7 @@ CHECK_LIBS   = $(shell pkg-config --libs check)
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g \
               -fopenmp -fPIC $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = -fopenmp $(PKG_LIBS) -lm $(LDFLAGS)
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 FLAGS_STR  := $(CC) -std=c11 $(OPT) -fopenmp $(CFLAGS)
 
 LIB_SRC := src/error.c src/rng.c src/generate.c src/kernels.c src/gd.c \
@@ -59,7 +60,8 @@ $(BUILD)/obj/%.o: src/%.c include/linreg.h src/lr_internal.h | deps
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -DLR_BUILD_FLAGS='"$(FLAGS_STR)"' -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -DLR_BUILD_FLAGS='"$(FLAGS_STR)"' \
+	    -DLR_GIT_COMMIT='"$(GIT_COMMIT)"' -c $< -o $@
 
 $(BUILD)/obj/tests/%.o: tests/%.c include/linreg.h tests/check_common.h | deps
 	@mkdir -p $(dir $@)

@@ -603,6 +603,58 @@ if not isinstance(it, int) or not 0 < it < 100000:
 fi
 report "--tol 1e-6 stops early with stop_reason tol"
 
+# ---------------------------------------------- solvers, precision, scale
+
+usage_error "train --solver bogus" train "--solver" "bogus" -- --solver bogus
+usage_error "train --precision half" train "--precision" "half" -- --precision half
+usage_error "scale --reduce bogus" scale "--reduce" "bogus" -- --reduce bogus
+usage_error "scale --precision half" scale "--precision" -- --precision double,half
+usage_error "scale --mode sideways" scale "--mode" -- --mode sideways
+usage_error "scale --threads 0" scale "--threads" -- --threads 1,0
+usage_error "scale --mode weak with --data" scale "weak" -- --mode weak --data x.csv
+usage_error "bandwidth --mb 0" bandwidth "--mb" -- --mb 0
+
+# the gram solver and float storage reach the optimum: gap below 1e-6
+for opts in "--solver gram" "--precision float" "--solver gram --precision float"; do
+    rm -f r.json
+    # shellcheck disable=SC2086 # opts is a list of options
+    run train --samples 3000 --features 5 --noise 2 --seed 21 --lr 0.5 \
+        --iters 400 --quiet --report r.json $opts
+    expect_rc 0
+    [ -s r.json ] && pycheck r.json '
+import json, sys
+r = json.load(open(sys.argv[1]))
+if not (abs(r["gap"]) < 1e-6):
+    print("gap", r["gap"], "not below 1e-6")
+' r.json
+    report "train $opts: gap to the exact optimum below 1e-6"
+done
+
+rm -rf sc
+run scale --samples 40000 --features 8 --threads 1,2,3 --iters 5 --repeat 3 \
+    --reduce clause,deterministic --precision double,float --out sc
+expect_rc 0
+expect_exists sc/scaling.csv sc/summary.csv sc/env.json sc/loss.csv
+[ -s sc/summary.csv ] && pycheck sc/summary.csv '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+if len(rows) != 12:
+    print(len(rows), "summary rows, expected 3 threads x 2 reduce x 2 precision = 12")
+for r in rows:
+    if r["reduce"] == "deterministic" and float(r["max_abs_dw"]) != 0.0:
+        print("deterministic row with max|dw|", r["max_abs_dw"], r)
+    if r["threads"] == "1" and float(r["speedup"]) != 1.0:
+        print("1-thread speedup", r["speedup"])
+' sc/summary.csv
+[ -s sc/scaling.csv ] && [ "$(wc -l < sc/scaling.csv)" -eq 37 ] \
+    || fail "scaling.csv should have 36 rows (12 configurations x 3 repeats) and a header"
+report "scale: strong scaling table, CSVs and env.json; deterministic rows identical"
+
+run bandwidth --threads 1,2 --mb 16
+expect_rc 0
+expect_out "read GB/s"
+report "bandwidth: read probe at 1 and 2 threads"
+
 # ----------------------------------------------------------------- end
 
 echo "cli: $n_pass passed, $n_fail failed"

@@ -19,6 +19,8 @@ int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_driver(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_scale(int argc, char **argv);
+int cmd_bandwidth(int argc, char **argv);
 
 /* "linreg <cmd>: message" on stderr. */
 void cli_err(const char *cmd, const char *fmt, ...)

@@ -18,6 +18,8 @@ static void usage(FILE *f)
           "  predict    apply a model to data\n"
           "  driver     the main job: the tutorial run, then a thread-scaling table\n"
           "  bench      time per iteration at the benchmark sizes\n"
+          "  scale      thread-scaling experiments (strong or weak)\n"
+          "  bandwidth  the machine's read bandwidth at 1..T threads\n"
           "\n"
           "'linreg COMMAND --help' shows the options of each command.\n",
           f);
@@ -53,6 +55,10 @@ int main(int argc, char **argv)
         return cmd_driver(argc, argv);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc, argv);
+    if (strcmp(cmd, "scale") == 0)
+        return cmd_scale(argc, argv);
+    if (strcmp(cmd, "bandwidth") == 0)
+        return cmd_bandwidth(argc, argv);
     fprintf(stderr, "linreg: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
