@@ -75,6 +75,28 @@ int lr_csv_write_vector(const char *path, const char *name, const double *v,
  * directory and renamed into place. Returns LR_SUCCESS or LR_EIO. */
 int lr_csv_write(const char *path, const lr_data *d, char *err, size_t errlen);
 
+/* A NumPy .npy array, memory-mapped read-only: float64 or float32,
+ * little-endian, C order, 1-D (n,) or 2-D (n, p). */
+typedef struct {
+    size_t n, p;        /* rows and columns (p = 1 for 1-D) */
+    int ndim;           /* 1 or 2 */
+    int f32;            /* 1: float32 data, 0: float64 */
+    const void *data;   /* n*p elements, row-major */
+    void *map;          /* the mapping (internal) */
+    size_t maplen;
+} lr_npy;
+
+/* Maps a .npy file. Refuses bad magic, versions, headers, dtypes, Fortran
+ * order, sizes that do not match the file (truncated or trailing data) and
+ * NaN or infinite values, with a message naming the file (and the row).
+ * LR_SUCCESS, LR_EIO, LR_EFORMAT, LR_ERANGE or LR_ENOMEM. */
+int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen);
+void lr_npy_close(lr_npy *a);
+/* Writes a (n,) (ndim 1) or (n, p) float64 array atomically; np.load reads
+ * it back. */
+int lr_npy_write(const char *path, const double *a, size_t n, size_t p,
+                 int ndim, char *err, size_t errlen);
+
 /* ---------------------------------------------------------- generation */
 
 enum { LR_GEN_SKLEARN = 0, LR_GEN_FAST = 1 };
@@ -231,6 +253,10 @@ void lr_gradient(const double *X, const double *y, size_t n, size_t p,
 int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
                    double *w, double *b, double *mse);
 
+/* The same with X in single precision. */
+int lr_solve_exact_f32(const float *X, const double *y, size_t n, size_t p,
+                       double *w, double *b, double *mse);
+
 /* ------------------------------------------------------------- metrics */
 
 /* pred (n) = X w + b. */
@@ -243,6 +269,10 @@ void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
 /* The trace bound L <= 1 + sum_j mean(x_j^2) on the largest eigenvalue of
  * [X 1]^T [X 1] / n: any lr below 2/bound is stable. */
 double lr_trace_bound(const double *X, size_t n, size_t p);
+/* lr_predict and lr_trace_bound with X in single precision. */
+void lr_predict_f32(const float *X, size_t n, size_t p, const double *w,
+                    double b, double *pred);
+double lr_trace_bound_f32(const float *X, size_t n, size_t p);
 
 /* The sum of a[0..len) by a plain parallel read (threads: 0 = OpenMP
  * default): the yardstick for the memory bandwidth one pass over X can

@@ -56,6 +56,23 @@ void lr_data_free(lr_data *d)
 
 /* ---------------------------------------------------------- atomic write */
 
+static FILE *atomic_open(const char *path, char **tmp, char *err, size_t errlen);
+static int atomic_close(FILE *f, char *tmp, const char *path, int ok,
+                        char *err, size_t errlen);
+
+int lr_atomic_begin(lr_atomic_file *f, const char *path, char *err,
+                    size_t errlen)
+{
+    f->path = path;
+    f->fp = atomic_open(path, &f->tmp, err, errlen);
+    return f->fp ? LR_SUCCESS : LR_EIO;
+}
+
+int lr_atomic_end(lr_atomic_file *f, int ok, char *err, size_t errlen)
+{
+    return atomic_close(f->fp, f->tmp, f->path, ok, err, errlen);
+}
+
 /* Opens a temporary file beside path; *tmp receives its name (malloc). */
 static FILE *atomic_open(const char *path, char **tmp, char *err, size_t errlen)
 {

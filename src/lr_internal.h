@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #include "linreg.h"
 
@@ -18,6 +19,17 @@ static inline int lr_mul_ok(size_t a, size_t b, size_t *out)
 int lr_set_err(int status, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+
+/* A file written to a temporary beside its path and renamed into place by
+ * lr_atomic_end when ok and every write succeeded (removed otherwise). */
+typedef struct {
+    FILE *fp;
+    char *tmp;
+    const char *path;
+} lr_atomic_file;
+int lr_atomic_begin(lr_atomic_file *f, const char *path, char *err,
+                    size_t errlen);
+int lr_atomic_end(lr_atomic_file *f, int ok, char *err, size_t errlen);
 
 /* Threads to use for `requested` (0: OpenMP's default). */
 int lr_threads_resolve(int requested);

@@ -67,3 +67,22 @@ double lr_trace_bound(const double *X, size_t n, size_t p)
         s += X[i] * X[i];
     return 1.0 + s / (double)n;
 }
+
+void lr_predict_f32(const float *X, size_t n, size_t p, const double *w,
+                    double b, double *pred)
+{
+    for (size_t i = 0; i < n; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < p; j++)
+            s += (double)X[i * p + j] * w[j];
+        pred[i] = s + b;
+    }
+}
+
+double lr_trace_bound_f32(const float *X, size_t n, size_t p)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n * p; i++)
+        s += (double)X[i] * (double)X[i];
+    return 1.0 + s / (double)n;
+}

@@ -7,11 +7,17 @@
 
 #include "lr_internal.h"
 
-int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
-                   double *w, double *b, double *mse)
+/* X[i*p + j] from whichever storage is given. */
+static inline double xat(const double *X, const float *Xf, size_t k)
+{
+    return X ? X[k] : (double)Xf[k];
+}
+
+static int solve(const double *X, const float *Xf, const double *y, size_t n,
+                 size_t p, double *w, double *b, double *mse)
 {
     size_t cells;
-    if (!X || !y || !w || !b || n == 0 || p == 0
+    if ((!X && !Xf) || !y || !w || !b || n == 0 || p == 0
         || p >= SIZE_MAX - 1 || !lr_mul_ok(n, p + 1, &cells))
         return LR_EINVAL;
     if (n < p + 1)
@@ -26,7 +32,7 @@ int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
         for (size_t i = 0; i < n; i++) {
             gsl_matrix_set(A, i, 0, 1.0);
             for (size_t j = 0; j < p; j++)
-                gsl_matrix_set(A, i, j + 1, X[i * p + j]);
+                gsl_matrix_set(A, i, j + 1, xat(X, Xf, i * p + j));
             gsl_vector_set(yv, i, y[i]);
         }
         double chisq;
@@ -43,7 +49,7 @@ int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
                 for (size_t i = 0; i < n; i++) {
                     double s = 0.0;
                     for (size_t j = 0; j < p; j++)
-                        s += X[i * p + j] * w[j];
+                        s += xat(X, Xf, i * p + j) * w[j];
                     double r = s + *b - y[i];
                     sse += r * r;
                 }
@@ -60,4 +66,16 @@ int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
     gsl_matrix_free(cov);
     gsl_multifit_linear_free(ws);
     return st;
+}
+
+int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
+                   double *w, double *b, double *mse)
+{
+    return X ? solve(X, NULL, y, n, p, w, b, mse) : LR_EINVAL;
+}
+
+int lr_solve_exact_f32(const float *X, const double *y, size_t n, size_t p,
+                       double *w, double *b, double *mse)
+{
+    return X ? solve(NULL, X, y, n, p, w, b, mse) : LR_EINVAL;
 }

@@ -168,6 +168,101 @@ START_TEST(test_model_errors)
 }
 END_TEST
 
+/* .npy: what lr_npy_write writes, lr_npy_open maps back to the bit; every
+ * malformed header is refused with LR_EFORMAT and a message. */
+START_TEST(test_npy_roundtrip)
+{
+    double a[12];
+    for (int k = 0; k < 12; k++)
+        a[k] = 2.385 * k - 7.0 / (k + 1);
+    const char *path = tmp_path(".npy");
+    char err[512];
+    ck_assert_int_eq(lr_npy_write(path, a, 4, 3, 2, err, sizeof err), LR_SUCCESS);
+    lr_npy m;
+    ck_assert_int_eq(lr_npy_open(path, &m, err, sizeof err), LR_SUCCESS);
+    ck_assert_uint_eq(m.n, 4);
+    ck_assert_uint_eq(m.p, 3);
+    ck_assert_int_eq(m.ndim, 2);
+    ck_assert_int_eq(m.f32, 0);
+    ck_assert(memcmp(m.data, a, sizeof a) == 0);
+    lr_npy_close(&m);
+    ck_assert_int_eq(lr_npy_write(path, a, 12, 1, 1, err, sizeof err), LR_SUCCESS);
+    ck_assert_int_eq(lr_npy_open(path, &m, err, sizeof err), LR_SUCCESS);
+    ck_assert_int_eq(m.ndim, 1);
+    ck_assert_uint_eq(m.n, 12);
+    lr_npy_close(&m);
+    unlink(path);
+}
+END_TEST
+
+static void expect_npy_error(const char *hdr, size_t datalen, int st,
+                             const char *what)
+{
+    const char *path = tmp_path(".npy");
+    FILE *f = fopen(path, "wb");
+    /* padded with spaces before its newline to 64 bytes, as NumPy does */
+    char padded[256];
+    size_t l0 = strlen(hdr) - 1, hl = l0 + 1 + (64 - (10 + l0 + 1) % 64) % 64;
+    memset(padded, ' ', hl);
+    memcpy(padded, hdr, l0);
+    padded[hl - 1] = '\n';
+    hdr = padded;
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                             (unsigned char)(hl & 0xff), (unsigned char)(hl >> 8)};
+    fwrite(pre, 1, 10, f);
+    fwrite(hdr, 1, hl, f);
+    for (size_t k = 0; k < datalen; k++)
+        fputc(0, f);
+    fclose(f);
+    lr_npy m;
+    char err[512] = "";
+    ck_assert_int_eq(lr_npy_open(path, &m, err, sizeof err), st);
+    ck_assert_msg(strstr(err, what) != NULL, "message '%s' lacks '%s'", err, what);
+    if (st == LR_SUCCESS)
+        lr_npy_close(&m);
+    ck_assert_ptr_null(m.map);
+    unlink(path);
+}
+
+START_TEST(test_npy_errors)
+{
+    const char *ok = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }\n";
+    expect_npy_error(ok, 48, LR_SUCCESS, "");
+    expect_npy_error(ok, 40, LR_EFORMAT, "truncated");
+    expect_npy_error(ok, 56, LR_EFORMAT, "trailing");
+    expect_npy_error("{'descr': '>f8', 'fortran_order': False, 'shape': (2, 3), }\n",
+                     48, LR_EFORMAT, "'>f8'");
+    expect_npy_error("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }\n",
+                     48, LR_EFORMAT, "not supported");
+    expect_npy_error("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }\n",
+                     48, LR_EFORMAT, "Fortran");
+    expect_npy_error("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 4), }\n",
+                     192, LR_EFORMAT, "shape");
+    expect_npy_error("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }\n",
+                     0, LR_EFORMAT, "empty");
+    expect_npy_error("{'descr': '<f8', 'fortran_order': False, "
+                     "'shape': (4611686018427387904, 4), }\n", 0, LR_EFORMAT,
+                     "overflows");
+    expect_npy_error("{'fortran_order': False, 'shape': (2, 3), }\n", 48, LR_EFORMAT,
+                     "descr");
+    /* bad magic, and a NaN value */
+    const char *path = tmp_path(".npy");
+    FILE *f = fopen(path, "wb");
+    fputs("\x93NUMPX\x01\x00\x10\x00{}", f);
+    fclose(f);
+    lr_npy m;
+    char err[512];
+    ck_assert_int_eq(lr_npy_open(path, &m, err, sizeof err), LR_EFORMAT);
+    ck_assert(strstr(err, "magic") != NULL);
+    double a[4] = {1, 2, NAN, 4};
+    ck_assert_int_eq(lr_npy_write(path, a, 2, 2, 2, err, sizeof err), LR_SUCCESS);
+    ck_assert_int_eq(lr_npy_open(path, &m, err, sizeof err), LR_ERANGE);
+    ck_assert(strstr(err, "row 2, column 1") != NULL);
+    ck_assert_int_eq(lr_npy_open("/nonexistent/a.npy", &m, err, sizeof err), LR_EIO);
+    unlink(path);
+}
+END_TEST
+
 Suite *suite_io(void)
 {
     Suite *s = suite_create("io");
@@ -177,6 +272,9 @@ Suite *suite_io(void)
     tcase_add_test(tc, test_csv_roundtrip);
     tcase_add_test(tc, test_model_roundtrip);
     tcase_add_test(tc, test_model_errors);
+    tcase_add_test(tc, test_npy_roundtrip);
+    tcase_add_test(tc, test_npy_errors);
     suite_add_tcase(s, tc);
     return s;
 }
+

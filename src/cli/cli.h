@@ -69,6 +69,23 @@ lr_data *cli_generate(const char *cmd, const lr_gen_params *gp, double **coef);
  * the first failure. 0 or -1. */
 int cli_outputs_writable(const char *cmd, const char *const *paths, size_t n);
 
+/* A data set from --data: CSV (owned), a .npy X mapped with y from
+ * --target-file (not copied; float32 X stays float), or one (n, p+1) .npy
+ * split into a copy. `view` is what training reads. */
+typedef struct {
+    lr_data *owned;
+    lr_data view;
+    lr_npy ax, ay;
+    double *ybuf;
+    const float *Xf;  /* X when it is float32 (view.X is then NULL) */
+    char **names;
+} cli_dataset;
+int cli_is_npy(const char *path);
+/* Returns 0, or an exit status after printing the error. */
+int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
+                     const char *target, const char *target_file);
+void cli_dataset_free(cli_dataset *ds);
+
 /* Writes a cJSON document atomically to path; prints errors. 0 or -1. */
 int cli_write_json(const char *cmd, const char *path, const cJSON *doc);
 /* cJSON number, or null when not finite (JSON has no NaN). */
@@ -85,6 +102,8 @@ const char *cli_build_flags(void);
 typedef struct {
     lr_params par;
     int f32;                  /* train on a single-precision copy of X */
+    const float *Xf;          /* X in single precision when the data have no
+                                 double X (a float32 .npy): d->X is NULL */
     size_t log_every;         /* history/table every K iterations; 0: auto */
     size_t print_every;       /* table rows every K (a multiple of log_every);
                                  0: log_every */

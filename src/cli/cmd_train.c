@@ -11,7 +11,7 @@
 enum {
     OPT_DATA = OPT_GEN_LAST, OPT_TARGET, OPT_LR, OPT_ITERS, OPT_THREADS,
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
-    OPT_REPORT, OPT_HISTORY, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
+    OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
 };
 
 static void usage(FILE *f)
@@ -23,7 +23,10 @@ static void usage(FILE *f)
           "\n"
           "data:\n"
           "  --data FILE.csv    a CSV file with a header row\n"
-          "  --target NAME      the target column (default y)\n"
+          "  --data X.npy       a NumPy array (float64 or float32, memory-mapped):\n"
+          "                     with --target-file y.npy, or one (n, p+1) array\n"
+          "                     whose last column is the target\n"
+          "  --target NAME      the target column of a CSV file (default y)\n"
           "  without --data, data are generated in-process:\n"
           CLI_GEN_HELP
           "training:\n"
@@ -86,15 +89,18 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     /* --precision float: X stored in single precision for training (sums in
      * double); the double X stays for the metrics and the exact optimum. */
     float *Xf = NULL;
-    if (o->f32) {
+    const float *Xt = o->Xf; /* float X the caller gave */
+    if (o->f32 && !Xt) {
         size_t cells = n * p;
         Xf = malloc(cells * sizeof *Xf);
         if (Xf)
             for (size_t k = 0; k < cells; k++)
                 Xf[k] = (float)d->X[k];
     }
-    lr_gd *gd = o->f32 ? (Xf ? lr_gd_alloc_f32(Xf, d->y, n, p, par) : NULL)
-                       : lr_gd_alloc(d->X, d->y, n, p, par);
+    if (Xf)
+        Xt = Xf;
+    lr_gd *gd = Xt ? lr_gd_alloc_f32(Xt, d->y, n, p, par)
+                   : o->f32 ? NULL : lr_gd_alloc(d->X, d->y, n, p, par);
     lr_model *m = lr_model_alloc(p);
     double *wopt = malloc(p * sizeof *wopt), *pred = malloc(n * sizeof *pred);
     if (!hist || !gd || !m || !wopt || !pred) {
@@ -147,7 +153,8 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     if (st == LR_EDIVERGE) {
         if (tty)
             fputc('\n', stderr);
-        double bound = lr_trace_bound(d->X, n, p);
+        double bound = d->X ? lr_trace_bound(d->X, n, p)
+                            : lr_trace_bound_f32(Xt, n, p);
         cli_err(cmd,
                 "training diverged at iteration %zu (mse %.6g): the learning "
                 "rate %g is too large for this data. Gradient descent is stable "
@@ -162,14 +169,18 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     const double b = lr_model_bias(m);
     size_t iters = lr_gd_iter(gd);
     double mse, r2;
-    lr_predict(d->X, n, p, w, b, pred);
+    if (d->X)
+        lr_predict(d->X, n, p, w, b, pred);
+    else
+        lr_predict_f32(Xt, n, p, w, b, pred);
     lr_metrics(pred, d->y, n, &mse, &r2);
     double tpi = elapsed / (double)(iters + 1); /* iters + 1 passes over X */
 
     double bopt = NAN, mse_opt = NAN, gap = NAN, wdist = NAN;
     int have_opt = 0;
     if (o->exact) {
-        int sst = lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mse_opt);
+        int sst = d->X ? lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mse_opt)
+                       : lr_solve_exact_f32(Xt, d->y, n, p, wopt, &bopt, &mse_opt);
         if (sst == LR_SUCCESS) {
             have_opt = 1;
             gap = mse_opt > 0 ? (mse - mse_opt) / mse_opt : NAN;
@@ -220,7 +231,7 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     cJSON_AddBoolToObject(rep, "deterministic", par->deterministic);
     cJSON_AddStringToObject(rep, "solver", par->solver == LR_SOLVER_GRAM ? "gram"
                                                                          : "stream");
-    cJSON_AddStringToObject(rep, "precision", o->f32 ? "float" : "double");
+    cJSON_AddStringToObject(rep, "precision", Xt ? "float" : "double");
     cJSON_AddStringToObject(rep, "init", par->init == LR_INIT_ZEROS ? "zeros"
                                                                     : "uniform");
     cJSON_AddNumberToObject(rep, "init_seed", (double)par->init_seed);
@@ -311,6 +322,7 @@ int cmd_train(int argc, char **argv)
     static const struct option longopts[] = {
         CLI_GEN_LONGOPTS,
         {"data", 1, 0, OPT_DATA}, {"target", 1, 0, OPT_TARGET},
+        {"target-file", 1, 0, OPT_TARGET_FILE},
         {"lr", 1, 0, OPT_LR}, {"iters", 1, 0, OPT_ITERS},
         {"threads", 1, 0, OPT_THREADS}, {"init", 1, 0, OPT_INIT},
         {"init-seed", 1, 0, OPT_INIT_SEED}, {"tol", 1, 0, OPT_TOL},
@@ -326,7 +338,7 @@ int cmd_train(int argc, char **argv)
     o.par = lr_params_default();
     o.table = 1;
     o.exact = 1;
-    const char *data = NULL, *target = "y";
+    const char *data = NULL, *target = "y", *target_file = NULL;
     int gen_given = 0, opt;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -341,6 +353,7 @@ int cmd_train(int argc, char **argv)
         switch (opt) {
         case OPT_DATA: data = optarg; break;
         case OPT_TARGET: target = optarg; break;
+        case OPT_TARGET_FILE: target_file = optarg; break;
         case OPT_LR: bad = cli_double(C, "lr", optarg, 0.0, 1, &o.par.lr); break;
         case OPT_ITERS: bad = cli_size(C, "iters", optarg, 0, &o.par.max_iter); break;
         case OPT_THREADS: bad = cli_threads(C, "threads", optarg, &o.par.threads); break;
@@ -413,15 +426,20 @@ int cmd_train(int argc, char **argv)
         return 1;
     lr_data *d = NULL;
     double *coef = NULL;
+    cli_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    if (target_file && !data) {
+        cli_err(C, "--target-file needs --data X.npy");
+        return EXIT_USAGE;
+    }
     if (data) {
-        char err[512];
-        int st = lr_csv_read(data, target, &d, err, sizeof err);
-        if (st != LR_SUCCESS) {
-            cli_err(C, "%s", err);
-            return 1;
-        }
-        fprintf(stderr, "linreg train: %s: %zu samples, %zu features\n", data,
-                d->n, d->p);
+        int rc = cli_dataset_load(C, &ds, data, target, target_file);
+        if (rc)
+            return rc;
+        o.Xf = ds.Xf;
+        fprintf(stderr, "linreg train: %s: %zu samples, %zu features%s\n", data,
+                ds.view.n, ds.view.p, ds.Xf ? " (float32, memory-mapped)"
+                : ds.owned ? "" : " (memory-mapped)");
     } else {
         gp.threads = o.par.threads;
         d = cli_generate(C, &gp, &coef);
@@ -434,8 +452,9 @@ int cmd_train(int argc, char **argv)
                 gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
                 (unsigned long long)gp.seed, gp.noise);
     }
-    int rc = cli_train(C, d, &o, NULL);
+    int rc = cli_train(C, data ? &ds.view : d, &o, NULL);
     free(coef);
     lr_data_free(d);
+    cli_dataset_free(&ds);
     return rc;
 }

@@ -269,3 +269,139 @@ cJSON *cli_env_json(void)
     cJSON_AddStringToObject(e, "OMP_NUM_THREADS", omp ? omp : "");
     return e;
 }
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t ls = strlen(s), lf = strlen(suffix);
+    return ls >= lf && strcmp(s + ls - lf, suffix) == 0;
+}
+
+int cli_is_npy(const char *path)
+{
+    return ends_with(path, ".npy");
+}
+
+static char **default_names(size_t p)
+{
+    char **names = calloc(p, sizeof *names);
+    for (size_t j = 0; names && j < p; j++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "x%zu", j + 1);
+        if (!(names[j] = strdup(buf))) {
+            lr_names_free(names, p);
+            return NULL;
+        }
+    }
+    return names;
+}
+
+int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
+                     const char *target, const char *target_file)
+{
+    char err[512];
+    memset(ds, 0, sizeof *ds);
+    if (!cli_is_npy(path)) {
+        if (target_file) {
+            cli_err(cmd, "--target-file goes with a .npy --data file");
+            return EXIT_USAGE;
+        }
+        if (lr_csv_read(path, target, &ds->owned, err, sizeof err) != LR_SUCCESS) {
+            cli_err(cmd, "%s", err);
+            return 1;
+        }
+        ds->view = *ds->owned;
+        return 0;
+    }
+    if (lr_npy_open(path, &ds->ax, err, sizeof err) != LR_SUCCESS) {
+        cli_err(cmd, "%s", err);
+        return 1;
+    }
+    const lr_npy *a = &ds->ax;
+    if (target_file) {
+        /* X mapped as it is (no copy); y from its own file */
+        if (a->ndim != 2) {
+            cli_err(cmd, "%s: X must be a 2-D array (n, p), not 1-D", path);
+            cli_dataset_free(ds);
+            return 1;
+        }
+        if (lr_npy_open(target_file, &ds->ay, err, sizeof err) != LR_SUCCESS) {
+            cli_err(cmd, "%s", err);
+            cli_dataset_free(ds);
+            return 1;
+        }
+        if (ds->ay.n != a->n || ds->ay.p != 1) {
+            cli_err(cmd, "%s has shape (%zu, %zu); the target must have %zu values "
+                    "(one per row of %s)", target_file, ds->ay.n, ds->ay.p, a->n,
+                    path);
+            cli_dataset_free(ds);
+            return 1;
+        }
+        ds->view.n = a->n;
+        ds->view.p = a->p;
+        if (a->f32)
+            ds->Xf = a->data;
+        else
+            ds->view.X = (double *)(uintptr_t)a->data; /* read-only view */
+        if (ds->ay.f32) {
+            ds->ybuf = malloc(a->n * sizeof *ds->ybuf);
+            if (!ds->ybuf) {
+                cli_err(cmd, "out of memory");
+                cli_dataset_free(ds);
+                return 1;
+            }
+            for (size_t i = 0; i < a->n; i++)
+                ds->ybuf[i] = ((const float *)ds->ay.data)[i];
+            ds->view.y = ds->ybuf;
+        } else {
+            ds->view.y = (double *)(uintptr_t)ds->ay.data;
+        }
+    } else {
+        /* one (n, p+1) array, the last column the target: split (a copy) */
+        if (a->ndim != 2 || a->p < 2) {
+            cli_err(cmd, "%s: a single .npy needs shape (n, p+1) with the target "
+                    "in the last column (or give --target-file)", path);
+            cli_dataset_free(ds);
+            return 1;
+        }
+        const size_t n = a->n, p = a->p - 1;
+        ds->owned = lr_data_alloc(n, p);
+        if (!ds->owned) {
+            cli_err(cmd, "out of memory for %zu x %zu", n, p);
+            cli_dataset_free(ds);
+            return 1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j <= p; j++) {
+                double v = a->f32 ? (double)((const float *)a->data)[i * (p + 1) + j]
+                                  : ((const double *)a->data)[i * (p + 1) + j];
+                if (j < p)
+                    ds->owned->X[i * p + j] = v;
+                else
+                    ds->owned->y[i] = v;
+            }
+        }
+        lr_npy_close(&ds->ax);
+        ds->view = *ds->owned;
+    }
+    if (!ds->view.names) {
+        ds->names = default_names(ds->view.p);
+        if (!ds->names) {
+            cli_err(cmd, "out of memory");
+            cli_dataset_free(ds);
+            return 1;
+        }
+        ds->view.names = ds->names;
+    }
+    return 0;
+}
+
+void cli_dataset_free(cli_dataset *ds)
+{
+    lr_npy_close(&ds->ax);
+    lr_npy_close(&ds->ay);
+    free(ds->ybuf);
+    if (ds->names)
+        lr_names_free(ds->names, ds->view.p);
+    lr_data_free(ds->owned);
+    memset(ds, 0, sizeof *ds);
+}

@@ -1,0 +1,257 @@
+/* npy.c -- NumPy .npy files: float64 and float32, little-endian, C order,
+ * 1-D or 2-D. Reading maps the file (the data are not copied); writing goes
+ * through a temporary file renamed into place. Format:
+ * numpy.org/doc/stable/reference/generated/numpy.lib.format.html */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lr_internal.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error ".npy I/O assumes a little-endian host"
+#endif
+
+/* Finds 'key': in the header dict and returns a pointer past the colon. */
+static const char *dict_value(const char *h, const char *key)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "'%s'", key);
+    const char *k = strstr(h, pat);
+    if (!k)
+        return NULL;
+    k += strlen(pat);
+    while (*k == ' ')
+        k++;
+    if (*k != ':')
+        return NULL;
+    k++;
+    while (*k == ' ')
+        k++;
+    return k;
+}
+
+int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen)
+{
+    memset(a, 0, sizeof *a);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
+                          strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return lr_set_err(LR_EIO, err, errlen, "%s: not a regular file", path);
+    }
+    size_t flen = (size_t)sb.st_size;
+    unsigned char pre[12];
+    if (flen < 10 || pread(fd, pre, flen < 12 ? flen : 12, 0) < 10) {
+        close(fd);
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: too short for a .npy file (%zu bytes)", path, flen);
+    }
+    if (memcmp(pre, "\x93NUMPY", 6) != 0) {
+        close(fd);
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: not a .npy file (bad magic string)", path);
+    }
+    int major = pre[6];
+    size_t hlen, hoff;
+    if (major == 1) {
+        hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
+        hoff = 10;
+    } else if (major == 2 || major == 3) {
+        if (flen < 12) {
+            close(fd);
+            return lr_set_err(LR_EFORMAT, err, errlen, "%s: truncated header", path);
+        }
+        hlen = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16
+               | (size_t)pre[11] << 24;
+        hoff = 12;
+    } else {
+        close(fd);
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: unsupported .npy version %d", path, major);
+    }
+    if (hlen > 1u << 20 || hoff + hlen > flen) {
+        close(fd);
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: header length %zu runs past the end of the file",
+                          path, hlen);
+    }
+    char *h = malloc(hlen + 1);
+    if (!h) {
+        close(fd);
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    }
+    if (pread(fd, h, hlen, (off_t)hoff) != (ssize_t)hlen) {
+        free(h);
+        close(fd);
+        return lr_set_err(LR_EIO, err, errlen, "%s: read error", path);
+    }
+    h[hlen] = '\0';
+    int st = LR_SUCCESS;
+    const char *v;
+    if (!(v = dict_value(h, "descr")))
+        st = lr_set_err(LR_EFORMAT, err, errlen, "%s: header has no 'descr'", path);
+    else if (strncmp(v, "'<f8'", 5) == 0)
+        a->f32 = 0;
+    else if (strncmp(v, "'<f4'", 5) == 0)
+        a->f32 = 1;
+    else {
+        int l = 0; /* the quoted dtype string */
+        while (l < 12 && v[l] && (l == 0 || v[l] != '\''))
+            l++;
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: dtype %.*s' is not supported (float64 or float32, "
+                        "little-endian: '<f8' or '<f4')", path, l, v);
+    }
+    if (!st) {
+        v = dict_value(h, "fortran_order");
+        if (!v || strncmp(v, "False", 5) != 0)
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s: Fortran-order (column-major) arrays are not "
+                            "supported: save with np.ascontiguousarray", path);
+    }
+    if (!st) {
+        v = dict_value(h, "shape");
+        unsigned long long d0 = 0, d1 = 1;
+        int nd = 0;
+        if (v && *v == '(') {
+            char *end;
+            v++;
+            while (*v == ' ')
+                v++;
+            if (*v != ')') {
+                errno = 0;
+                d0 = strtoull(v, &end, 10);
+                if (end != v && errno == 0) {
+                    nd = 1;
+                    v = end;
+                    while (*v == ' ')
+                        v++;
+                    if (*v == ',') {
+                        v++;
+                        while (*v == ' ')
+                            v++;
+                        if (*v != ')') {
+                            d1 = strtoull(v, &end, 10);
+                            if (end != v && errno == 0) {
+                                nd = 2;
+                                v = end;
+                                while (*v == ' ' || *v == ',')
+                                    v++;
+                            } else {
+                                nd = -1;
+                            }
+                        }
+                    }
+                    if (*v != ')')
+                        nd = -1;
+                } else {
+                    nd = -1;
+                }
+            }
+        }
+        if (nd <= 0)
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s: shape must be (n,) or (n, p)", path);
+        else {
+            a->ndim = nd;
+            a->n = (size_t)d0;
+            a->p = (size_t)d1;
+        }
+    }
+    free(h);
+    size_t cells = 0, bytes = 0, doff = hoff + hlen;
+    if (!st && (!lr_mul_ok(a->n, a->p, &cells)
+                || !lr_mul_ok(cells, a->f32 ? 4 : 8, &bytes)))
+        st = lr_set_err(LR_EFORMAT, err, errlen, "%s: shape %zu x %zu overflows",
+                        path, a->n, a->p);
+    if (!st && (a->n == 0 || a->p == 0))
+        st = lr_set_err(LR_EFORMAT, err, errlen, "%s: empty array (%zu x %zu)",
+                        path, a->n, a->p);
+    if (!st && flen - doff != bytes)
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: %s: the shape needs %zu data bytes, the file has %zu",
+                        path, flen - doff < bytes ? "truncated" : "trailing data",
+                        bytes, flen - doff);
+    if (!st && doff % (a->f32 ? 4 : 8) != 0)
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: data offset %zu is not aligned", path, doff);
+    if (!st) {
+        void *map = mmap(NULL, flen, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map == MAP_FAILED)
+            st = lr_set_err(LR_EIO, err, errlen, "%s: cannot map: %s", path,
+                            strerror(errno));
+        else {
+            a->map = map;
+            a->maplen = flen;
+            a->data = (const char *)map + doff;
+        }
+    }
+    close(fd);
+    if (!st && !a->f32) {
+        /* NaN and Inf are refused at the boundary, like in CSV files */
+        const double *x = a->data;
+        for (size_t k = 0; k < cells && !st; k++)
+            if (x[k] - x[k] != 0.0)
+                st = lr_set_err(LR_ERANGE, err, errlen,
+                                "%s: row %zu, column %zu is %s", path,
+                                k / a->p + 1, k % a->p + 1,
+                                x[k] != x[k] ? "NaN" : "infinite");
+    } else if (!st) {
+        const float *x = a->data;
+        for (size_t k = 0; k < cells && !st; k++)
+            if (x[k] - x[k] != 0.0f)
+                st = lr_set_err(LR_ERANGE, err, errlen,
+                                "%s: row %zu, column %zu is %s", path,
+                                k / a->p + 1, k % a->p + 1,
+                                x[k] != x[k] ? "NaN" : "infinite");
+    }
+    if (st)
+        lr_npy_close(a);
+    return st;
+}
+
+void lr_npy_close(lr_npy *a)
+{
+    if (a && a->map)
+        munmap(a->map, a->maplen);
+    if (a)
+        memset(a, 0, sizeof *a);
+}
+
+int lr_npy_write(const char *path, const double *a, size_t n, size_t p,
+                 int ndim, char *err, size_t errlen)
+{
+    char hdr[256];
+    int hl = ndim == 1
+             ? snprintf(hdr, sizeof hdr, "{'descr': '<f8', 'fortran_order': False, "
+                        "'shape': (%zu,), }", n)
+             : snprintf(hdr, sizeof hdr, "{'descr': '<f8', 'fortran_order': False, "
+                        "'shape': (%zu, %zu), }", n, p);
+    /* pad with spaces and a newline so the data start on a 64-byte boundary */
+    size_t total = 10 + (size_t)hl + 1;
+    size_t pad = (64 - total % 64) % 64;
+    size_t len = (size_t)hl + pad + 1;
+    memset(hdr + hl, ' ', pad);
+    hdr[len - 1] = '\n';
+    unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                             (unsigned char)(len & 0xff),
+                             (unsigned char)(len >> 8)};
+    size_t cells = n * (ndim == 1 ? 1 : p);
+    lr_atomic_file f;
+    int st = lr_atomic_begin(&f, path, err, errlen);
+    if (st)
+        return st;
+    fwrite(pre, 1, sizeof pre, f.fp);
+    fwrite(hdr, 1, len, f.fp);
+    fwrite(a, sizeof *a, cells, f.fp);
+    return lr_atomic_end(&f, 1, err, errlen);
+}
