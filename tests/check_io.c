@@ -248,7 +248,7 @@ START_TEST(test_npy_errors)
     /* bad magic, and a NaN value */
     const char *path = tmp_path(".npy");
     FILE *f = fopen(path, "wb");
-    fputs("\x93NUMPX\x01\x00\x10\x00{}", f);
+    fwrite("\x93NUMPX\x01\x00\x02\x00{}", 1, 12, f);
     fclose(f);
     lr_npy m;
     char err[512];
