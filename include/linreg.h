@@ -150,7 +150,8 @@ enum {
     LR_STOP_NONE = 0,     /* not stopped */
     LR_STOP_MAX_ITER = 1, /* ran every iteration */
     LR_STOP_TOL = 2,      /* gradient norm <= tol * first gradient norm */
-    LR_STOP_DIVERGED = 3  /* loss or weights not finite, or loss growing */
+    LR_STOP_DIVERGED = 3, /* loss or weights not finite, or loss growing */
+    LR_STOP_TARGET = 4    /* the MSE reached stop_mse ("target_gap") */
 };
 const char *lr_stop_name(int reason);
 
@@ -164,6 +165,8 @@ typedef struct {
     double tol;         /* stop when |grad| <= tol*|grad_0|; 0: never */
     int deterministic;  /* 1: same bits for any thread count */
     int solver;         /* LR_SOLVER_STREAM (default) or LR_SOLVER_GRAM */
+    double stop_mse;    /* stop once the MSE <= stop_mse (0: off); with the
+                           exact optimum mse*, mse*(1 + gap) stops at a gap */
 } lr_params;
 
 lr_params lr_params_default(void);
@@ -214,6 +217,24 @@ double lr_gd_bias(const lr_gd *gd);
 /* Gradient (p) and bias gradient at the current weights (of MSE/2). */
 const double *lr_gd_gradient(const lr_gd *gd);
 double lr_gd_bias_gradient(const lr_gd *gd);
+/* L = lambda_max(Xa^T Xa / n), Xa = [X 1], by power iteration (from the
+ * Gram matrix with the gram solver after lr_gd_init, else one pass over X
+ * per step: until the Rayleigh quotient changes by less than 1e-3 relative,
+ * at most 60 passes; 1e-9 and 2000 steps from the Gram matrix). The iteration is stable for lr < 2/L; 1/L is the
+ * classic safe step. LR_SUCCESS, LR_ENOMEM or LR_EINVAL. */
+int lr_gd_lipschitz(lr_gd *gd, double *L);
+/* The MSE of (w, b) computed the way this workspace computes its loss
+ * (the Gram formula with the gram solver, after lr_gd_init; a serial pass
+ * over X otherwise), so that a stopping target set from it compares like
+ * with like. LR_SUCCESS or LR_EINVAL. */
+int lr_gd_loss(const lr_gd *gd, const double *w, double b, double *mse);
+/* Sets the stopping target stop_mse of a workspace (0: off). */
+int lr_gd_set_stop_mse(lr_gd *gd, double stop_mse);
+
+/* Changes the step size of a workspace (for example to 1/L after
+ * lr_gd_lipschitz). LR_SUCCESS or LR_EINVAL. */
+int lr_gd_set_lr(lr_gd *gd, double lr);
+
 /* Copies the current weights and bias into m (same p). */
 int lr_gd_model(const lr_gd *gd, lr_model *m);
 

@@ -29,6 +29,7 @@ const char *lr_stop_name(int reason)
     case LR_STOP_MAX_ITER: return "max_iter";
     case LR_STOP_TOL: return "tol";
     case LR_STOP_DIVERGED: return "diverged";
+    case LR_STOP_TARGET: return "target_gap";
     default: return "unknown";
     }
 }

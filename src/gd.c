@@ -70,6 +70,8 @@ int lr_params_check(const lr_params *par, const char **field)
         bad = "deterministic";
     else if (par->solver != LR_SOLVER_STREAM && par->solver != LR_SOLVER_GRAM)
         bad = "solver";
+    else if (!isfinite(par->stop_mse) || par->stop_mse < 0)
+        bad = "stop_mse";
     if (field)
         *field = bad;
     return bad ? LR_EINVAL : LR_SUCCESS;
@@ -242,6 +244,9 @@ static int gd_step(void *ctx, int phase)
         || (gd->grow >= LR_GROW_LIMIT && gd->mse > gd->mse0)) {
         gd->status = LR_EDIVERGE;
         gd->stop_reason = LR_STOP_DIVERGED;
+    } else if (gd->par.stop_mse > 0 && gd->mse <= gd->par.stop_mse) {
+        gd->status = LR_SUCCESS;
+        gd->stop_reason = LR_STOP_TARGET;
     } else if (gd->gnorm <= gd->par.tol * gd->gnorm0) {
         /* The relative gradient norm is the stopping rule: for a quadratic
          * it bounds the distance to the optimum. gnorm0 == 0 means the
@@ -346,6 +351,119 @@ int lr_gd_iterate(lr_gd *gd, size_t k)
     else
         lr_kernel_run(&gd->ks, k, gd_step, gd);
     return gd->status;
+}
+
+int lr_gd_set_lr(lr_gd *gd, double lr)
+{
+    if (!gd || !isfinite(lr) || lr <= 0)
+        return LR_EINVAL;
+    gd->par.lr = lr;
+    return LR_SUCCESS;
+}
+
+int lr_gd_loss(const lr_gd *gd, const double *w, double b, double *mse)
+{
+    if (!gd || !w || !mse)
+        return LR_EINVAL;
+    const size_t p = gd->p, m = p + 1;
+    if (gd->par.solver == LR_SOLVER_GRAM && gd->started) {
+        const double *G = gd->gbuf, *c = G + m * m, yy = G[m * m + m];
+        double quad = 0.0, lin = 0.0;
+        for (size_t j = 0; j < m; j++) {
+            const double wj = j < p ? w[j] : b;
+            double s = 0.0;
+            for (size_t k = 0; k < m; k++)
+                s += G[j * m + k] * (k < p ? w[k] : b);
+            quad += wj * s;
+            lin += wj * c[j];
+        }
+        *mse = (quad - 2.0 * lin + yy) / (double)gd->n;
+        return LR_SUCCESS;
+    }
+    const lr_kernel_state *ks = &gd->ks;
+    double sse = 0.0;
+    for (size_t i = 0; i < gd->n; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < p; j++)
+            s += (ks->X ? ks->X[i * p + j] : (double)ks->Xf[i * p + j]) * w[j];
+        double r = s + b - ks->y[i];
+        sse += r * r;
+    }
+    *mse = sse / (double)gd->n;
+    return LR_SUCCESS;
+}
+
+int lr_gd_set_stop_mse(lr_gd *gd, double stop_mse)
+{
+    if (!gd || !isfinite(stop_mse) || stop_mse < 0)
+        return LR_EINVAL;
+    gd->par.stop_mse = stop_mse;
+    return LR_SUCCESS;
+}
+
+int lr_gd_lipschitz(lr_gd *gd, double *L)
+{
+    if (!gd || !L)
+        return LR_EINVAL;
+    const size_t p = gd->p, m = p + 1;
+    const int gram = gd->par.solver == LR_SOLVER_GRAM && gd->started;
+    const size_t stride = (m + 7) / 8 * 8;
+    double *v = malloc(m * sizeof *v), *u = malloc(m * sizeof *u);
+    double *part = gram ? NULL
+                   : malloc((size_t)gd->ks.threads * stride * sizeof *part);
+    if (!v || !u || (!gram && !part)) {
+        free(v);
+        free(u);
+        free(part);
+        return LR_ENOMEM;
+    }
+    const double inv_n = 1.0 / (double)gd->n;
+    for (size_t j = 0; j < m; j++)
+        v[j] = 1.0 / sqrt((double)m);
+    /* A step of 1/L needs L to a percent or so (1/L_est < 2/L holds while
+     * L_est > L/2); each streaming step is a pass over X, so stop there at
+     * 1e-3 relative change or 60 passes. The Gram matrix makes steps cheap. */
+    const double rtol = gram ? 1e-9 : 1e-3;
+    const int maxit = gram ? 2000 : 60;
+    double lambda = 0.0;
+    for (int it = 0; it < maxit; it++) {
+        if (gram) {
+            const double *G = gd->gbuf;
+            for (size_t j = 0; j < m; j++) {
+                double s = 0.0;
+                for (size_t k = 0; k < m; k++)
+                    s += G[j * m + k] * v[k];
+                u[j] = s;
+            }
+        } else {
+            lr_kernel_xtxv(&gd->ks, v, v[p], u, part, stride);
+        }
+        double rq = 0.0, nu = 0.0;
+        for (size_t j = 0; j < m; j++) {
+            u[j] *= inv_n;
+            rq += v[j] * u[j];
+            nu += u[j] * u[j];
+        }
+        nu = sqrt(nu);
+        if (!(nu > 0) || !isfinite(nu)) {
+            lambda = rq;
+            break;
+        }
+        for (size_t j = 0; j < m; j++)
+            v[j] = u[j] / nu;
+        /* the Rayleigh quotient rises monotonically to lambda_max */
+        int done = it > 2 && fabs(rq - lambda) <= rtol * rq;
+        lambda = rq;
+        if (done)
+            break;
+    }
+    free(v);
+    free(u);
+    free(part);
+    if (!(lambda > 0) || !isfinite(lambda))
+        return LR_EINVAL;
+    *L = lambda;
+    return LR_SUCCESS;
 }
 
 int lr_gd_test(const lr_gd *gd) { return gd->status; }

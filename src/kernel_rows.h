@@ -156,3 +156,20 @@ void LR_FN(lr_gram_rows)(const LR_T *restrict X, const double *restrict y,
         i += R;
     }
 }
+
+/* Power-iteration product over rows [lo, hi): with s_i = x_i.v + vb,
+ * acc[j] += s_i x_ij (j < p) and acc[p] += s_i, i.e. Xa^T (Xa [v, vb]). */
+void LR_FN(lr_xtxv_rows)(const LR_T *restrict X, size_t p,
+                         const double *restrict v, double vb, size_t lo,
+                         size_t hi, double *restrict acc)
+{
+    double sb = 0.0;
+    for (size_t i = lo; i < hi; i++) {
+        const LR_T *xi = X + i * p;
+        double s = LR_FN(dotp)(xi, v, p) + vb;
+        for (size_t j = 0; j < p; j++)
+            acc[j] += s * (double)xi[j];
+        sb += s;
+    }
+    acc[p] += sb;
+}

@@ -254,3 +254,37 @@ void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
         }
     }
 }
+
+/* out[0..p] = Xa^T (Xa [v, vb]) (sums, not divided by n), by per-thread
+ * partial rows `part` (threads x stride) summed by entry. */
+void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
+                    double *out, double *part, size_t stride)
+{
+    const size_t n = ks->n, p = ks->p, cr = ks->chunk_rows;
+    const size_t nchunks = (n + cr - 1) / cr;
+#pragma omp parallel num_threads(ks->threads)
+    {
+        int t = 0, nt = 1;
+#ifdef _OPENMP
+        t = omp_get_thread_num();
+        nt = omp_get_num_threads();
+#endif
+        double *mine = part + (size_t)t * stride;
+        memset(mine, 0, (p + 1) * sizeof *mine);
+#pragma omp for schedule(static)
+        for (size_t c = 0; c < nchunks; c++) {
+            size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
+            if (ks->Xf)
+                lr_xtxv_rows_f32(ks->Xf, p, v, vb, c * cr, hi, mine);
+            else
+                lr_xtxv_rows(ks->X, p, v, vb, c * cr, hi, mine);
+        }
+#pragma omp for schedule(static)
+        for (size_t j = 0; j <= p; j++) {
+            double s = 0.0;
+            for (int u = 0; u < nt; u++)
+                s += part[(size_t)u * stride + j];
+            out[j] = s;
+        }
+    }
+}

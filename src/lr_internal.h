@@ -116,6 +116,15 @@ void lr_gram_rows_f32(const float *X, const double *y, size_t p, size_t lo,
 void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
                     size_t stride);
 
+void lr_xtxv_rows(const double *X, size_t p, const double *v, double vb,
+                  size_t lo, size_t hi, double *acc);
+void lr_xtxv_rows_f32(const float *X, size_t p, const double *v, double vb,
+                      size_t lo, size_t hi, double *acc);
+/* out[0..p] = Xa^T (Xa [v, vb]) in one parallel pass; part holds
+ * ks->threads rows of `stride` >= p + 1 doubles. */
+void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
+                    double *out, double *part, size_t stride);
+
 /* Above this many entries in [G, c, yy] the gram pass uses heap partials. */
 #define LR_GRAM_CLAUSE_MAX 32768
 

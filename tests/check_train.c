@@ -4,6 +4,9 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_matrix.h>
+
 #include "check_common.h"
 
 static lr_data *sk_data(size_t n, size_t p, double noise, uint64_t seed,
@@ -308,6 +311,88 @@ START_TEST(test_error_codes)
 }
 END_TEST
 
+/* L by power iteration against GSL's symmetric eigensolver on
+ * Xa^T Xa / n (an independent route): columns scaled 1..p so the top
+ * eigenvalue stands apart. The Gram path converges to 1e-6 relative; the
+ * streaming path stops at 1e-3 change, so it is checked to lie within 2%
+ * and never above lambda_max (a Rayleigh quotient cannot exceed it). */
+START_TEST(test_lipschitz_vs_gsl)
+{
+    const size_t n = 3000, p = 6, m = p + 1;
+    lr_data *d = sk_data(n, p, 1.0, 14, NULL);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < p; j++)
+            d->X[i * p + j] *= (double)(j + 1);
+    gsl_matrix *A = gsl_matrix_calloc(m, m);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++)
+            for (size_t k = 0; k < m; k++) {
+                double xj = j < p ? d->X[i * p + j] : 1.0;
+                double xk = k < p ? d->X[i * p + k] : 1.0;
+                *gsl_matrix_ptr(A, j, k) += xj * xk / (double)n;
+            }
+    gsl_vector *ev = gsl_vector_alloc(m);
+    gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(m);
+    ck_assert_int_eq(gsl_eigen_symm(A, ev, ws), 0);
+    double lmax = gsl_vector_max(ev);
+    for (int solver = 0; solver <= 1; solver++) {
+        lr_params par = lr_params_default();
+        par.solver = solver;
+        par.threads = 2;
+        lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+        ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
+        double L;
+        ck_assert_int_eq(lr_gd_lipschitz(gd, &L), LR_SUCCESS);
+        ck_assert_double_le(L, lmax * (1 + 1e-12));
+        ck_assert_double_ge(L, lmax * (solver ? 1 - 1e-6 : 0.98));
+        /* 1/L converges where the trace bound's step would be slow */
+        ck_assert_int_eq(lr_gd_set_lr(gd, 1.0 / L), LR_SUCCESS);
+        ck_assert_int_eq(lr_gd_set_lr(gd, -1.0), LR_EINVAL);
+        lr_gd_free(gd);
+    }
+    gsl_eigen_symm_free(ws);
+    gsl_vector_free(ev);
+    gsl_matrix_free(A);
+    lr_data_free(d);
+}
+END_TEST
+
+/* stop_mse: training stops at the first iterate within the target gap of
+ * the exact optimum, for both solvers; the gram solver's target is set in
+ * its own loss measure (lr_gd_loss at the optimum). */
+START_TEST(test_stop_target)
+{
+    const size_t n = 4000, p = 5;
+    lr_data *d = sk_data(n, p, 3.0, 15, NULL);
+    double wopt[5], bopt, mopt;
+    ck_assert_int_eq(lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mopt),
+                     LR_SUCCESS);
+    for (int solver = 0; solver <= 1; solver++) {
+        lr_params par = lr_params_default();
+        par.solver = solver;
+        par.lr = 0.5;
+        par.max_iter = 100000;
+        lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+        ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
+        double f;
+        ck_assert_int_eq(lr_gd_loss(gd, wopt, bopt, &f), LR_SUCCESS);
+        ck_assert_double_le(rel_err(f, mopt), 1e-9);
+        ck_assert_int_eq(lr_gd_set_stop_mse(gd, f + 1e-9 * mopt), LR_SUCCESS);
+        while (lr_gd_iterate(gd, 50) == LR_CONTINUE)
+            ;
+        ck_assert_int_eq(lr_gd_stop_reason(gd), LR_STOP_TARGET);
+        ck_assert_str_eq(lr_stop_name(LR_STOP_TARGET), "target_gap");
+        double pred[4000], mse;
+        lr_predict(d->X, n, p, lr_gd_weights(gd), lr_gd_bias(gd), pred);
+        lr_metrics(pred, d->y, n, &mse, NULL);
+        ck_assert_double_le((mse - mopt) / mopt, 2e-9);
+        ck_assert(lr_gd_iter(gd) < 100000);
+        lr_gd_free(gd);
+    }
+    lr_data_free(d);
+}
+END_TEST
+
 Suite *suite_train(void)
 {
     Suite *s = suite_create("train");
@@ -322,6 +407,9 @@ Suite *suite_train(void)
     tcase_add_test(tc, test_tol_stop);
     tcase_add_test(tc, test_zero_iterations);
     tcase_add_test(tc, test_error_codes);
+    tcase_add_test(tc, test_lipschitz_vs_gsl);
+    tcase_add_test(tc, test_stop_target);
     suite_add_tcase(s, tc);
     return s;
 }
+

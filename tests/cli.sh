@@ -655,6 +655,36 @@ expect_rc 0
 expect_out "read GB/s"
 report "bandwidth: read probe at 1 and 2 threads"
 
+# --------------------------------------------- --lr auto and --stop-gap
+
+run train --samples 300 --features 3 --noise 1 --seed 3 --lr 5 --quiet
+expect_rc 1
+expect_err "exceeds 2/L" "--lr auto"
+report "divergence names 2/L and suggests --lr auto"
+
+for solver in stream gram; do
+    rm -f r.json
+    run train --samples 5000 --features 6 --noise 2 --seed 17 --lr auto \
+        --stop-gap 1e-9 --iters 100000 --solver "$solver" --quiet --report r.json
+    expect_rc 0
+    [ -s r.json ] && pycheck r.json '
+import json, sys
+r = json.load(open(sys.argv[1]))
+if r["stop_reason"] != "target_gap":
+    print("stop_reason", r["stop_reason"])
+if not (r["gap"] <= 2e-9):
+    print("gap", r["gap"], "above the 1e-9 target (+ rounding)")
+L = r["lipschitz_L"]
+if not (L > 0 and abs(r["max_stable_lr"] - 2 / L) <= 1e-12 * r["max_stable_lr"]):
+    print("L", L, "max_stable_lr", r["max_stable_lr"])
+if abs(r["lr"] * L - 1) > 1e-12:
+    print("lr", r["lr"], "is not 1/L")
+if not (r["time_to_solution_s"] > 0):
+    print("time_to_solution_s", r["time_to_solution_s"])
+' r.json
+    report "--lr auto --stop-gap 1e-9 --solver $solver: stops at the gap with lr = 1/L"
+done
+
 # ----------------------------------------------------------------- end
 
 echo "cli: $n_pass passed, $n_fail failed"

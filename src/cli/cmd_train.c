@@ -11,7 +11,7 @@
 enum {
     OPT_DATA = OPT_GEN_LAST, OPT_TARGET, OPT_LR, OPT_ITERS, OPT_THREADS,
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
-    OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
+    OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_STOP_GAP, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
 };
 
 static void usage(FILE *f)
@@ -30,12 +30,16 @@ static void usage(FILE *f)
           "  without --data, data are generated in-process:\n"
           CLI_GEN_HELP
           "training:\n"
-          "  --lr RATE          step size (default 0.01)\n"
+          "  --lr RATE|auto     step size (default 0.01); auto: 1/L, with L the\n"
+          "                     largest eigenvalue of [X 1]^T [X 1] / n (power\n"
+          "                     iteration); any step below 2/L is stable\n"
           "  --iters N          iterations (default 1000)\n"
           "  --threads T        threads (default: OMP_NUM_THREADS, else all cores)\n"
           "  --init uniform|zeros   initial weights (default uniform: the\n"
           "                     tutorial's np.random.rand, bias 0)\n"
           "  --init-seed S      seed of the uniform weights (default 0)\n"
+          "  --stop-gap G       stop once (mse - mse*)/mse* <= G, mse* the exact\n"
+          "                     optimum (computed first, not timed)\n"
           "  --tol T            stop when |gradient| <= T |first gradient| (default 0:\n"
           "                     run every iteration)\n"
           "  --deterministic    identical bits for any thread count\n"
@@ -81,7 +85,10 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
               cJSON **report)
 {
     const size_t n = d->n, p = d->p;
-    const lr_params *par = &o->par;
+    lr_params pl = o->par;
+    const lr_params *par = &pl;
+    if (o->lr_auto)
+        pl.lr = 1.0; /* replaced by 1/L once L is known */
     size_t every = o->log_every ? o->log_every
                    : (par->max_iter >= 10 ? par->max_iter / 10 : 1);
     size_t cap = par->max_iter / every + 3;
@@ -113,14 +120,63 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         free(pred);
         return 1;
     }
+    /* The exact optimum first (not timed): the yardstick of the report, and
+     * the stopping target of --stop-gap. */
+    double bopt = NAN, mse_opt = NAN;
+    int have_opt = 0;
+    if (o->exact || o->stop_gap > 0) {
+        int sst = d->X ? lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mse_opt)
+                       : lr_solve_exact_f32(Xt, d->y, n, p, wopt, &bopt, &mse_opt);
+        if (sst == LR_SUCCESS) {
+            have_opt = 1;
+        } else if (o->stop_gap > 0) {
+            cli_err(cmd, "--stop-gap needs the exact optimum, and the "
+                    "least-squares solve failed (%s)", lr_strerror(sst));
+            free(Xf);
+            free(hist);
+            lr_gd_free(gd);
+            lr_model_free(m);
+            free(wopt);
+            free(pred);
+            return 1;
+        } else {
+            fprintf(stderr, "linreg %s: note: no exact optimum (%s)\n", cmd,
+                    lr_strerror(sst));
+        }
+    }
     size_t pevery = o->print_every ? o->print_every : every;
     int tty = o->table && isatty(2);
     size_t nh = 0;
     if (o->table && !tty)
         fprintf(stderr, "  %8s  %-22s %-14s\n", "iter", "mse", "grad_norm");
 
-    double t0 = lr_now();
+    double t0 = lr_now(), L = NAN, t_lip = 0.0;
     int st = lr_gd_init(gd);
+    if (st == LR_SUCCESS && o->stop_gap > 0) {
+        /* the target in the solver's own measure of the loss: the gram
+         * formula's rounding (from sums of squares over all rows) would
+         * otherwise hide a gap of 1e-9 */
+        double f_opt = mse_opt;
+        if (par->solver == LR_SOLVER_GRAM)
+            lr_gd_loss(gd, wopt, bopt, &f_opt);
+        lr_gd_set_stop_mse(gd, f_opt + o->stop_gap * mse_opt);
+    }
+    if (st == LR_SUCCESS && o->lr_auto) {
+        /* after init, so the gram solver estimates L from its Gram matrix */
+        double tl = lr_now();
+        st = lr_gd_lipschitz(gd, &L);
+        t_lip = lr_now() - tl;
+        if (st == LR_SUCCESS) {
+            pl.lr = 1.0 / L;
+            lr_gd_set_lr(gd, pl.lr);
+            fprintf(stderr, "linreg %s: --lr auto: L = %.6g (power iteration, "
+                    "%.3g s), lr = 1/L = %.6g; the largest stable step is 2/L = "
+                    "%.6g\n", cmd, L, t_lip, pl.lr, 2.0 / L);
+        } else {
+            cli_err(cmd, "--lr auto: cannot estimate L (%s)", lr_strerror(st));
+            st = LR_EDIVERGE;
+        }
+    }
     double *w0 = malloc(p * sizeof *w0);
     if (!w0) {
         cli_err(cmd, "out of memory");
@@ -153,14 +209,23 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     if (st == LR_EDIVERGE) {
         if (tty)
             fputc('\n', stderr);
-        double bound = d->X ? lr_trace_bound(d->X, n, p)
-                            : lr_trace_bound_f32(Xt, n, p);
-        cli_err(cmd,
-                "training diverged at iteration %zu (mse %.6g): the learning "
-                "rate %g is too large for this data. Gradient descent is stable "
-                "for lr < 2/L; here L <= %.6g, so --lr %.3g or smaller is "
-                "always stable. No model was written.",
-                lr_gd_iter(gd), lr_gd_mse(gd), par->lr, bound, 1.0 / bound);
+        double Ld = L;
+        if (!(Ld > 0) && lr_gd_lipschitz(gd, &Ld) != LR_SUCCESS)
+            Ld = d->X ? lr_trace_bound(d->X, n, p) : lr_trace_bound_f32(Xt, n, p);
+        if (par->lr > 2.0 / Ld)
+            cli_err(cmd,
+                    "training diverged at iteration %zu (mse %.6g): the learning "
+                    "rate %g exceeds 2/L = %.6g, the largest stable step for this "
+                    "data (L = %.6g, the largest eigenvalue of [X 1]^T [X 1] / n). "
+                    "Use --lr auto (1/L = %.6g) or a step below %.6g. No model "
+                    "was written.", lr_gd_iter(gd), lr_gd_mse(gd), par->lr,
+                    2.0 / Ld, Ld, 1.0 / Ld, 2.0 / Ld);
+        else
+            cli_err(cmd,
+                    "training diverged at iteration %zu (mse %.6g) with learning "
+                    "rate %g (2/L = %.6g): the data may hold extreme values. "
+                    "Try --lr auto or a smaller step. No model was written.",
+                    lr_gd_iter(gd), lr_gd_mse(gd), par->lr, 2.0 / Ld);
         rc = 1;
         goto out;
     }
@@ -176,19 +241,10 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     lr_metrics(pred, d->y, n, &mse, &r2);
     double tpi = elapsed / (double)(iters + 1); /* iters + 1 passes over X */
 
-    double bopt = NAN, mse_opt = NAN, gap = NAN, wdist = NAN;
-    int have_opt = 0;
-    if (o->exact) {
-        int sst = d->X ? lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mse_opt)
-                       : lr_solve_exact_f32(Xt, d->y, n, p, wopt, &bopt, &mse_opt);
-        if (sst == LR_SUCCESS) {
-            have_opt = 1;
-            gap = mse_opt > 0 ? (mse - mse_opt) / mse_opt : NAN;
-            wdist = sqrt(dist2(w, wopt, p) + (b - bopt) * (b - bopt));
-        } else {
-            fprintf(stderr, "linreg %s: note: no exact optimum (%s)\n", cmd,
-                    lr_strerror(sst));
-        }
+    double gap = NAN, wdist = NAN;
+    if (have_opt) {
+        gap = mse_opt > 0 ? (mse - mse_opt) / mse_opt : NAN;
+        wdist = sqrt(dist2(w, wopt, p) + (b - bopt) * (b - bopt));
     }
     double coef_err = NAN;
     if (o->true_coef)
@@ -203,6 +259,9 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
            lr_gd_grad_norm0(gd));
     printf("time            %.6g s total, %.6g s per iteration\n", elapsed, tpi);
     printf("threads         %d\n", lr_gd_threads(gd));
+    if (o->lr_auto)
+        printf("lr              %.6g (auto: 1/L, L = %.6g; stable below 2/L = "
+               "%.6g)\n", par->lr, L, 2.0 / L);
     if (p <= 8) {
         printf("weights        ");
         for (size_t j = 0; j < p; j++)
@@ -226,6 +285,12 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     cJSON_AddNumberToObject(rep, "n_samples", (double)n);
     cJSON_AddNumberToObject(rep, "n_features", (double)p);
     cJSON_AddNumberToObject(rep, "lr", par->lr);
+    cJSON_AddBoolToObject(rep, "lr_auto", o->lr_auto);
+    cJSON_AddItemToObject(rep, "lipschitz_L", cli_num(L));
+    cJSON_AddItemToObject(rep, "max_stable_lr", cli_num(2.0 / L));
+    cJSON_AddNumberToObject(rep, "lipschitz_time_s", t_lip);
+    cJSON_AddItemToObject(rep, "stop_gap", cli_num(o->stop_gap > 0 ? o->stop_gap
+                                                                   : NAN));
     cJSON_AddNumberToObject(rep, "max_iter", (double)par->max_iter);
     cJSON_AddNumberToObject(rep, "tol", par->tol);
     cJSON_AddBoolToObject(rep, "deterministic", par->deterministic);
@@ -249,6 +314,9 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     cJSON_AddItemToObject(rep, "grad_norm0", cli_num(lr_gd_grad_norm0(gd)));
     cJSON_AddNumberToObject(rep, "time_s", elapsed);
     cJSON_AddNumberToObject(rep, "time_per_iter_s", tpi);
+    /* everything the solution cost: step-size estimate, Gram pass (if
+     * any) and iterations; not the exact solve of the stopping test */
+    cJSON_AddNumberToObject(rep, "time_to_solution_s", elapsed);
     cJSON_AddNumberToObject(rep, "threads", lr_gd_threads(gd));
     cJSON_AddItemToObject(rep, "initial_weights", cli_array(w0, p));
     cJSON_AddNumberToObject(rep, "initial_bias", 0.0);
@@ -322,7 +390,7 @@ int cmd_train(int argc, char **argv)
     static const struct option longopts[] = {
         CLI_GEN_LONGOPTS,
         {"data", 1, 0, OPT_DATA}, {"target", 1, 0, OPT_TARGET},
-        {"target-file", 1, 0, OPT_TARGET_FILE},
+        {"target-file", 1, 0, OPT_TARGET_FILE}, {"stop-gap", 1, 0, OPT_STOP_GAP},
         {"lr", 1, 0, OPT_LR}, {"iters", 1, 0, OPT_ITERS},
         {"threads", 1, 0, OPT_THREADS}, {"init", 1, 0, OPT_INIT},
         {"init-seed", 1, 0, OPT_INIT_SEED}, {"tol", 1, 0, OPT_TOL},
@@ -354,7 +422,17 @@ int cmd_train(int argc, char **argv)
         case OPT_DATA: data = optarg; break;
         case OPT_TARGET: target = optarg; break;
         case OPT_TARGET_FILE: target_file = optarg; break;
-        case OPT_LR: bad = cli_double(C, "lr", optarg, 0.0, 1, &o.par.lr); break;
+        case OPT_LR:
+            if (strcmp(optarg, "auto") == 0)
+                o.lr_auto = 1;
+            else {
+                o.lr_auto = 0;
+                bad = cli_double(C, "lr", optarg, 0.0, 1, &o.par.lr);
+            }
+            break;
+        case OPT_STOP_GAP:
+            bad = cli_double(C, "stop-gap", optarg, 0.0, 1, &o.stop_gap);
+            break;
         case OPT_ITERS: bad = cli_size(C, "iters", optarg, 0, &o.par.max_iter); break;
         case OPT_THREADS: bad = cli_threads(C, "threads", optarg, &o.par.threads); break;
         case OPT_INIT:
