@@ -287,6 +287,12 @@ void lr_predict(const double *X, size_t n, size_t p, const double *w,
  * constant. */
 void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
                 double *r2);
+/* MSE and R^2 of the model (w, b) on (X, y), computed in passes without
+ * storing predictions (no allocation). */
+void lr_score(const double *X, const double *y, size_t n, size_t p,
+              const double *w, double b, double *mse, double *r2);
+void lr_score_f32(const float *X, const double *y, size_t n, size_t p,
+                  const double *w, double b, double *mse, double *r2);
 /* The trace bound L <= 1 + sum_j mean(x_j^2) on the largest eigenvalue of
  * [X 1]^T [X 1] / n: any lr below 2/bound is stable. */
 double lr_trace_bound(const double *X, size_t n, size_t p);

@@ -110,8 +110,10 @@ def blas_description():
                 continue
             path = fields[-1]
             base = os.path.basename(path).lower()
-            if any(k in base for k in ("blas", "lapack", "mkl", "blis",
-                                       "atlas")) and path not in libs:
+            # Shared libraries only (not e.g. sklearn's _cython_blas module).
+            if base.startswith("lib") and ".so" in base and any(
+                    k in base for k in ("blas", "lapack", "mkl", "blis",
+                                        "atlas")) and path not in libs:
                 libs.append(path)
     if not libs:
         return "unknown (no BLAS library mapped)"
@@ -312,7 +314,8 @@ def main():
 
     header = ["size", "n", "p", "threads", "blas", "numpy_s_per_iter",
               "linreg_s_per_iter", "speedup", "target", "status",
-              "numpy_iters", "linreg_iters", "linreg_threads_used", "cpu", "numpy_version"]
+              "numpy_iters", "linreg_iters", "linreg_threads_used", "cpu",
+              "numpy_version"]
     rows = []
     fmt = "%-4s %8s %4s %7s  %-14s %13s %13s %8s %7s  %s"
     print(fmt % ("size", "n", "p", "threads", "blas", "numpy s/iter",

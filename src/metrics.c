@@ -86,3 +86,38 @@ double lr_trace_bound_f32(const float *X, size_t n, size_t p)
         s += (double)X[i] * (double)X[i];
     return 1.0 + s / (double)n;
 }
+
+/* MSE and R^2 of (w, b) on (X, y) without storing the predictions: no
+ * allocation, so a fit's peak memory stays that of X and y. */
+static void score(const double *X, const float *Xf, const double *y, size_t n,
+                  size_t p, const double *w, double b, double *mse, double *r2)
+{
+    double mean = 0.0, sse = 0.0, sst = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += y[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < p; j++)
+            s += (X ? X[i * p + j] : (double)Xf[i * p + j]) * w[j];
+        double r = s + b - y[i], dy = y[i] - mean;
+        sse += r * r;
+        sst += dy * dy;
+    }
+    if (mse)
+        *mse = sse / (double)n;
+    if (r2)
+        *r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+}
+
+void lr_score(const double *X, const double *y, size_t n, size_t p,
+              const double *w, double b, double *mse, double *r2)
+{
+    score(X, NULL, y, n, p, w, b, mse, r2);
+}
+
+void lr_score_f32(const float *X, const double *y, size_t n, size_t p,
+                  const double *w, double b, double *mse, double *r2)
+{
+    score(NULL, X, y, n, p, w, b, mse, r2);
+}

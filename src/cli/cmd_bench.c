@@ -1,12 +1,13 @@
-/* cmd_bench.c -- `linreg bench`: time per iteration at the benchmark sizes
- * (a = 500x1, the tutorial; b = 1e6x16; c = 1e5x256; d = 4e6x8), double,
- * 1 and 2 threads, with the GB/s of X achieved and, in the same run, the
- * time of one plain parallel read of X. Reports; never asserts. */
+/* cmd_bench.c -- `linreg bench`: the speed measurements of `make bench`, at
+ * the benchmark sizes (a = 500x1, the tutorial; b = 1e6x16; c = 1e5x256;
+ * d = 4e6x8), for each thread count, all in one run so ratios compare like
+ * with like: one plain parallel read of X; a training iteration with the
+ * reduction clause, with --deterministic, and with X in float; and the fast
+ * generator's normal draws per second. Reports; never asserts. */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <omp.h>
 
 #include "cli.h"
 
@@ -18,16 +19,49 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: linreg bench [--out FILE.csv] [--threads 1,2] [--repeat R]\n"
-          "                    [--sizes abcd]\n", f);
+          "                    [--sizes abcd]\n"
+          "\n"
+          "Per size and thread count: a plain parallel read of X, and the time\n"
+          "per training iteration (reduction clause, deterministic, float X),\n"
+          "each the median of R timed runs; the fast generator's draws/s.\n", f);
 }
 
 typedef struct {
     char name;
     size_t n, p;
 } bsize;
+
+/* Median time per iteration of R fits of `iters` iterations. */
+static int time_fit(const lr_data *d, const float *Xf, int threads, int det,
+                    size_t iters, size_t repeat, double *times, lr_model *m,
+                    double *tpi, int *used)
+{
+    lr_params par = lr_params_default();
+    par.lr = 0.05;
+    par.max_iter = iters;
+    par.threads = threads;
+    par.deterministic = det;
+    lr_result res;
+    for (size_t r = 0; r < repeat; r++) {
+        int st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, &par, m, &res)
+                    : lr_fit(d->X, d->y, d->n, d->p, &par, m, &res);
+        if (st != LR_SUCCESS)
+            return st;
+        times[r] = res.time_s / (double)(res.iterations + 1);
+    }
+    *tpi = median(times, repeat);
+    *used = res.threads;
+    return 0;
+}
 
 int cmd_bench(int argc, char **argv)
 {
@@ -47,6 +81,10 @@ int cmd_bench(int argc, char **argv)
         case OPT_REPEAT:
             if (cli_size(C, "repeat", optarg, 1, &repeat))
                 return EXIT_USAGE;
+            if (repeat > 100) {
+                cli_err(C, "--repeat: at most 100");
+                return EXIT_USAGE;
+            }
             break;
         case OPT_SIZES: sizes = optarg; break;
         case OPT_HELP: usage(stdout); return 0;
@@ -66,9 +104,9 @@ int cmd_bench(int argc, char **argv)
     cli_machine(cpu, sizeof cpu, &cores);
     printf("linreg bench on %s (%d cores); %s; median of %zu\n", cpu, cores,
            cli_build_flags(), repeat);
-    printf("%-4s %9s %5s %7s %4s %13s %9s %13s %9s %9s\n", "size", "n", "p",
-           "threads", "used", "s/iter", "GB/s(X)", "read s", "read GB/s",
-           "iter/read");
+    printf("%-4s %8s %4s %4s %12s %12s %8s %12s %8s %12s %8s %9s %10s\n", "size",
+           "n", "p", "thr", "read s", "clause s", "/read", "determ. s", "/clause",
+           "float s", "dbl/flt", "flt |dw|", "Mdraws/s/c");
     size_t cap = 1 << 16, at = 0;
     char *csv = malloc(cap);
     double *times = malloc(repeat * sizeof *times);
@@ -79,8 +117,10 @@ int cmd_bench(int argc, char **argv)
         return 1;
     }
     at += (size_t)snprintf(csv, cap,
-                           "cpu,cores,compiler,flags,size,n,p,threads,threads_used,precision,"
-                           "time_per_iter_s,gbs_x,read_s,read_gbs,ratio_to_read\n");
+                           "cpu,cores,compiler,flags,size,n,p,threads,threads_used,"
+                           "read_s,read_gbs,clause_s,clause_gbs,ratio_to_read,"
+                           "det_s,det_over_clause,float_s,double_over_float,"
+                           "float_max_rel_dw,gen_s,gen_mdraws_per_s_per_thread\n");
     int rc = 0;
     for (size_t s = 0; s < 4 && !rc; s++) {
         if (!strchr(sizes, all[s].name))
@@ -89,65 +129,78 @@ int cmd_bench(int argc, char **argv)
         lr_gen_params gp = lr_gen_params_default();
         gp.n_samples = n;
         gp.n_features = p;
+        gp.n_informative = p;
         gp.noise = 1.0;
         gp.seed = 7;
         gp.generator = LR_GEN_FAST;
-        lr_data *d = cli_generate(C, &gp, NULL);
-        if (!d) {
+        lr_data *d = lr_data_alloc(n, p);
+        double *coef = malloc(p * sizeof *coef);
+        float *Xf = malloc(n * p * sizeof *Xf);
+        lr_model *m = lr_model_alloc(p), *mf = lr_model_alloc(p);
+        if (!d || !coef || !Xf || !m || !mf) {
+            cli_err(C, "out of memory for size %c", all[s].name);
             rc = 1;
-            break;
         }
         /* about 0.3 s of passes per timed fit */
         size_t iters = (size_t)fmax(10.0, fmin(20000.0, 4e7 / (double)(n * p)));
-        for (int k = 0; k < nt; k++) {
-            lr_params par = lr_params_default();
-            par.lr = 0.05;
-            par.max_iter = iters;
-            par.threads = tl[k];
-            lr_model *m = lr_model_alloc(p);
-            lr_result res;
-            memset(&res, 0, sizeof res);
-            for (size_t r = 0; r < repeat && m; r++) {
-                if (lr_fit(d->X, d->y, n, p, &par, m, &res) != LR_SUCCESS) {
-                    rc = 1;
-                    break;
-                }
-                times[r] = res.time_s / (double)(res.iterations + 1);
+        for (int k = 0; k < nt && !rc; k++) {
+            /* the generator: (n p + n) normal draws (X and noise) */
+            gp.threads = tl[k];
+            for (size_t r = 0; r < repeat && !rc; r++) {
+                double t0 = lr_now();
+                rc = lr_generate(&gp, d->X, d->y, coef) != LR_SUCCESS;
+                times[r] = lr_now() - t0;
             }
-            lr_model_free(m);
-            if (rc || !m) {
-                cli_err(C, "fit failed");
-                rc = 1;
-                break;
-            }
-            qsort(times, repeat, sizeof *times, cmp_double);
-            double tpi = times[repeat / 2];
-            /* the plain read of X at the same thread count */
+            double gen_s = median(times, repeat);
+            double draws = (double)n * (double)(p + 1);
+            for (size_t i = 0; i < n * p; i++)
+                Xf[i] = (float)d->X[i];
+            /* the plain read of X */
             volatile double sink = 0.0;
             for (size_t r = 0; r < repeat; r++) {
                 double t0 = lr_now();
                 for (size_t it = 0; it < iters; it++)
-                    sink += lr_read_sum(d->X, n * p, res.threads);
+                    sink += lr_read_sum(d->X, n * p, tl[k]);
                 times[r] = (lr_now() - t0) / (double)iters;
             }
             (void)sink;
-            qsort(times, repeat, sizeof *times, cmp_double);
-            double rd = times[repeat / 2];
+            double rd = median(times, repeat);
+            double tc, tdet, tf;
+            int used;
+            if (rc || time_fit(d, NULL, tl[k], 1, iters, repeat, times, m, &tdet, &used)
+                || time_fit(d, Xf, tl[k], 0, iters, repeat, times, mf, &tf, &used)
+                || time_fit(d, NULL, tl[k], 0, iters, repeat, times, m, &tc, &used)) {
+                cli_err(C, "fit failed");
+                rc = 1;
+                break;
+            }
+            /* the float model against the double one after the same steps */
+            double dw = 0.0;
+            for (size_t j = 0; j < p; j++) {
+                double a = lr_model_weights(mf)[j], b = lr_model_weights(m)[j];
+                dw = fmax(dw, fabs(a - b) / fmax(fabs(b), 1e-300));
+            }
             double bytes = (double)n * (double)p * 8.0;
-            printf("%-4c %9zu %5zu %7d %4d %13.6g %9.2f %13.6g %9.2f %9.3f\n",
-                   all[s].name, n, p, tl[k], res.threads, tpi, bytes / tpi / 1e9, rd,
-                   bytes / rd / 1e9, tpi / rd);
+            printf("%-4c %8zu %4zu %4d %12.5g %12.5g %8.3f %12.5g %8.3f %12.5g %8.3f "
+                   "%9.2g %10.1f\n", all[s].name, n, p, used, rd, tc, tc / rd, tdet,
+                   tdet / tc, tf, tc / tf, dw, draws / gen_s / tl[k] / 1e6);
             fflush(stdout);
             if (at + 512 < cap)
                 at += (size_t)snprintf(csv + at, cap - at,
                                        "\"%s\",%d,\"gcc %s\",\"%s\",%c,%zu,%zu,%d,%d,"
-                                       "double,%.6g,%.4g,%.6g,%.4g,%.4g\n",
+                                       "%.6g,%.4g,%.6g,%.4g,%.4f,%.6g,%.4f,%.6g,%.4f,"
+                                       "%.3g,%.6g,%.2f\n",
                                        cpu, cores, __VERSION__, cli_build_flags(),
-                                       all[s].name, n, p, tl[k], res.threads, tpi,
-                                       bytes / tpi / 1e9, rd, bytes / rd / 1e9,
-                                       tpi / rd);
+                                       all[s].name, n, p, tl[k], used, rd, bytes / rd / 1e9,
+                                       tc, bytes / tc / 1e9, tc / rd, tdet, tdet / tc,
+                                       tf, tc / tf, dw, gen_s,
+                                       draws / gen_s / tl[k] / 1e6);
         }
         lr_data_free(d);
+        free(coef);
+        free(Xf);
+        lr_model_free(m);
+        lr_model_free(mf);
     }
     if (!rc && out) {
         char err[512];

@@ -109,15 +109,14 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     lr_gd *gd = Xt ? lr_gd_alloc_f32(Xt, d->y, n, p, par)
                    : o->f32 ? NULL : lr_gd_alloc(d->X, d->y, n, p, par);
     lr_model *m = lr_model_alloc(p);
-    double *wopt = malloc(p * sizeof *wopt), *pred = malloc(n * sizeof *pred);
-    if (!hist || !gd || !m || !wopt || !pred) {
+    double *wopt = malloc(p * sizeof *wopt);
+    if (!hist || !gd || !m || !wopt) {
         cli_err(cmd, "out of memory for %zu x %zu training", n, p);
         free(Xf);
         free(hist);
         lr_gd_free(gd);
         lr_model_free(m);
         free(wopt);
-        free(pred);
         return 1;
     }
     /* The exact optimum first (not timed): the yardstick of the report, and
@@ -137,7 +136,6 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
             lr_gd_free(gd);
             lr_model_free(m);
             free(wopt);
-            free(pred);
             return 1;
         } else {
             fprintf(stderr, "linreg %s: note: no exact optimum (%s)\n", cmd,
@@ -235,10 +233,9 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     size_t iters = lr_gd_iter(gd);
     double mse, r2;
     if (d->X)
-        lr_predict(d->X, n, p, w, b, pred);
+        lr_score(d->X, d->y, n, p, w, b, &mse, &r2);
     else
-        lr_predict_f32(Xt, n, p, w, b, pred);
-    lr_metrics(pred, d->y, n, &mse, &r2);
+        lr_score_f32(Xt, d->y, n, p, w, b, &mse, &r2);
     double tpi = elapsed / (double)(iters + 1); /* iters + 1 passes over X */
 
     double gap = NAN, wdist = NAN;
@@ -379,7 +376,6 @@ out:
     free(w0);
     free(hist);
     free(wopt);
-    free(pred);
     lr_model_free(m);
     lr_gd_free(gd);
     return rc;
