@@ -144,6 +144,15 @@ enum { LR_INIT_UNIFORM = 0, LR_INIT_ZEROS = 1 };
  *   (Xa = [X 1]) at the start, then each iteration costs O(p^2) and gives
  *   the same iterates up to rounding. p is limited to LR_GRAM_MAX_P. */
 enum { LR_SOLVER_STREAM = 0, LR_SOLVER_GRAM = 1 };
+
+/* The update rule:
+ * LR_OPT_GD: theta -= lr g (the tutorial's);
+ * LR_OPT_MOMENTUM: heavy ball, theta += beta (theta - theta_prev) - lr g;
+ * LR_OPT_NESTEROV: accelerated gradient evaluated at the look-ahead point;
+ *   momentum 0 selects the adaptive schedule (FISTA's t_k with restart when
+ *   the step goes uphill: O'Donoghue and Candes 2015), which needs no
+ *   condition number. */
+enum { LR_OPT_GD = 0, LR_OPT_MOMENTUM = 1, LR_OPT_NESTEROV = 2 };
 #define LR_GRAM_MAX_P 4096
 
 enum {
@@ -167,6 +176,14 @@ typedef struct {
     int solver;         /* LR_SOLVER_STREAM (default) or LR_SOLVER_GRAM */
     double stop_mse;    /* stop once the MSE <= stop_mse (0: off); with the
                            exact optimum mse*, mse*(1 + gap) stops at a gap */
+    int intercept;      /* 1 (default): fit the bias b; 0: b = 0 */
+    double l2;          /* ridge: minimise MSE/2 + l2/2 |w|^2 (default 0);
+                           with standardize, on the standardized weights */
+    int standardize;    /* 1: iterate on columns scaled to mean 0 and sd 1
+                           (no copy of X; weights reported in original units) */
+    int optimizer;      /* LR_OPT_GD (default), LR_OPT_MOMENTUM, LR_OPT_NESTEROV */
+    double momentum;    /* beta: default 0.9 for momentum; for nesterov
+                           0 = adaptive (default), else constant */
 } lr_params;
 
 lr_params lr_params_default(void);
@@ -214,7 +231,8 @@ int lr_gd_stop_reason(const lr_gd *gd);
 int lr_gd_threads(const lr_gd *gd);          /* threads actually used */
 const double *lr_gd_weights(const lr_gd *gd);
 double lr_gd_bias(const lr_gd *gd);
-/* Gradient (p) and bias gradient at the current weights (of MSE/2). */
+/* Gradient (p) and bias gradient at the current weights (of MSE/2, plus
+ * the l2 term; with standardize, with respect to the standardized weights). */
 const double *lr_gd_gradient(const lr_gd *gd);
 double lr_gd_bias_gradient(const lr_gd *gd);
 /* L = lambda_max(Xa^T Xa / n), Xa = [X 1], by power iteration (from the
@@ -273,6 +291,13 @@ void lr_gradient(const double *X, const double *y, size_t n, size_t p,
  * minimal MSE. LR_SUCCESS, LR_ENOMEM or LR_ESOLVE. */
 int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
                    double *w, double *b, double *mse);
+
+/* The exact optimum of the problem par describes (intercept, l2,
+ * standardize; the other fields are ignored), for X in double (Xf NULL)
+ * or in float (X NULL). *b is 0 without an intercept. LR_SUCCESS,
+ * LR_EINVAL, LR_ENOMEM or LR_ESOLVE. */
+int lr_solve(const double *X, const float *Xf, const double *y, size_t n,
+             size_t p, const lr_params *par, double *w, double *b, double *mse);
 
 /* The same with X in single precision. */
 int lr_solve_exact_f32(const float *X, const double *y, size_t n, size_t p,

@@ -48,6 +48,8 @@ lr_params lr_params_default(void)
     par.init_seed = 0;
     par.tol = 0.0;
     par.deterministic = 0;
+    par.intercept = 1;
+    par.optimizer = LR_OPT_GD;
     return par;
 }
 
@@ -72,6 +74,16 @@ int lr_params_check(const lr_params *par, const char **field)
         bad = "solver";
     else if (!isfinite(par->stop_mse) || par->stop_mse < 0)
         bad = "stop_mse";
+    else if (par->intercept != 0 && par->intercept != 1)
+        bad = "intercept";
+    else if (!isfinite(par->l2) || par->l2 < 0)
+        bad = "l2";
+    else if (par->standardize != 0 && par->standardize != 1)
+        bad = "standardize";
+    else if (par->optimizer < LR_OPT_GD || par->optimizer > LR_OPT_NESTEROV)
+        bad = "optimizer";
+    else if (!isfinite(par->momentum) || par->momentum < 0 || par->momentum >= 1)
+        bad = "momentum";
     if (field)
         *field = bad;
     return bad ? LR_EINVAL : LR_SUCCESS;
@@ -81,6 +93,8 @@ int lr_params_check(const lr_params *par, const char **field)
  * divergence. Below 2/L the loss of gradient descent on a quadratic never
  * increases; above it the loss grows geometrically. */
 #define LR_GROW_LIMIT 20
+/* Momentum methods may rise for a while before they fall. */
+#define LR_GROW_LIMIT_MOMENTUM 500
 
 struct lr_gd {
     lr_kernel_state ks;
@@ -105,6 +119,14 @@ struct lr_gd {
     double *gpart;      /* per-thread partials for large m, or NULL */
     size_t gstride;
     double *wa;         /* m: [w, b] */
+    /* the optimisation variables theta = [v, c] (m = p + 1): the weights
+     * in standardized units when standardize is on, else w and b; c is 0
+     * without an intercept */
+    double *th;         /* the point whose gradient the kernel computes */
+    double *thp;        /* momentum: the previous point; nesterov: x_k */
+    double *mu, *sd;    /* standardize: column means and sds, else NULL */
+    double tk;          /* nesterov's adaptive t_k */
+    size_t grow_limit;
 };
 
 static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
@@ -141,9 +163,17 @@ static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
     }
     gd->w = malloc(p * sizeof(double));
     gd->grad = malloc(p * sizeof(double));
+    gd->th = calloc(p + 1, sizeof(double));
+    gd->wa = calloc(p + 1, sizeof(double));
+    gd->thp = calloc(p + 1, sizeof(double));
+    if (par->standardize) {
+        gd->mu = malloc(p * sizeof(double));
+        gd->sd = malloc(p * sizeof(double));
+    }
     gd->acc = aligned_alloc(64, stride * sizeof(double));
     gd->part = partn ? aligned_alloc(64, partn) : NULL;
-    if (!gd->w || !gd->grad || !gd->acc || (partn && !gd->part)) {
+    if (!gd->w || !gd->grad || !gd->acc || (partn && !gd->part) || !gd->th
+        || !gd->thp || !gd->wa || (par->standardize && (!gd->mu || !gd->sd))) {
         lr_gd_free(gd);
         return NULL;
     }
@@ -151,10 +181,9 @@ static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
         const size_t m = p + 1, len = m * m + m + 1;
         gd->gstride = (len + 7) / 8 * 8;
         gd->gbuf = malloc(len * sizeof(double));
-        gd->wa = malloc(m * sizeof(double));
         if (threads > 1 && len > LR_GRAM_CLAUSE_MAX)
             gd->gpart = malloc((size_t)threads * gd->gstride * sizeof(double));
-        if (!gd->gbuf || !gd->wa
+        if (!gd->gbuf
             || (threads > 1 && len > LR_GRAM_CLAUSE_MAX && !gd->gpart)) {
             lr_gd_free(gd);
             return NULL;
@@ -200,35 +229,109 @@ void lr_gd_free(lr_gd *gd)
     free(gd->wa);
     free(gd->w);
     free(gd->grad);
+    free(gd->th);
+    free(gd->thp);
+    free(gd->mu);
+    free(gd->sd);
     free(gd->acc);
     free(gd->part);
     free(gd);
+}
+
+/* theta -> the raw weights the kernel evaluates (design.md): with column
+ * scaling x'_j = (x_j - mu_j)/s_j, w_j = v_j/s_j and b = c - sum v_j mu_j/s_j.
+ * Linear in theta. */
+static void to_raw(const lr_gd *gd, const double *th, double *w, double *b)
+{
+    const size_t p = gd->p;
+    double c = gd->par.intercept ? th[p] : 0.0;
+    if (gd->sd) {
+        for (size_t j = 0; j < p; j++) {
+            w[j] = th[j] / gd->sd[j];
+            c -= w[j] * gd->mu[j];
+        }
+    } else {
+        memcpy(w, th, p * sizeof *w);
+    }
+    *b = c;
+}
+
+/* Raw sums G = X^T r / n, R = sum(r)/n -> the gradient in theta:
+ * g_j = (G_j - mu_j R)/s_j (+ l2 v_j), g_c = R (0 without an intercept). */
+static void from_raw(const lr_gd *gd, const double *G, double R,
+                     const double *th, double *g, double *gc)
+{
+    const size_t p = gd->p;
+    for (size_t j = 0; j < p; j++) {
+        double gj = gd->sd ? (G[j] - gd->mu[j] * R) / gd->sd[j] : G[j];
+        g[j] = gj + gd->par.l2 * th[j];
+    }
+    *gc = gd->par.intercept ? R : 0.0;
 }
 
 /* Called between passes on one thread (see lr_kernel_run). */
 static int gd_step(void *ctx, int phase)
 {
     lr_gd *gd = ctx;
-    const size_t p = gd->p;
-    const double inv_n = 1.0 / (double)gd->n;
+    const size_t p = gd->p, m = p + 1;
+    const double inv_n = 1.0 / (double)gd->n, lr = gd->par.lr;
+    double *th = gd->th, *thp = gd->thp;
 
     if (phase == LR_PHASE_UPDATE) {
         if (!gd->started)
             return 0; /* the first pass evaluates the initial weights */
-        for (size_t j = 0; j < p; j++)
-            gd->w[j] -= gd->par.lr * gd->grad[j];
-        gd->b -= gd->par.lr * gd->gb;
+        /* the gradient of theta, with the bias as its last entry */
+        double *g = gd->grad, gc = gd->gb;
+#define GRAD(k) ((k) < p ? g[k] : gc)
+        switch (gd->par.optimizer) {
+        case LR_OPT_MOMENTUM: {
+            const double beta = gd->par.momentum;
+            for (size_t k = 0; k < m; k++) {
+                double next = th[k] - lr * GRAD(k) + beta * (th[k] - thp[k]);
+                thp[k] = th[k];
+                th[k] = next;
+            }
+            break;
+        }
+        case LR_OPT_NESTEROV: {
+            /* th is the look-ahead y_k, thp the iterate x_k:
+             * x_{k+1} = y_k - lr g(y_k); y_{k+1} = x_{k+1} + beta (x_{k+1} - x_k) */
+            double beta = gd->par.momentum, up = 0.0;
+            if (beta == 0.0) {
+                for (size_t k = 0; k < m; k++)
+                    up += GRAD(k) * ((th[k] - lr * GRAD(k)) - thp[k]);
+                if (up > 0.0)
+                    gd->tk = 1.0; /* the step went uphill: restart */
+                double t1 = 0.5 * (1.0 + sqrt(1.0 + 4.0 * gd->tk * gd->tk));
+                beta = (gd->tk - 1.0) / t1;
+                gd->tk = t1;
+            }
+            for (size_t k = 0; k < m; k++) {
+                double x1 = th[k] - lr * GRAD(k);
+                th[k] = x1 + beta * (x1 - thp[k]);
+                thp[k] = x1;
+            }
+            break;
+        }
+        default:
+            for (size_t k = 0; k < m; k++)
+                th[k] -= lr * GRAD(k);
+            break;
+        }
+#undef GRAD
+        if (!gd->par.intercept)
+            th[p] = thp[p] = 0.0;
+        to_raw(gd, th, gd->w, &gd->b);
         return 0;
     }
 
     /* Evaluate the pass: gradient, loss and the stopping rules. */
-    double g2 = 0.0;
-    for (size_t j = 0; j < p; j++) {
-        gd->grad[j] = inv_n * gd->acc[j];
+    for (size_t j = 0; j < p; j++)
+        gd->wa[j] = inv_n * gd->acc[j]; /* raw G, reusing wa as scratch */
+    from_raw(gd, gd->wa, inv_n * gd->acc[p], th, gd->grad, &gd->gb);
+    double g2 = gd->gb * gd->gb;
+    for (size_t j = 0; j < p; j++)
         g2 += gd->grad[j] * gd->grad[j];
-    }
-    gd->gb = inv_n * gd->acc[p];
-    g2 += gd->gb * gd->gb;
     gd->mse = gd->acc[p + 1] * inv_n;
     gd->gnorm = sqrt(g2);
     if (!gd->started) {
@@ -241,7 +344,7 @@ static int gd_step(void *ctx, int phase)
         gd->prev_mse = gd->mse;
     }
     if (!isfinite(gd->mse) || !isfinite(gd->gnorm)
-        || (gd->grow >= LR_GROW_LIMIT && gd->mse > gd->mse0)) {
+        || (gd->grow >= gd->grow_limit && gd->mse > gd->mse0)) {
         gd->status = LR_EDIVERGE;
         gd->stop_reason = LR_STOP_DIVERGED;
     } else if (gd->par.stop_mse > 0 && gd->mse <= gd->par.stop_mse) {
@@ -317,6 +420,23 @@ int lr_gd_init(lr_gd *gd)
             return st;
     }
     gd->b = 0.0;
+    const size_t p = gd->p, n = gd->n;
+    const lr_kernel_state *ks = &gd->ks;
+    if (gd->sd)
+        lr_column_stats(ks->X, ks->Xf, n, p, gd->par.intercept, gd->mu, gd->sd);
+    /* theta for the initial raw weights (the tutorial's), bias 0 */
+    double c = 0.0;
+    for (size_t j = 0; j < p; j++) {
+        gd->th[j] = gd->sd ? gd->w[j] * gd->sd[j] : gd->w[j];
+        if (gd->sd)
+            c += gd->w[j] * gd->mu[j];
+    }
+    gd->th[p] = gd->par.intercept ? c : 0.0;
+    memcpy(gd->thp, gd->th, (p + 1) * sizeof *gd->th);
+    to_raw(gd, gd->th, gd->w, &gd->b);
+    gd->tk = 1.0;
+    gd->grow_limit = gd->par.optimizer == LR_OPT_GD ? LR_GROW_LIMIT
+                                                    : LR_GROW_LIMIT_MOMENTUM;
     gd->iter = 0;
     gd->started = 0;
     gd->grow = 0;
@@ -409,17 +529,24 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
     const int gram = gd->par.solver == LR_SOLVER_GRAM && gd->started;
     const size_t stride = (m + 7) / 8 * 8;
     double *v = malloc(m * sizeof *v), *u = malloc(m * sizeof *u);
+    double *raw = malloc(m * sizeof *raw), *ur = malloc(m * sizeof *ur);
     double *part = gram ? NULL
                    : malloc((size_t)gd->ks.threads * stride * sizeof *part);
-    if (!v || !u || (!gram && !part)) {
+    if (!v || !u || !raw || !ur || (!gram && !part)) {
         free(v);
         free(u);
+        free(raw);
+        free(ur);
         free(part);
         return LR_ENOMEM;
     }
     const double inv_n = 1.0 / (double)gd->n;
+    /* H, the Hessian in theta (standardized, with l2; without the bias row
+     * when there is no intercept), applied as raw Xa^T Xa between the
+     * linear maps to and from theta. */
+    const size_t mm = gd->par.intercept ? m : p;
     for (size_t j = 0; j < m; j++)
-        v[j] = 1.0 / sqrt((double)m);
+        v[j] = j < mm ? 1.0 / sqrt((double)mm) : 0.0;
     /* A step of 1/L needs L to a percent or so (1/L_est < 2/L holds while
      * L_est > L/2); each streaming step is a pass over X, so stop there at
      * 1e-3 relative change or 60 passes. The Gram matrix makes steps cheap. */
@@ -427,20 +554,23 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
     const int maxit = gram ? 2000 : 60;
     double lambda = 0.0;
     for (int it = 0; it < maxit; it++) {
+        to_raw(gd, v, raw, &raw[p]);
         if (gram) {
             const double *G = gd->gbuf;
             for (size_t j = 0; j < m; j++) {
                 double s = 0.0;
                 for (size_t k = 0; k < m; k++)
-                    s += G[j * m + k] * v[k];
-                u[j] = s;
+                    s += G[j * m + k] * raw[k];
+                ur[j] = s * inv_n;
             }
         } else {
-            lr_kernel_xtxv(&gd->ks, v, v[p], u, part, stride);
+            lr_kernel_xtxv(&gd->ks, raw, raw[p], ur, part, stride);
+            for (size_t j = 0; j < m; j++)
+                ur[j] *= inv_n;
         }
+        from_raw(gd, ur, ur[p], v, u, &u[p]);
         double rq = 0.0, nu = 0.0;
         for (size_t j = 0; j < m; j++) {
-            u[j] *= inv_n;
             rq += v[j] * u[j];
             nu += u[j] * u[j];
         }
@@ -459,6 +589,8 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
     }
     free(v);
     free(u);
+    free(raw);
+    free(ur);
     free(part);
     if (!(lambda > 0) || !isfinite(lambda))
         return LR_EINVAL;

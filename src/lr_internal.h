@@ -31,6 +31,11 @@ int lr_atomic_begin(lr_atomic_file *f, const char *path, char *err,
                     size_t errlen);
 int lr_atomic_end(lr_atomic_file *f, int ok, char *err, size_t errlen);
 
+/* Column means (when center, else 0) and population sds about them, of X
+ * (double) or Xf (float); an sd of 0 becomes 1. */
+void lr_column_stats(const double *X, const float *Xf, size_t n, size_t p,
+                     int center, double *mu, double *sd);
+
 /* Threads to use for `requested` (0: OpenMP's default). */
 int lr_threads_resolve(int requested);
 

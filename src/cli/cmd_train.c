@@ -11,7 +11,8 @@
 enum {
     OPT_DATA = OPT_GEN_LAST, OPT_TARGET, OPT_LR, OPT_ITERS, OPT_THREADS,
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
-    OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_STOP_GAP, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
+    OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_STOP_GAP, OPT_NO_ICPT,
+    OPT_L2, OPT_STDZ, OPT_OPTIMIZER, OPT_MOMENTUM, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
 };
 
 static void usage(FILE *f)
@@ -43,6 +44,14 @@ static void usage(FILE *f)
           "  --tol T            stop when |gradient| <= T |first gradient| (default 0:\n"
           "                     run every iteration)\n"
           "  --deterministic    identical bits for any thread count\n"
+          "  --standardize      iterate on columns scaled to mean 0, sd 1 (no copy\n"
+          "                     of X); weights are reported in original units\n"
+          "  --no-intercept     fit y = X w (no bias)\n"
+          "  --l2 ALPHA         ridge: minimise MSE/2 + ALPHA/2 |w|^2 (on the\n"
+          "                     standardized weights with --standardize)\n"
+          "  --optimizer O      gd (default), momentum or nesterov\n"
+          "  --momentum B       momentum's beta (default 0.9); nesterov's constant\n"
+          "                     beta (default: adaptive, with restart)\n"
           "  --solver S         stream (a pass over X per iteration, default) or\n"
           "                     gram (one pass for X^T X, then O(p^2) iterations)\n"
           "  --precision P      double (default) or float (X stored in single\n"
@@ -124,8 +133,8 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     double bopt = NAN, mse_opt = NAN;
     int have_opt = 0;
     if (o->exact || o->stop_gap > 0) {
-        int sst = d->X ? lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mse_opt)
-                       : lr_solve_exact_f32(Xt, d->y, n, p, wopt, &bopt, &mse_opt);
+        int sst = lr_solve(d->X, d->X ? NULL : Xt, d->y, n, p, par, wopt, &bopt,
+                           &mse_opt);
         if (sst == LR_SUCCESS) {
             have_opt = 1;
         } else if (o->stop_gap > 0) {
@@ -291,6 +300,13 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     cJSON_AddNumberToObject(rep, "max_iter", (double)par->max_iter);
     cJSON_AddNumberToObject(rep, "tol", par->tol);
     cJSON_AddBoolToObject(rep, "deterministic", par->deterministic);
+    cJSON_AddBoolToObject(rep, "intercept", par->intercept);
+    cJSON_AddNumberToObject(rep, "l2", par->l2);
+    cJSON_AddBoolToObject(rep, "standardize", par->standardize);
+    cJSON_AddStringToObject(rep, "optimizer", par->optimizer == LR_OPT_NESTEROV
+                            ? "nesterov" : par->optimizer == LR_OPT_MOMENTUM
+                            ? "momentum" : "gd");
+    cJSON_AddNumberToObject(rep, "momentum", par->momentum);
     cJSON_AddStringToObject(rep, "solver", par->solver == LR_SOLVER_GRAM ? "gram"
                                                                          : "stream");
     cJSON_AddStringToObject(rep, "precision", Xt ? "float" : "double");
@@ -387,6 +403,9 @@ int cmd_train(int argc, char **argv)
         CLI_GEN_LONGOPTS,
         {"data", 1, 0, OPT_DATA}, {"target", 1, 0, OPT_TARGET},
         {"target-file", 1, 0, OPT_TARGET_FILE}, {"stop-gap", 1, 0, OPT_STOP_GAP},
+        {"no-intercept", 0, 0, OPT_NO_ICPT}, {"l2", 1, 0, OPT_L2},
+        {"standardize", 0, 0, OPT_STDZ}, {"optimizer", 1, 0, OPT_OPTIMIZER},
+        {"momentum", 1, 0, OPT_MOMENTUM},
         {"lr", 1, 0, OPT_LR}, {"iters", 1, 0, OPT_ITERS},
         {"threads", 1, 0, OPT_THREADS}, {"init", 1, 0, OPT_INIT},
         {"init-seed", 1, 0, OPT_INIT_SEED}, {"tol", 1, 0, OPT_TOL},
@@ -403,7 +422,7 @@ int cmd_train(int argc, char **argv)
     o.table = 1;
     o.exact = 1;
     const char *data = NULL, *target = "y", *target_file = NULL;
-    int gen_given = 0, opt;
+    int gen_given = 0, opt, momentum_given = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         int r = cli_gen_option(C, opt, optarg, &gp);
@@ -425,6 +444,30 @@ int cmd_train(int argc, char **argv)
                 o.lr_auto = 0;
                 bad = cli_double(C, "lr", optarg, 0.0, 1, &o.par.lr);
             }
+            break;
+        case OPT_NO_ICPT: o.par.intercept = 0; break;
+        case OPT_L2: bad = cli_double(C, "l2", optarg, 0.0, 0, &o.par.l2); break;
+        case OPT_STDZ: o.par.standardize = 1; break;
+        case OPT_OPTIMIZER:
+            if (strcmp(optarg, "gd") == 0)
+                o.par.optimizer = LR_OPT_GD;
+            else if (strcmp(optarg, "momentum") == 0)
+                o.par.optimizer = LR_OPT_MOMENTUM;
+            else if (strcmp(optarg, "nesterov") == 0)
+                o.par.optimizer = LR_OPT_NESTEROV;
+            else {
+                cli_err(C, "--optimizer: '%s' is not one of: gd, momentum, nesterov",
+                        optarg);
+                bad = 1;
+            }
+            break;
+        case OPT_MOMENTUM:
+            bad = cli_double(C, "momentum", optarg, 0.0, 0, &o.par.momentum);
+            if (!bad && o.par.momentum >= 1) {
+                cli_err(C, "--momentum: '%s' must be below 1", optarg);
+                bad = 1;
+            }
+            momentum_given = 1;
             break;
         case OPT_STOP_GAP:
             bad = cli_double(C, "stop-gap", optarg, 0.0, 1, &o.stop_gap);
@@ -488,6 +531,17 @@ int cmd_train(int argc, char **argv)
     }
     if (optind < argc) {
         cli_err(C, "unexpected argument '%s'", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (o.par.optimizer == LR_OPT_MOMENTUM && !momentum_given)
+        o.par.momentum = 0.9;
+    if (momentum_given && o.par.optimizer == LR_OPT_GD) {
+        cli_err(C, "--momentum goes with --optimizer momentum or nesterov");
+        return EXIT_USAGE;
+    }
+    if (o.stop_gap > 0 && o.par.l2 > 0) {
+        cli_err(C, "--stop-gap measures the MSE against its optimum; with --l2 "
+                "the objective is not the MSE: use --tol");
         return EXIT_USAGE;
     }
     if (data && gen_given) {
