@@ -204,6 +204,8 @@ static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
     ks->chunk_rows = cr;
     ks->mode = mode;
     ks->threads = threads;
+    /* decided by the size alone, never by the thread count */
+    ks->precise = n * p < LR_PAR_MIN_ELEMS && p >= 2 && p <= LR_LD_MAX_P;
     gd->status = LR_CONTINUE;
     return gd;
 }

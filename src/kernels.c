@@ -68,7 +68,11 @@ static void rows_f32_tiled(const float *restrict X, const double *restrict y,
 static inline void rows(const lr_kernel_state *ks, size_t lo, size_t hi,
                         double *acc)
 {
-    if (ks->Xf && ks->p <= LR_F32_TILE / 2)
+    if (ks->precise && ks->Xf)
+        lr_kernel_rows_ld_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+    else if (ks->precise)
+        lr_kernel_rows_ld(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+    else if (ks->Xf && ks->p <= LR_F32_TILE / 2)
         rows_f32_tiled(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
     else if (ks->Xf)
         lr_kernel_rows_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);

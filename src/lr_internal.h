@@ -70,6 +70,7 @@ typedef struct {
     size_t nunits;           /* rows of part */
     size_t chunk_rows;       /* rows per chunk, or per deterministic block */
     int mode;                /* LR_KMODE_* */
+    int precise;             /* long-double accumulation (small problems) */
     int threads;             /* threads used (1: serial path) */
 } lr_kernel_state;
 
@@ -82,6 +83,10 @@ enum { LR_KMODE_CLAUSE = 0, LR_KMODE_HEAP = 1, LR_KMODE_DET = 2 };
 /* Problems with fewer elements than this take the serial path: a parallel
  * pass costs more in barriers than it saves. */
 #define LR_PAR_MIN_ELEMS 32768
+
+/* Small problems (below LR_PAR_MIN_ELEMS, on the serial path) with
+ * 2 <= p <= LR_LD_MAX_P accumulate in long double (kernel_rows.h). */
+#define LR_LD_MAX_P 64
 
 /* Rows per chunk (and per deterministic block) for p features: a function
  * of p only, never of the thread count. */
@@ -107,6 +112,12 @@ void lr_kernel_rows(const double *X, const double *y, size_t p,
 void lr_kernel_rows_f32(const float *X, const double *y, size_t p,
                         const double *w, double b, size_t lo, size_t hi,
                         double *acc);
+void lr_kernel_rows_ld(const double *X, const double *y, size_t p,
+                       const double *w, double b, size_t lo, size_t hi,
+                       double *acc);
+void lr_kernel_rows_ld_f32(const float *X, const double *y, size_t p,
+                           const double *w, double b, size_t lo, size_t hi,
+                           double *acc);
 
 /* Gram accumulation (kernel_rows.h) for the gram solver. */
 void lr_gram_rows(const double *X, const double *y, size_t p, size_t lo,

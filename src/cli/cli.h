@@ -20,6 +20,7 @@ int cmd_predict(int argc, char **argv);
 int cmd_driver(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_scale(int argc, char **argv);
+int cmd_solve(int argc, char **argv);
 int cmd_bandwidth(int argc, char **argv);
 
 /* "linreg <cmd>: message" on stderr. */

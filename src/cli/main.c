@@ -15,6 +15,7 @@ static void usage(FILE *f)
           "commands:\n"
           "  generate   synthetic data, bit-identical to scikit-learn's make_regression\n"
           "  train      fit a model (from --data FILE.csv or generated data)\n"
+          "  solve      the exact least-squares fit (GSL), the yardstick\n"
           "  predict    apply a model to data\n"
           "  driver     the main job: the tutorial run, then a thread-scaling table\n"
           "  bench      time per iteration at the benchmark sizes\n"
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
         return cmd_driver(argc, argv);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc, argv);
+    if (strcmp(cmd, "solve") == 0)
+        return cmd_solve(argc, argv);
     if (strcmp(cmd, "scale") == 0)
         return cmd_scale(argc, argv);
     if (strcmp(cmd, "bandwidth") == 0)

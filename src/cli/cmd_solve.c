@@ -1,0 +1,106 @@
+/* cmd_solve.c -- `linreg solve`: the exact least-squares fit by GSL's SVD
+ * solver (the yardstick gradient descent is measured against), for the
+ * same problems `train` solves. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: linreg solve --data FILE [OPTIONS]\n"
+          "\n"
+          "The exact least-squares solution by GSL (gsl_multifit_linear: SVD with\n"
+          "column balancing), for the problem train would solve.\n"
+          "  --data FILE        CSV, or .npy (with --target-file y.npy, or one\n"
+          "                     (n, p+1) array, the target last)\n"
+          "  --target NAME      target column of a CSV file (default y)\n"
+          "  --no-intercept     fit y = X w\n"
+          "  --standardize      solve on standardized columns (better conditioned)\n"
+          "  --l2 ALPHA         ridge term, as in train\n"
+          "  --model-out FILE   the model as JSON\n",
+          f);
+}
+
+int cmd_solve(int argc, char **argv)
+{
+    enum { O_DATA = 1, O_TARGET, O_TFILE, O_NOI, O_STD, O_L2, O_MODEL, O_HELP };
+    static const struct option longopts[] = {
+        {"data", 1, 0, O_DATA}, {"target", 1, 0, O_TARGET},
+        {"target-file", 1, 0, O_TFILE}, {"no-intercept", 0, 0, O_NOI},
+        {"standardize", 0, 0, O_STD}, {"l2", 1, 0, O_L2},
+        {"model-out", 1, 0, O_MODEL}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+    const char *C = "solve", *data = NULL, *target = "y", *tfile = NULL;
+    const char *model_out = NULL;
+    lr_params par = lr_params_default();
+    int opt;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (opt) {
+        case O_DATA: data = optarg; break;
+        case O_TARGET: target = optarg; break;
+        case O_TFILE: tfile = optarg; break;
+        case O_NOI: par.intercept = 0; break;
+        case O_STD: par.standardize = 1; break;
+        case O_L2:
+            if (cli_double(C, "l2", optarg, 0.0, 0, &par.l2))
+                return EXIT_USAGE;
+            break;
+        case O_MODEL: model_out = optarg; break;
+        case O_HELP: usage(stdout); return 0;
+        default:
+            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc || !data) {
+        cli_err(C, optind < argc ? "unexpected argument" : "--data is required");
+        return EXIT_USAGE;
+    }
+    const char *outs[] = {model_out};
+    if (cli_outputs_writable(C, outs, 1))
+        return 1;
+    cli_dataset ds;
+    int rc = cli_dataset_load(C, &ds, data, target, tfile);
+    if (rc)
+        return rc;
+    const lr_data *d = &ds.view;
+    lr_model *m = lr_model_alloc(d->p);
+    if (!m) {
+        cli_err(C, "out of memory");
+        cli_dataset_free(&ds);
+        return 1;
+    }
+    double b, mse, r2, t0 = lr_now();
+    int st = lr_solve(d->X, ds.Xf, d->y, d->n, d->p, &par,
+                      lr_model_weights_mut(m), &b, &mse);
+    double el = lr_now() - t0;
+    if (st != LR_SUCCESS) {
+        cli_err(C, "%s: the least-squares solve failed: %s", data, lr_strerror(st));
+        rc = 1;
+    } else {
+        lr_model_set_bias(m, b);
+        if (d->X)
+            lr_score(d->X, d->y, d->n, d->p, lr_model_weights(m), b, &mse, &r2);
+        else
+            lr_score_f32(ds.Xf, d->y, d->n, d->p, lr_model_weights(m), b, &mse, &r2);
+        printf("samples         %zu\nfeatures        %zu\n", d->n, d->p);
+        printf("weights        ");
+        for (size_t j = 0; j < d->p; j++)
+            printf(" %.17g", lr_model_weights(m)[j]);
+        printf("\nbias            %.17g\nmse             %.17g\nr2              %.17g\n"
+               "time            %.6g s\n", b, mse, r2, el);
+        char err[512];
+        if (model_out && lr_model_save(model_out, m, d->names, err, sizeof err)
+                         != LR_SUCCESS) {
+            cli_err(C, "%s", err);
+            rc = 1;
+        }
+    }
+    lr_model_free(m);
+    cli_dataset_free(&ds);
+    return rc;
+}
