@@ -39,7 +39,7 @@ GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 FLAGS_STR  := $(CC) -std=c11 $(OPT) -fopenmp $(CFLAGS)
 
 LIB_SRC := src/error.c src/rng.c src/generate.c src/kernels.c src/gd.c \
-           src/solve.c src/metrics.c src/data_io.c src/model_io.c src/npy.c
+           src/solve.c src/metrics.c src/data_io.c src/csv.c src/model_io.c src/npy.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 

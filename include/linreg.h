@@ -61,6 +61,21 @@ void lr_data_free(lr_data *d);
 int lr_csv_read(const char *path, const char *target, lr_data **out,
                 char *err, size_t errlen);
 
+/* CSV reading options. */
+typedef struct {
+    const char *target;   /* the target column's name ("y"), or "#K" for the
+                             K-th column (1-based) */
+    char delimiter;       /* field separator (','); not a quote or newline */
+    int target_required;  /* 1: an error without it; 0: d->y is NULL */
+} lr_csv_opts;
+lr_csv_opts lr_csv_opts_default(void);
+/* Reads a CSV file (RFC 4180: quoted fields with delimiters, line breaks and
+ * "" inside; CRLF or LF; a UTF-8 byte-order mark; blank lines only at the
+ * end). Errors name the file, line and column: LR_EIO, LR_EFORMAT,
+ * LR_ERANGE (NaN, Inf, overflow), LR_ENOMEM, LR_EINVAL (bad options). */
+int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
+                     char *err, size_t errlen);
+
 /* As lr_csv_read, but the target column is optional: without it d->y is
  * NULL (data to predict on). */
 int lr_csv_read_features(const char *path, const char *target, lr_data **out,

@@ -263,6 +263,65 @@ START_TEST(test_npy_errors)
 }
 END_TEST
 
+/* RFC 4180: quoted fields with delimiters, line breaks and "" inside; a
+ * custom delimiter; the target by position. */
+START_TEST(test_csv_rfc4180)
+{
+    const char *path = write_tmp("\"a,1\",\"b \"\"q\"\"\",y\r\n"
+                                 "\"1.5\",2,3\r\n"
+                                 " 4 ,\"5\",\"6\"\n");
+    char err[512];
+    lr_data *d = NULL;
+    ck_assert_int_eq(lr_csv_read(path, "y", &d, err, sizeof err), LR_SUCCESS);
+    ck_assert_str_eq(d->names[0], "a,1");
+    ck_assert_str_eq(d->names[1], "b \"q\"");
+    ck_assert(d->X[0] == 1.5 && d->X[1] == 2 && d->X[2] == 4 && d->X[3] == 5);
+    ck_assert(d->y[0] == 3 && d->y[1] == 6);
+    lr_data_free(d);
+    unlink(path);
+    /* a quoted header name spanning two lines; errors then count lines */
+    path = write_tmp("\"x\n1\";y\n1;2\n3;oops\n");
+    lr_csv_opts o = lr_csv_opts_default();
+    o.delimiter = ';';
+    ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err), LR_EFORMAT);
+    ck_assert_msg(strstr(err, ":4:") != NULL, "%s", err);
+    unlink(path);
+    path = write_tmp("a\tb\tc\n1\t2\t3\n");
+    o.delimiter = '\t';
+    o.target = "#2";
+    ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err), LR_SUCCESS);
+    ck_assert(d->y[0] == 2 && d->X[0] == 1 && d->X[1] == 3);
+    ck_assert_str_eq(d->names[1], "c");
+    lr_data_free(d);
+    o.target = "#7";
+    ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err), LR_EFORMAT);
+    ck_assert(strstr(err, "3 columns") != NULL);
+    o.delimiter = '"';
+    ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err), LR_EINVAL);
+    unlink(path);
+    expect_csv_error("x,y\n\"1,2\n", LR_EFORMAT, "no closing quote");
+    expect_csv_error("x,y\n\"1\"2,3\n", LR_EFORMAT, "after the closing quote");
+    expect_csv_error("\n\nx,y\n1,2\n", LR_EFORMAT, "blank");
+}
+END_TEST
+
+/* A 4 MB header line (a million columns) is refused cleanly. */
+START_TEST(test_csv_long_line)
+{
+    const char *path = tmp_path(".csv");
+    FILE *f = fopen(path, "w");
+    for (int k = 0; k < 1000000; k++)
+        fprintf(f, "c%d,", k);
+    fputs("y\n", f);
+    fclose(f);
+    char err[512];
+    lr_data *d = NULL;
+    ck_assert_int_eq(lr_csv_read(path, "y", &d, err, sizeof err), LR_EFORMAT);
+    ck_assert(strstr(err, "header only") != NULL);
+    unlink(path);
+}
+END_TEST
+
 Suite *suite_io(void)
 {
     Suite *s = suite_create("io");
@@ -274,7 +333,10 @@ Suite *suite_io(void)
     tcase_add_test(tc, test_model_errors);
     tcase_add_test(tc, test_npy_roundtrip);
     tcase_add_test(tc, test_npy_errors);
+    tcase_add_test(tc, test_csv_rfc4180);
+    tcase_add_test(tc, test_csv_long_line);
     suite_add_tcase(s, tc);
     return s;
 }
+
 

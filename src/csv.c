@@ -1,0 +1,418 @@
+/* csv.c -- reading CSV files (RFC 4180): a header row; fields separated by
+ * a delimiter (default ','); fields in double quotes may hold delimiters,
+ * line breaks and "" for a quote; CRLF or LF line endings; a UTF-8
+ * byte-order mark; blank lines only at the end. Every error names the file,
+ * the line and the column. The file is read once into memory, records are
+ * counted so X is allocated once at its size, then fields are parsed in
+ * place. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lr_internal.h"
+
+lr_csv_opts lr_csv_opts_default(void)
+{
+    lr_csv_opts o = {"y", ',', 1};
+    return o;
+}
+
+static char *read_all(const char *path, size_t *len, char *err, size_t errlen,
+                      int *st)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *st = lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
+                         strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        char *nb = cap > SIZE_MAX / 2 - 1 ? NULL : realloc(buf, cap * 2 + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    if (!buf) {
+        fclose(f);
+        *st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    if (ferror(f)) {
+        fclose(f);
+        free(buf);
+        *st = lr_set_err(LR_EIO, err, errlen, "%s: read error: %s", path,
+                         strerror(errno ? errno : EIO));
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* The parser's position in the buffer. */
+typedef struct {
+    char *s, *end;
+    size_t line;   /* 1-based line of s */
+    char delim;
+} cur_t;
+
+/* Reads one field at c->s, unquoting it in place and NUL-terminating it.
+ * *last is set when the field ends its record (newline or end of file).
+ * Returns the field, or NULL with *bad set for a malformed quoted field. */
+static char *field(cur_t *c, int *last, int *bad)
+{
+    char *s = c->s, *out, *start;
+    while (s < c->end && (*s == ' ' || *s == '\t') && *s != c->delim)
+        s++;
+    if (s < c->end && *s == '"') {
+        /* quoted: "" is a quote; delimiters and line breaks are data */
+        start = out = s;
+        s++;
+        for (;;) {
+            if (s >= c->end) {
+                *bad = 1; /* no closing quote */
+                return NULL;
+            }
+            if (*s == '"') {
+                if (s + 1 < c->end && s[1] == '"') {
+                    *out++ = '"';
+                    s += 2;
+                    continue;
+                }
+                s++;
+                break;
+            }
+            if (*s == '\n')
+                c->line++;
+            *out++ = *s++;
+        }
+        while (s < c->end && (*s == ' ' || *s == '\t'))
+            s++;
+        if (s < c->end && *s != c->delim && *s != '\n' && *s != '\r') {
+            *bad = 2; /* text after the closing quote */
+            return NULL;
+        }
+    } else {
+        start = s;
+        while (s < c->end && *s != c->delim && *s != '\n' && *s != '\r')
+            s++;
+        out = s;
+        while (out > start && (out[-1] == ' ' || out[-1] == '\t'))
+            out--;
+    }
+    /* the end of the field: delimiter, CRLF, LF or end of file */
+    *last = 1;
+    if (s < c->end && *s == c->delim) {
+        *last = 0;
+        s++;
+    } else if (s < c->end && *s == '\r' && s + 1 < c->end && s[1] == '\n') {
+        s += 2;
+        c->line++;
+    } else if (s < c->end && *s == '\n') {
+        s++;
+        c->line++;
+    } else if (s < c->end && *s == '\r') {
+        s++; /* a lone CR ends the record too */
+        c->line++;
+    }
+    *out = '\0';
+    c->s = s;
+    return start;
+}
+
+/* Counts the records from s on (quote-aware), ignoring blank lines. */
+static size_t count_records(const char *s, const char *end)
+{
+    size_t n = 0;
+    int inq = 0, content = 0;
+    for (; s < end; s++) {
+        char ch = *s;
+        if (ch == '"')
+            inq = !inq;
+        if (!inq && ch == '\n') {
+            n += content;
+            content = 0;
+        } else if (ch != ' ' && ch != '\t' && ch != '\r') {
+            content = 1;
+        }
+    }
+    return n + content;
+}
+
+static int blank_rest(const char *s, const char *end)
+{
+    for (; s < end; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+            return 0;
+    return 1;
+}
+
+/* A line that holds nothing but blanks, from s to its newline. */
+static int blank_line(const char *s, const char *end)
+{
+    for (; s < end && *s != '\n'; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+static int quote_error(const char *path, size_t line, size_t col, int bad,
+                       char *err, size_t errlen)
+{
+    return lr_set_err(LR_EFORMAT, err, errlen, "%s:%zu: column %zu: %s", path,
+                      line, col, bad == 1 ? "a quoted field has no closing quote"
+                      : "text after the closing quote of a field");
+}
+
+int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
+                     char *err, size_t errlen)
+{
+    int st = LR_SUCCESS;
+    size_t len;
+    if (!path || !out || !opts)
+        return lr_set_err(LR_EINVAL, err, errlen, "no file given");
+    const char *target = opts->target ? opts->target : "y";
+    if (opts->delimiter == '"' || opts->delimiter == '\n'
+        || opts->delimiter == '\r' || opts->delimiter == '\0')
+        return lr_set_err(LR_EINVAL, err, errlen,
+                          "%s: the delimiter cannot be a quote or a line break",
+                          path);
+    char *buf = read_all(path, &len, err, errlen, &st);
+    if (!buf)
+        return st;
+    cur_t c = {buf, buf + len, 1, opts->delimiter};
+    char **cols = NULL;
+    char **fields = NULL;
+    lr_data *d = NULL;
+    size_t ncol = 0, tcol = SIZE_MAX, cap = 16;
+    if (memchr(buf, '\0', len)) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: binary data (a NUL byte) in a CSV file", path);
+        goto done;
+    }
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        c.s += 3; /* UTF-8 byte-order mark */
+    if (blank_rest(c.s, c.end)) {
+        st = lr_set_err(LR_EFORMAT, err, errlen, "%s: empty file (no header row)",
+                        path);
+        goto done;
+    }
+    if (blank_line(c.s, c.end)) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s:1: the first line is blank; it must be the header", path);
+        goto done;
+    }
+    /* the header */
+    cols = malloc(cap * sizeof *cols);
+    for (int last = 0; cols && !last;) {
+        int bad = 0;
+        char *f = field(&c, &last, &bad);
+        if (!f) {
+            st = quote_error(path, 1, ncol + 1, bad, err, errlen);
+            goto done;
+        }
+        if (ncol == cap) {
+            char **nc = realloc(cols, 2 * cap * sizeof *cols);
+            if (!nc) {
+                free(cols);
+                cols = NULL;
+                break;
+            }
+            cols = nc;
+            cap *= 2;
+        }
+        cols[ncol++] = f;
+    }
+    if (!cols) {
+        st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    /* duplicate names through a hash table of column indexes (a header
+     * may have a million columns) */
+    size_t hcap = 16;
+    while (hcap < 2 * ncol)
+        hcap *= 2;
+    size_t *slot = malloc(hcap * sizeof *slot);
+    if (!slot) {
+        st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    for (size_t h = 0; h < hcap; h++)
+        slot[h] = SIZE_MAX;
+    for (size_t j = 0; j < ncol && !st; j++) {
+        if (cols[j][0] == '\0') {
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s:1: column %zu has an empty name", path, j + 1);
+            break;
+        }
+        uint64_t hv = 1469598103934665603ULL; /* FNV-1a */
+        for (const unsigned char *q = (const unsigned char *)cols[j]; *q; q++)
+            hv = (hv ^ *q) * 1099511628211ULL;
+        size_t h = (size_t)hv & (hcap - 1);
+        while (slot[h] != SIZE_MAX && strcmp(cols[slot[h]], cols[j]) != 0)
+            h = (h + 1) & (hcap - 1);
+        if (slot[h] != SIZE_MAX) {
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s:1: column name '%.60s' appears twice "
+                            "(columns %zu and %zu)", path, cols[j], slot[h] + 1,
+                            j + 1);
+            break;
+        }
+        slot[h] = j;
+        if (strcmp(cols[j], target) == 0)
+            tcol = j;
+    }
+    free(slot);
+    if (st)
+        goto done;
+    if (tcol == SIZE_MAX && target[0] == '#') {
+        /* --target #K: the K-th column, 1-based */
+        char *e;
+        unsigned long long k = strtoull(target + 1, &e, 10);
+        if (*e || k < 1 || k > ncol) {
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s:1: target column %s: the file has %zu columns",
+                            path, target, ncol);
+            goto done;
+        }
+        tcol = (size_t)k - 1;
+    }
+    if (tcol == SIZE_MAX && opts->target_required) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s:1: no target column '%.60s' in the header", path, target);
+        goto done;
+    }
+    const size_t p = tcol == SIZE_MAX ? ncol : ncol - 1;
+    if (p == 0) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s:1: no feature columns besides the target '%.60s'",
+                        path, target);
+        goto done;
+    }
+    size_t nrows = count_records(c.s, c.end);
+    if (nrows == 0) {
+        st = lr_set_err(LR_EFORMAT, err, errlen, "%s: header only, no data rows",
+                        path);
+        goto done;
+    }
+    fields = malloc(ncol * sizeof *fields);
+    d = fields ? lr_data_alloc(nrows, p) : NULL;
+    if (!d) {
+        st = lr_set_err(LR_ENOMEM, err, errlen,
+                        "%s: out of memory for %zu x %zu values", path, nrows, ncol);
+        goto done;
+    }
+    if (tcol == SIZE_MAX) {
+        free(d->y);
+        d->y = NULL;
+    }
+    size_t n = 0;
+    while (c.s < c.end && n < nrows) {
+        if (blank_line(c.s, c.end)) {
+            if (blank_rest(c.s, c.end))
+                break;
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s:%zu: blank line inside the data", path, c.line);
+            goto done;
+        }
+        const size_t line = c.line;
+        size_t k = 0;
+        for (int last = 0; !last;) {
+            int bad = 0;
+            char *f = field(&c, &last, &bad);
+            if (!f) {
+                st = quote_error(path, line, k + 1, bad, err, errlen);
+                goto done;
+            }
+            if (k < ncol)
+                fields[k] = f;
+            k++;
+        }
+        if (k != ncol) {
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s:%zu: %zu fields, but the header has %zu", path,
+                            line, k, ncol);
+            goto done;
+        }
+        double *xi = d->X + n * p;
+        for (size_t j = 0, q = 0; j < ncol; j++) {
+            char *f = fields[j], *end;
+            errno = 0;
+            double v = strtod(f, &end);
+            if (f[0] == '\0' || *end != '\0') {
+                st = lr_set_err(LR_EFORMAT, err, errlen,
+                                "%s:%zu: column %zu ('%.40s'): '%.40s' is not a "
+                                "number", path, line, j + 1, cols[j], f);
+                goto done;
+            }
+            if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) {
+                st = lr_set_err(LR_ERANGE, err, errlen,
+                                "%s:%zu: column %zu ('%.40s'): '%.40s' is %s",
+                                path, line, j + 1, cols[j], f,
+                                isnan(v) ? "NaN" : errno == ERANGE
+                                ? "too large for a double" : "infinite");
+                goto done;
+            }
+            if (j == tcol)
+                d->y[n] = v;
+            else
+                xi[q++] = v;
+        }
+        n++;
+    }
+    d->n = n;
+    d->names = calloc(p, sizeof *d->names);
+    if (!d->names) {
+        st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    for (size_t j = 0, q = 0; j < ncol; j++) {
+        if (j == tcol)
+            continue;
+        d->names[q] = strdup(cols[j]);
+        if (!d->names[q++]) {
+            st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+            goto done;
+        }
+    }
+done:
+    free(fields);
+    free(cols);
+    free(buf);
+    if (st) {
+        lr_data_free(d);
+        return st;
+    }
+    *out = d;
+    return LR_SUCCESS;
+}
+
+int lr_csv_read(const char *path, const char *target, lr_data **out,
+                char *err, size_t errlen)
+{
+    lr_csv_opts o = lr_csv_opts_default();
+    o.target = target;
+    return lr_csv_read_opts(path, &o, out, err, errlen);
+}
+
+int lr_csv_read_features(const char *path, const char *target, lr_data **out,
+                         char *err, size_t errlen)
+{
+    lr_csv_opts o = lr_csv_opts_default();
+    o.target = target;
+    o.target_required = 0;
+    return lr_csv_read_opts(path, &o, out, err, errlen);
+}
