@@ -268,6 +268,10 @@ int lr_gd_set_stop_mse(lr_gd *gd, double stop_mse);
  * lr_gd_lipschitz). LR_SUCCESS or LR_EINVAL. */
 int lr_gd_set_lr(lr_gd *gd, double lr);
 
+/* The column means and sds of --standardize (p each), or NULL for both
+ * when the columns are not scaled. Valid after lr_gd_init. */
+void lr_gd_scaling(const lr_gd *gd, const double **mean, const double **sd);
+
 /* Copies the current weights and bias into m (same p). */
 int lr_gd_model(const lr_gd *gd, lr_model *m);
 
@@ -354,6 +358,11 @@ double lr_read_sum(const double *a, size_t len, int threads);
  * file then rename). */
 int lr_model_save(const char *path, const lr_model *m, char *const *names,
                   char *err, size_t errlen);
+/* lr_model_save with more top-level members: extra_json is a JSON object
+ * text (or NULL) whose members (training options, metrics, scaling, ...)
+ * are added to the file. LR_EINVAL if it is not a JSON object. */
+int lr_model_save_ex(const char *path, const lr_model *m, char *const *names,
+                     const char *extra_json, char *err, size_t errlen);
 /* Reads a model written by lr_model_save. *names receives p strings (free
  * with lr_names_free) if names is not NULL. */
 int lr_model_load(const char *path, lr_model **out, char ***names,

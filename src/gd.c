@@ -600,6 +600,12 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
     return LR_SUCCESS;
 }
 
+void lr_gd_scaling(const lr_gd *gd, const double **mean, const double **sd)
+{
+    *mean = gd->mu;
+    *sd = gd->sd;
+}
+
 int lr_gd_test(const lr_gd *gd) { return gd->status; }
 size_t lr_gd_iter(const lr_gd *gd) { return gd->iter; }
 double lr_gd_mse(const lr_gd *gd) { return gd->mse; }

@@ -20,6 +20,12 @@
 int lr_model_save(const char *path, const lr_model *m, char *const *names,
                   char *err, size_t errlen)
 {
+    return lr_model_save_ex(path, m, names, NULL, err, errlen);
+}
+
+int lr_model_save_ex(const char *path, const lr_model *m, char *const *names,
+                     const char *extra_json, char *err, size_t errlen)
+{
     const size_t p = lr_model_nfeatures(m);
     const double *w = lr_model_weights(m);
     for (size_t j = 0; j < p; j++)
@@ -46,6 +52,25 @@ int lr_model_save(const char *path, const lr_model *m, char *const *names,
          && cJSON_AddItemToObject(root, "feature_names", jn)
          && (jn = NULL, cJSON_AddItemToObject(root, "weights", jw))
          && (jw = NULL, cJSON_AddNumberToObject(root, "bias", lr_model_bias(m)));
+    if (ok && extra_json) {
+        cJSON *extra = cJSON_Parse(extra_json);
+        if (!cJSON_IsObject(extra)) {
+            cJSON_Delete(extra);
+            cJSON_Delete(root);
+            return lr_set_err(LR_EINVAL, err, errlen,
+                              "%s: not written: extra members are not a JSON "
+                              "object", path);
+        }
+        while (extra->child) {
+            cJSON *item = cJSON_DetachItemViaPointer(extra, extra->child);
+            if (cJSON_GetObjectItemCaseSensitive(root, item->string)) {
+                cJSON_Delete(item); /* the model's own members win */
+                continue;
+            }
+            cJSON_AddItemToObject(root, item->string, item);
+        }
+        cJSON_Delete(extra);
+    }
     char *text = ok ? cJSON_Print(root) : NULL;
     cJSON_Delete(jn);
     cJSON_Delete(jw);

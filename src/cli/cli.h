@@ -21,6 +21,7 @@ int cmd_driver(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_scale(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 int cmd_bandwidth(int argc, char **argv);
 
 /* "linreg <cmd>: message" on stderr. */
@@ -84,7 +85,10 @@ typedef struct {
 int cli_is_npy(const char *path);
 /* Returns 0, or an exit status after printing the error. */
 int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
-                     const char *target, const char *target_file);
+                     const char *target, const char *target_file, char delim,
+                     int need_target);
+/* --delimiter: one character, or "tab". 0 or -1 (printed). */
+int cli_delimiter(const char *cmd, const char *s, char *out);
 void cli_dataset_free(cli_dataset *ds);
 
 /* Writes a cJSON document atomically to path; prints errors. 0 or -1. */

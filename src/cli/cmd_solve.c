@@ -26,15 +26,18 @@ static void usage(FILE *f)
 
 int cmd_solve(int argc, char **argv)
 {
-    enum { O_DATA = 1, O_TARGET, O_TFILE, O_NOI, O_STD, O_L2, O_MODEL, O_HELP };
+    enum { O_DATA = 1, O_TARGET, O_TFILE, O_NOI, O_STD, O_L2, O_MODEL, O_DELIM,
+           O_HELP };
     static const struct option longopts[] = {
         {"data", 1, 0, O_DATA}, {"target", 1, 0, O_TARGET},
         {"target-file", 1, 0, O_TFILE}, {"no-intercept", 0, 0, O_NOI},
         {"standardize", 0, 0, O_STD}, {"l2", 1, 0, O_L2},
-        {"model-out", 1, 0, O_MODEL}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+        {"model-out", 1, 0, O_MODEL}, {"delimiter", 1, 0, O_DELIM},
+        {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
     const char *C = "solve", *data = NULL, *target = "y", *tfile = NULL;
     const char *model_out = NULL;
     lr_params par = lr_params_default();
+    char delim = ',';
     int opt;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -49,6 +52,10 @@ int cmd_solve(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case O_MODEL: model_out = optarg; break;
+        case O_DELIM:
+            if (cli_delimiter(C, optarg, &delim))
+                return EXIT_USAGE;
+            break;
         case O_HELP: usage(stdout); return 0;
         default:
             cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -64,7 +71,7 @@ int cmd_solve(int argc, char **argv)
     if (cli_outputs_writable(C, outs, 1))
         return 1;
     cli_dataset ds;
-    int rc = cli_dataset_load(C, &ds, data, target, tfile);
+    int rc = cli_dataset_load(C, &ds, data, target, tfile, delim, 1);
     if (rc)
         return rc;
     const lr_data *d = &ds.view;

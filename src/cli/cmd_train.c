@@ -12,7 +12,7 @@ enum {
     OPT_DATA = OPT_GEN_LAST, OPT_TARGET, OPT_LR, OPT_ITERS, OPT_THREADS,
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
     OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_STOP_GAP, OPT_NO_ICPT,
-    OPT_L2, OPT_STDZ, OPT_OPTIMIZER, OPT_MOMENTUM, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
+    OPT_L2, OPT_STDZ, OPT_OPTIMIZER, OPT_MOMENTUM, OPT_DELIM, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
 };
 
 static void usage(FILE *f)
@@ -27,7 +27,9 @@ static void usage(FILE *f)
           "  --data X.npy       a NumPy array (float64 or float32, memory-mapped):\n"
           "                     with --target-file y.npy, or one (n, p+1) array\n"
           "                     whose last column is the target\n"
-          "  --target NAME      the target column of a CSV file (default y)\n"
+          "  --target NAME      the target column of a CSV file (default y), or #K\n"
+          "                     for the K-th column\n"
+          "  --delimiter C      the CSV field separator (default ','; 'tab')\n"
           "  without --data, data are generated in-process:\n"
           CLI_GEN_HELP
           "training:\n"
@@ -249,7 +251,12 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
 
     double gap = NAN, wdist = NAN;
     if (have_opt) {
-        gap = mse_opt > 0 ? (mse - mse_opt) / mse_opt : NAN;
+        /* relative to mse*, unless the fit is exact (mse* at rounding level
+         * of mean(y^2)): then only the absolute difference means anything */
+        double ysq = 0.0;
+        for (size_t i = 0; i < n; i++)
+            ysq += d->y[i] * d->y[i] / (double)n;
+        gap = mse_opt > 1e-24 * ysq ? (mse - mse_opt) / mse_opt : NAN;
         wdist = sqrt(dist2(w, wopt, p) + (b - bopt) * (b - bopt));
     }
     double coef_err = NAN;
@@ -279,7 +286,8 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         if (isfinite(gap))
             printf("gap             %.6g   ((mse - mse*) / mse*)\n", gap);
         else
-            printf("gap             mse - mse* = %.6g (mse* is 0)\n",
+            printf("gap             mse - mse* = %.6g (an exact fit: mse* is 0 "
+                   "to rounding)\n",
                    mse - mse_opt);
         printf("|w - w*|        %.6g   (weights and bias)\n", wdist);
     }
@@ -356,12 +364,46 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     cJSON_AddItemToObject(rep, "machine", cli_env_json());
 
     if (o->model_out) {
+        /* the model file also records the intercept, the scaling, the
+         * training options and the final metrics; not the timings or the
+         * thread count, so a deterministic fit writes the same bytes
+         * whatever the threads */
         char err[512];
-        if (lr_model_save(o->model_out, m, d->names, err, sizeof err)
-            != LR_SUCCESS) {
-            cli_err(cmd, "%s", err);
+        cJSON *ex = cJSON_CreateObject();
+        cJSON_AddBoolToObject(ex, "intercept", par->intercept);
+        cJSON *sc = cJSON_AddObjectToObject(ex, "scaling");
+        const double *mu, *sd;
+        lr_gd_scaling(gd, &mu, &sd);
+        cJSON_AddStringToObject(sc, "method", mu ? "standardize" : "none");
+        if (mu) {
+            cJSON_AddItemToObject(sc, "mean", cli_array(mu, p));
+            cJSON_AddItemToObject(sc, "sd", cli_array(sd, p));
+        }
+        cJSON *tr = cJSON_AddObjectToObject(ex, "training");
+        const char *keys[] = {"lr", "lr_auto", "max_iter", "tol", "deterministic",
+                              "solver", "precision", "l2", "standardize",
+                              "optimizer", "momentum", "init", "init_seed"};
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(rep, keys[k]);
+            if (v)
+                cJSON_AddItemToObject(tr, keys[k], cJSON_Duplicate(v, 1));
+        }
+        cJSON *mt = cJSON_AddObjectToObject(ex, "metrics");
+        const char *mkeys[] = {"n_samples", "iterations", "stop_reason", "final_mse",
+                               "r2", "optimal_mse", "gap", "grad_norm"};
+        for (size_t k = 0; k < sizeof mkeys / sizeof *mkeys; k++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(rep, mkeys[k]);
+            if (v)
+                cJSON_AddItemToObject(mt, mkeys[k], cJSON_Duplicate(v, 1));
+        }
+        char *extra = cJSON_PrintUnformatted(ex);
+        cJSON_Delete(ex);
+        if (!extra || lr_model_save_ex(o->model_out, m, d->names, extra, err,
+                                       sizeof err) != LR_SUCCESS) {
+            cli_err(cmd, "%s", extra ? err : "out of memory");
             rc = 1;
         }
+        free(extra);
     }
     if (!rc && o->report_out && cli_write_json(cmd, o->report_out, rep))
         rc = 1;
@@ -405,7 +447,7 @@ int cmd_train(int argc, char **argv)
         {"target-file", 1, 0, OPT_TARGET_FILE}, {"stop-gap", 1, 0, OPT_STOP_GAP},
         {"no-intercept", 0, 0, OPT_NO_ICPT}, {"l2", 1, 0, OPT_L2},
         {"standardize", 0, 0, OPT_STDZ}, {"optimizer", 1, 0, OPT_OPTIMIZER},
-        {"momentum", 1, 0, OPT_MOMENTUM},
+        {"momentum", 1, 0, OPT_MOMENTUM}, {"delimiter", 1, 0, OPT_DELIM},
         {"lr", 1, 0, OPT_LR}, {"iters", 1, 0, OPT_ITERS},
         {"threads", 1, 0, OPT_THREADS}, {"init", 1, 0, OPT_INIT},
         {"init-seed", 1, 0, OPT_INIT_SEED}, {"tol", 1, 0, OPT_TOL},
@@ -423,6 +465,7 @@ int cmd_train(int argc, char **argv)
     o.exact = 1;
     const char *data = NULL, *target = "y", *target_file = NULL;
     int gen_given = 0, opt, momentum_given = 0;
+    char delim = ',';
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         int r = cli_gen_option(C, opt, optarg, &gp);
@@ -446,6 +489,7 @@ int cmd_train(int argc, char **argv)
             }
             break;
         case OPT_NO_ICPT: o.par.intercept = 0; break;
+        case OPT_DELIM: bad = cli_delimiter(C, optarg, &delim); break;
         case OPT_L2: bad = cli_double(C, "l2", optarg, 0.0, 0, &o.par.l2); break;
         case OPT_STDZ: o.par.standardize = 1; break;
         case OPT_OPTIMIZER:
@@ -561,7 +605,7 @@ int cmd_train(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (data) {
-        int rc = cli_dataset_load(C, &ds, data, target, target_file);
+        int rc = cli_dataset_load(C, &ds, data, target, target_file, delim, 1);
         if (rc)
             return rc;
         o.Xf = ds.Xf;

@@ -17,6 +17,7 @@ static void usage(FILE *f)
           "  train      fit a model (from --data FILE.csv or generated data)\n"
           "  solve      the exact least-squares fit (GSL), the yardstick\n"
           "  predict    apply a model to data\n"
+          "  evaluate   MSE, RMSE, MAE and R^2 of a model on data\n"
           "  driver     the main job: the tutorial run, then a thread-scaling table\n"
           "  bench      time per iteration at the benchmark sizes\n"
           "  scale      thread-scaling experiments (strong or weak)\n"
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
         return cmd_driver(argc, argv);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc, argv);
+    if (strcmp(cmd, "evaluate") == 0)
+        return cmd_evaluate(argc, argv);
     if (strcmp(cmd, "solve") == 0)
         return cmd_solve(argc, argv);
     if (strcmp(cmd, "scale") == 0)

@@ -296,7 +296,8 @@ static char **default_names(size_t p)
 }
 
 int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
-                     const char *target, const char *target_file)
+                     const char *target, const char *target_file, char delim,
+                     int need_target)
 {
     char err[512];
     memset(ds, 0, sizeof *ds);
@@ -305,7 +306,11 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
             cli_err(cmd, "--target-file goes with a .npy --data file");
             return EXIT_USAGE;
         }
-        if (lr_csv_read(path, target, &ds->owned, err, sizeof err) != LR_SUCCESS) {
+        lr_csv_opts co = lr_csv_opts_default();
+        co.target = target;
+        co.delimiter = delim ? delim : ',';
+        co.target_required = need_target;
+        if (lr_csv_read_opts(path, &co, &ds->owned, err, sizeof err) != LR_SUCCESS) {
             cli_err(cmd, "%s", err);
             return 1;
         }
@@ -317,7 +322,20 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
         return 1;
     }
     const lr_npy *a = &ds->ax;
-    if (target_file) {
+    if (!need_target && !target_file) {
+        /* features only: the whole array is X (mapped, not copied) */
+        if (a->ndim != 2) {
+            cli_err(cmd, "%s: X must be a 2-D array (n, p), not 1-D", path);
+            cli_dataset_free(ds);
+            return 1;
+        }
+        ds->view.n = a->n;
+        ds->view.p = a->p;
+        if (a->f32)
+            ds->Xf = a->data;
+        else
+            ds->view.X = (double *)(uintptr_t)a->data; /* read-only view */
+    } else if (target_file) {
         /* X mapped as it is (no copy); y from its own file */
         if (a->ndim != 2) {
             cli_err(cmd, "%s: X must be a 2-D array (n, p), not 1-D", path);
@@ -404,4 +422,18 @@ void cli_dataset_free(cli_dataset *ds)
         lr_names_free(ds->names, ds->view.p);
     lr_data_free(ds->owned);
     memset(ds, 0, sizeof *ds);
+}
+
+int cli_delimiter(const char *cmd, const char *s, char *out)
+{
+    if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
+        *out = '\t';
+    else if (strlen(s) == 1 && s[0] != '"' && s[0] != '\n' && s[0] != '\r')
+        *out = s[0];
+    else {
+        cli_err(cmd, "--delimiter: '%s' is not one character (or 'tab'), and "
+                "not a quote or a line break", s);
+        return -1;
+    }
+    return 0;
 }
