@@ -646,8 +646,9 @@ for r in rows:
     if r["threads"] == "1" and float(r["speedup"]) != 1.0:
         print("1-thread speedup", r["speedup"])
 ' sc/summary.csv
-[ -s sc/scaling.csv ] && [ "$(wc -l < sc/scaling.csv)" -eq 37 ] \
-    || fail "scaling.csv should have 36 rows (12 configurations x 3 repeats) and a header"
+if ! [ -s sc/scaling.csv ] || [ "$(wc -l < sc/scaling.csv)" -ne 37 ]; then
+    fail "scaling.csv should have 36 rows (12 configurations x 3 repeats) and a header"
+fi
 report "scale: strong scaling table, CSVs and env.json; deterministic rows identical"
 
 run bandwidth --threads 1,2 --mb 16
