@@ -47,7 +47,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all deps check run bench clean install tutorial
+.PHONY: all deps check run bench clean install tutorial fuzz nist
 all: deps $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
 
 # Installs the Debian packages the build needs when they are missing.
@@ -103,5 +103,36 @@ install: $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
 	install -m 755 $(BUILD)/liblinreg.so $(DESTDIR)$(PREFIX)/lib/liblinreg.so
 	install -m 644 include/linreg.h $(DESTDIR)$(PREFIX)/include/linreg.h
 
+# libFuzzer targets for the CSV, .npy and model readers (Debian clang and
+# libclang-rt), built without OpenMP (the readers have none), each run for
+# FUZZ_SECONDS from a copy of its committed seed corpus in fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -Wno-unknown-pragmas -Iinclude -Isrc
+FUZZ_TARGETS := csv npy model
+fuzz: deps
+	@scripts/deps.sh fuzz
+	@mkdir -p build-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	    $(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer -o build-fuzz/fuzz_$$t \
+	        fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS) -lm || exit 1; \
+	done
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf build-fuzz/corpus-$$t && mkdir -p build-fuzz/corpus-$$t && \
+	    cp fuzz/corpus/$$t/* build-fuzz/corpus-$$t/ && \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s" && \
+	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -print_final_stats=1 -artifact_prefix=build-fuzz/crash-$$t- \
+	        build-fuzz/corpus-$$t 2>build-fuzz/fuzz_$$t.log || \
+	        { tail -n 40 build-fuzz/fuzz_$$t.log; exit 1; }; \
+	    grep -E 'stat::number_of_executed_units|stat::peak_rss' build-fuzz/fuzz_$$t.log; \
+	done
+	@echo "fuzz: $(FUZZ_TARGETS): no crash, no sanitizer report"
+
+nist: all
+	@scripts/nist.sh $(BUILD)
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

@@ -11,8 +11,9 @@ case "$what" in
     build) want="$pkgs_build" ;;
     check) want="$pkgs_build $pkgs_check" ;;
     run)   want="$pkgs_build" ; optional="$pkgs_run" ;;
+    fuzz)  want="$pkgs_build clang libclang-rt-14-dev" ;;
     all)   want="$pkgs_build $pkgs_check $pkgs_run python3-numpy python3-sklearn" ;;
-    *) echo "usage: $0 [build|check|run|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [build|check|run|fuzz|all]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want ${optional:-}; do

@@ -73,6 +73,21 @@ int lr_atomic_end(lr_atomic_file *f, int ok, char *err, size_t errlen)
     return atomic_close(f->fp, f->tmp, f->path, ok, err, errlen);
 }
 
+/* The process's umask, read without changing it (umask(2) would set it):
+ * from /proc/self/status, else the usual 022. */
+static mode_t process_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    unsigned int m = 022;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &m) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (mode_t)m;
+}
+
 /* Opens a temporary file beside path; *tmp receives its name (malloc). */
 static FILE *atomic_open(const char *path, char **tmp, char *err, size_t errlen)
 {
@@ -85,6 +100,8 @@ static FILE *atomic_open(const char *path, char **tmp, char *err, size_t errlen)
     memcpy(t, path, len);
     memcpy(t + len, ".tmp.XXXXXX", 12);
     int fd = mkstemp(t);
+    if (fd >= 0)
+        fchmod(fd, 0666 & ~process_umask()); /* mkstemp makes it 0600 */
     if (fd < 0) {
         lr_set_err(LR_EIO, err, errlen, "%s: cannot write: %s", path,
                    strerror(errno));

@@ -744,6 +744,18 @@ expect_rc 0
 expect_out "r2"
 report "train and evaluate on .npy files"
 
+# ------------------------------------------------ absurd sizes, refused
+
+run train --samples 100000000000 --features 1000 --quiet
+expect_rc 1
+expect_err "needs" "GB" "this machine has"
+report "a problem larger than memory is refused before allocating"
+
+run train --samples 100000000000000 --features 100000000000 --quiet
+expect_rc 1
+expect_err "overflows"
+report "sizes whose product overflows are refused"
+
 # ----------------------------------------------------------------- end
 
 echo "cli: $n_pass passed, $n_fail failed"

@@ -133,7 +133,22 @@ lr_data *cli_generate(const char *cmd, const lr_gen_params *gp, double **coef)
 {
     const char *field = NULL;
     if (lr_gen_params_check(gp, &field) != LR_SUCCESS) {
-        cli_err(cmd, "invalid generator setting: %s", field);
+        if (strcmp(field, "n_samples*n_features") == 0)
+            cli_err(cmd, "--samples %zu x --features %zu overflows the size of "
+                    "memory", gp->n_samples, gp->n_features);
+        else
+            cli_err(cmd, "invalid generator setting: %s", field);
+        return NULL;
+    }
+    /* Refuse, before allocating, what the machine cannot hold: with
+     * overcommit a huge malloc succeeds and the process is killed later. */
+    double need = ((double)gp->n_samples * (double)gp->n_features
+                   + (double)gp->n_samples) * 8.0;
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && psize > 0 && need > (double)pages * (double)psize) {
+        cli_err(cmd, "--samples %zu x --features %zu needs %.3g GB of memory, "
+                "and this machine has %.3g GB", gp->n_samples, gp->n_features,
+                need / 1e9, (double)pages * (double)psize / 1e9);
         return NULL;
     }
     lr_data *d = lr_data_alloc(gp->n_samples, gp->n_features);
