@@ -272,6 +272,39 @@ int lr_gd_set_lr(lr_gd *gd, double lr);
  * when the columns are not scaled. Valid after lr_gd_init. */
 void lr_gd_scaling(const lr_gd *gd, const double **mean, const double **sd);
 
+/* --------------------------------------------------- distributed fits */
+
+/* Rows per block of the deterministic reduction (and of the OpenMP
+ * chunks) for p features: a function of p only. */
+size_t lr_block_rows(size_t p);
+
+/* A fit spread over processes (linreg-mpi): this process holds rows
+ * [row_lo, row_lo + n) of n_global, with row_lo on a block boundary
+ * (a multiple of lr_block_rows(p)); the caller supplies the collectives,
+ * called from the thread that called the library. */
+typedef struct {
+    size_t n_global;
+    size_t row_lo;
+    /* buf[0..count) summed over all processes, in place; every process must
+     * receive the same values */
+    int (*sum)(double *buf, size_t count, void *ctx);
+    /* every process's `count` doubles gathered in process order into all
+     * (whose size is the sum of the counts) */
+    int (*gather)(const double *local, size_t count, double *all, void *ctx);
+    /* total doubles gather() returns for per-block partial rows of `stride`
+     * doubles: stride times the global number of blocks */
+    size_t gather_total;
+    void *ctx;
+} lr_dist;
+
+/* A workspace over this process's rows; with par->deterministic the block
+ * partials of all processes are combined in global block order, so the
+ * model is the same to the bit for any process and thread count, and equal
+ * to lr_gd_alloc on all the rows. X (double) or Xf (float). */
+lr_gd *lr_gd_alloc_dist(const double *X, const float *Xf, const double *y,
+                        size_t n, size_t p, const lr_params *par,
+                        const lr_dist *dist);
+
 /* Copies the current weights and bias into m (same p). */
 int lr_gd_model(const lr_gd *gd, lr_model *m);
 

@@ -127,10 +127,22 @@ struct lr_gd {
     double *mu, *sd;    /* standardize: column means and sds, else NULL */
     double tk;          /* nesterov's adaptive t_k */
     size_t grow_limit;
+    /* distributed: n is the global row count, ks.n this process's */
+    int distributed;
+    lr_dist dist;
+    double *gall;       /* det mode: every process's block partials */
 };
 
+/* Sums buf over the processes of a distributed fit (nothing otherwise). */
+static void dist_sum(const lr_gd *gd, double *buf, size_t count)
+{
+    if (gd->distributed)
+        gd->dist.sum(buf, count, gd->dist.ctx);
+}
+
 static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
-                       size_t n, size_t p, const lr_params *par)
+                       size_t n, size_t p, const lr_params *par,
+                       const lr_dist *dist)
 {
     size_t np1;
     if ((!X && !Xf) || !y || n == 0 || p == 0 || !lr_mul_ok(n, p, &np1)
@@ -141,7 +153,7 @@ static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
     if (!gd)
         return NULL;
     gd->par = *par;
-    gd->n = n;
+    gd->n = dist ? dist->n_global : n;
     gd->p = p;
     int threads = lr_threads_resolve(par->threads);
     const size_t cr = lr_chunk_rows(p);
@@ -205,7 +217,19 @@ static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
     ks->mode = mode;
     ks->threads = threads;
     /* decided by the size alone, never by the thread count */
-    ks->precise = n * p < LR_PAR_MIN_ELEMS && p >= 2 && p <= LR_LD_MAX_P;
+    ks->precise = gd->n * p < LR_PAR_MIN_ELEMS && p >= 2 && p <= LR_LD_MAX_P;
+    if (dist) {
+        gd->distributed = 1;
+        gd->dist = *dist;
+        if (mode == LR_KMODE_DET) {
+            ks->combine_later = 1;
+            gd->gall = malloc(dist->gather_total * sizeof(double));
+            if (!gd->gall) {
+                lr_gd_free(gd);
+                return NULL;
+            }
+        }
+    }
     gd->status = LR_CONTINUE;
     return gd;
 }
@@ -213,13 +237,28 @@ static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
 lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
                    const lr_params *par)
 {
-    return X ? gd_alloc(X, NULL, y, n, p, par) : NULL;
+    return X ? gd_alloc(X, NULL, y, n, p, par, NULL) : NULL;
 }
 
 lr_gd *lr_gd_alloc_f32(const float *X, const double *y, size_t n, size_t p,
                        const lr_params *par)
 {
-    return X ? gd_alloc(NULL, X, y, n, p, par) : NULL;
+    return X ? gd_alloc(NULL, X, y, n, p, par, NULL) : NULL;
+}
+
+lr_gd *lr_gd_alloc_dist(const double *X, const float *Xf, const double *y,
+                        size_t n, size_t p, const lr_params *par,
+                        const lr_dist *dist)
+{
+    if (!dist || !dist->sum || !dist->gather || dist->n_global < n
+        || dist->row_lo % lr_chunk_rows(p) != 0 || (!X) == (!Xf))
+        return NULL;
+    return gd_alloc(X, Xf, y, n, p, par, dist);
+}
+
+size_t lr_block_rows(size_t p)
+{
+    return lr_chunk_rows(p);
 }
 
 void lr_gd_free(lr_gd *gd)
@@ -235,6 +274,7 @@ void lr_gd_free(lr_gd *gd)
     free(gd->thp);
     free(gd->mu);
     free(gd->sd);
+    free(gd->gall);
     free(gd->acc);
     free(gd->part);
     free(gd);
@@ -328,6 +368,24 @@ static int gd_step(void *ctx, int phase)
     }
 
     /* Evaluate the pass: gradient, loss and the stopping rules. */
+    if (gd->distributed) {
+        if (gd->gall) {
+            /* every process's block partials, combined in global block
+             * order as one process would: the same bits for any split */
+            const lr_kernel_state *ks = &gd->ks;
+            const size_t nb = gd->dist.gather_total / ks->stride;
+            gd->dist.gather(ks->part, ks->nunits * ks->stride, gd->gall,
+                            gd->dist.ctx);
+            for (size_t j = 0; j < p + 2; j++) {
+                double s = 0.0;
+                for (size_t c = 0; c < nb; c++)
+                    s += gd->gall[c * ks->stride + j];
+                gd->acc[j] = s;
+            }
+        } else {
+            gd->dist.sum(gd->acc, p + 2, gd->dist.ctx);
+        }
+    }
     for (size_t j = 0; j < p; j++)
         gd->wa[j] = inv_n * gd->acc[j]; /* raw G, reusing wa as scratch */
     from_raw(gd, gd->wa, inv_n * gd->acc[p], th, gd->grad, &gd->gb);
@@ -404,6 +462,7 @@ static void gram_build(lr_gd *gd)
 {
     const size_t m = gd->p + 1;
     lr_kernel_gram(&gd->ks, gd->gbuf, gd->gpart, gd->gstride);
+    dist_sum(gd, gd->gbuf, m * m + m + 1);
     double *G = gd->gbuf;
     for (size_t j = 0; j < m; j++)
         for (size_t k = 0; k < j; k++)
@@ -424,8 +483,34 @@ int lr_gd_init(lr_gd *gd)
     gd->b = 0.0;
     const size_t p = gd->p, n = gd->n;
     const lr_kernel_state *ks = &gd->ks;
-    if (gd->sd)
+    if (gd->sd && !gd->distributed) {
         lr_column_stats(ks->X, ks->Xf, n, p, gd->par.intercept, gd->mu, gd->sd);
+    } else if (gd->sd) {
+        /* the same two passes, each summed over the processes */
+        const size_t nl = ks->n;
+        for (size_t j = 0; j < p; j++)
+            gd->mu[j] = gd->sd[j] = 0.0;
+        if (gd->par.intercept) {
+            for (size_t i = 0; i < nl; i++)
+                for (size_t j = 0; j < p; j++)
+                    gd->mu[j] += ks->X ? ks->X[i * p + j] : (double)ks->Xf[i * p + j];
+            dist_sum(gd, gd->mu, p);
+            for (size_t j = 0; j < p; j++)
+                gd->mu[j] /= (double)n;
+        }
+        for (size_t i = 0; i < nl; i++)
+            for (size_t j = 0; j < p; j++) {
+                double d = (ks->X ? ks->X[i * p + j] : (double)ks->Xf[i * p + j])
+                           - gd->mu[j];
+                gd->sd[j] += d * d;
+            }
+        dist_sum(gd, gd->sd, p);
+        for (size_t j = 0; j < p; j++) {
+            gd->sd[j] = sqrt(gd->sd[j] / (double)n);
+            if (!(gd->sd[j] > 0) || !isfinite(gd->sd[j]))
+                gd->sd[j] = 1.0;
+        }
+    }
     /* theta for the initial raw weights (the tutorial's), bias 0 */
     double c = 0.0;
     for (size_t j = 0; j < p; j++) {
@@ -504,13 +589,14 @@ int lr_gd_loss(const lr_gd *gd, const double *w, double b, double *mse)
     }
     const lr_kernel_state *ks = &gd->ks;
     double sse = 0.0;
-    for (size_t i = 0; i < gd->n; i++) {
+    for (size_t i = 0; i < ks->n; i++) {
         double s = 0.0;
         for (size_t j = 0; j < p; j++)
             s += (ks->X ? ks->X[i * p + j] : (double)ks->Xf[i * p + j]) * w[j];
         double r = s + b - ks->y[i];
         sse += r * r;
     }
+    dist_sum(gd, &sse, 1);
     *mse = sse / (double)gd->n;
     return LR_SUCCESS;
 }
@@ -567,6 +653,7 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
             }
         } else {
             lr_kernel_xtxv(&gd->ks, raw, raw[p], ur, part, stride);
+            dist_sum(gd, ur, m);
             for (size_t j = 0; j < m; j++)
                 ur[j] *= inv_n;
         }
@@ -638,7 +725,7 @@ static int fit(const double *X, const float *Xf, const double *y, size_t n,
     if (par->solver == LR_SOLVER_GRAM && p > LR_GRAM_MAX_P)
         return LR_EINVAL;
     double t0 = lr_now();
-    lr_gd *gd = gd_alloc(X, Xf, y, n, p, par);
+    lr_gd *gd = gd_alloc(X, Xf, y, n, p, par, NULL);
     if (!gd)
         return LR_ENOMEM;
     int st = lr_gd_init(gd);

@@ -131,6 +131,8 @@ static void pass_team(const lr_kernel_state *ks)
             memset(pc, 0, m * sizeof *pc);
             rows(ks, c * cr, hi, pc);
         }
+        if (ks->combine_later)
+            break; /* distributed: combined with the other processes' blocks */
 #pragma omp for schedule(static)
         for (size_t j = 0; j < m; j++) {
             double s = 0.0;
@@ -159,11 +161,11 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
         return;
     }
     /* One parallel region around the whole loop; the update and the
-     * stopping test run on one thread between passes (two barriers an
-     * iteration). */
+     * stopping test run on the master thread between passes (two barriers
+     * an iteration): with MPI (funneled) only it may communicate. */
 #pragma omp parallel num_threads(ks->threads)
     for (size_t it = 0; it <= k; it++) {
-#pragma omp single
+#pragma omp master
         {
             if (it > 0)
                 stop = step(ctx, LR_PHASE_EVAL);
@@ -174,6 +176,7 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
                 memset(ks->acc, 0, m * sizeof *ks->acc);
             }
         }
+#pragma omp barrier
         if (stop)
             break;
         pass_team(ks);

@@ -71,6 +71,8 @@ typedef struct {
     size_t chunk_rows;       /* rows per chunk, or per deterministic block */
     int mode;                /* LR_KMODE_* */
     int precise;             /* long-double accumulation (small problems) */
+    int combine_later;       /* det mode, distributed: leave the block
+                                partials for a global combine */
     int threads;             /* threads used (1: serial path) */
 } lr_kernel_state;
 
