@@ -6,6 +6,7 @@
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multifit.h>
 #include <gsl/gsl_matrix.h>
 
 #include "check_common.h"
@@ -543,6 +544,57 @@ START_TEST(test_standardize_same_optimum)
 }
 END_TEST
 
+/* Large problems take the Gram-and-refine route of lr_solve: it agrees
+ * with GSL's SVD least squares on the whole design (called here directly)
+ * to 1e-10, with an intercept, without, and with ridge rows appended. */
+START_TEST(test_solve_large_vs_svd)
+{
+    const size_t n = 500000, p = 4, m = p + 1;
+    lr_data *d = sk_data(n, p, 3.0, 19, NULL);
+    for (size_t i = 0; i < n; i++)
+        d->X[i * p + 1] = d->X[i * p + 1] * 50.0 + 300.0; /* badly scaled */
+    for (int variant = 0; variant < 3; variant++) {
+        lr_params par = lr_params_default();
+        par.intercept = variant != 1;
+        par.l2 = variant == 2 ? 0.05 : 0.0;
+        const size_t cols = par.intercept ? m : p, rows = n + (par.l2 > 0 ? p : 0);
+        gsl_matrix *A = gsl_matrix_calloc(rows, cols);
+        gsl_vector *yv = gsl_vector_calloc(rows), *c = gsl_vector_alloc(cols);
+        gsl_matrix *cov = gsl_matrix_alloc(cols, cols);
+        gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(rows, cols);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < p; j++)
+                gsl_matrix_set(A, i, j, d->X[i * p + j]);
+            if (par.intercept)
+                gsl_matrix_set(A, i, p, 1.0);
+            gsl_vector_set(yv, i, d->y[i]);
+        }
+        for (size_t j = 0; j < p && par.l2 > 0; j++)
+            gsl_matrix_set(A, n + j, j, sqrt((double)n * par.l2));
+        double chisq;
+        ck_assert_int_eq(gsl_multifit_linear(A, yv, c, cov, &chisq, ws), 0);
+        double w[4], b;
+        ck_assert_int_eq(lr_solve(d->X, NULL, d->y, n, p, &par, w, &b, NULL),
+                         LR_SUCCESS);
+        for (size_t j = 0; j < p; j++)
+            ck_assert_msg(rel_err(w[j], gsl_vector_get(c, j)) < 1e-10,
+                          "variant %d w[%zu] %.17g vs %.17g", variant, j, w[j],
+                          gsl_vector_get(c, j));
+        if (par.intercept)
+            ck_assert_double_le(fabs(b - gsl_vector_get(c, p)),
+                                1e-10 * fmax(1, fabs(b)));
+        else
+            ck_assert(b == 0.0);
+        gsl_matrix_free(A);
+        gsl_vector_free(yv);
+        gsl_vector_free(c);
+        gsl_matrix_free(cov);
+        gsl_multifit_linear_free(ws);
+    }
+    lr_data_free(d);
+}
+END_TEST
+
 Suite *suite_train(void)
 {
     Suite *s = suite_create("train");
@@ -565,8 +617,10 @@ Suite *suite_train(void)
     tcase_add_test(tc, test_nist_longley_gd);
     tcase_add_test(tc, test_ridge_closed_form);
     tcase_add_test(tc, test_standardize_same_optimum);
+    tcase_add_test(tc, test_solve_large_vs_svd);
     suite_add_tcase(s, tc);
     return s;
 }
+
 
 

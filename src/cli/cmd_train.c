@@ -282,7 +282,7 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         printf("\nbias            %.15g\n", b);
     }
     if (have_opt) {
-        printf("optimal mse     %.15g   (GSL least squares)\n", mse_opt);
+        printf("optimal mse     %.15g   (exact least squares, GSL)\n", mse_opt);
         if (isfinite(gap))
             printf("gap             %.6g   ((mse - mse*) / mse*)\n", gap);
         else
