@@ -47,7 +47,7 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all deps check run bench clean install tutorial fuzz nist
+.PHONY: all deps check run bench clean install tutorial fuzz nist mpi check-mpi
 all: deps $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
 
 # Installs the Debian packages the build needs when they are missing.
@@ -130,6 +130,19 @@ fuzz: deps
 	    grep -E 'stat::number_of_executed_units|stat::peak_rss' build-fuzz/fuzz_$$t.log; \
 	done
 	@echo "fuzz: $(FUZZ_TARGETS): no crash, no sanitizer report"
+
+# The hybrid Open MPI + OpenMP trainer (Debian libopenmpi-dev, openmpi-bin);
+# the plain build never needs MPI.
+MPICC ?= mpicc
+CLI_NOMAIN := $(filter-out $(BUILD)/obj/cli/main.o,$(CLI_OBJ))
+mpi: deps $(BUILD)/liblinreg.a $(CLI_NOMAIN)
+	@scripts/deps.sh mpi
+	$(MPICC) $(CFLAGS_ALL) -Isrc/cli -c src/mpi/linreg_mpi.c -o $(BUILD)/obj/linreg_mpi.o
+	$(MPICC) $(OPT) -o $(BUILD)/linreg-mpi $(BUILD)/obj/linreg_mpi.o $(CLI_NOMAIN) \
+	    $(BUILD)/liblinreg.a $(LDLIBS_ALL)
+
+check-mpi: mpi
+	@tests/mpi.sh $(BUILD)
 
 nist: all
 	@scripts/nist.sh $(BUILD)

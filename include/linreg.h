@@ -107,6 +107,11 @@ typedef struct {
  * LR_SUCCESS, LR_EIO, LR_EFORMAT, LR_ERANGE or LR_ENOMEM. */
 int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen);
 void lr_npy_close(lr_npy *a);
+/* lr_npy_open without the scan for NaN and Inf (which reads every value):
+ * for processes that each check only their rows with lr_npy_check_rows. */
+int lr_npy_map(const char *path, lr_npy *a, char *err, size_t errlen);
+int lr_npy_check_rows(const lr_npy *a, const char *path, size_t lo, size_t hi,
+                      char *err, size_t errlen);
 /* Writes a (n,) (ndim 1) or (n, p) float64 array atomically; np.load reads
  * it back. */
 int lr_npy_write(const char *path, const double *a, size_t n, size_t p,
@@ -141,6 +146,13 @@ int lr_gen_params_check(const lr_gen_params *gp, const char **field);
  *   (seed, block); parallel, identical output for any thread count.
  * Returns LR_SUCCESS, LR_EINVAL or LR_ENOMEM. */
 int lr_generate(const lr_gen_params *gp, double *X, double *y, double *coef);
+
+/* Rows [row_lo, row_lo + nrows) of the LR_GEN_FAST data set that
+ * lr_generate would make (X row 0 is row row_lo), for processes that each
+ * hold a part (any row_lo). coef (p) is the whole set's. LR_SUCCESS or
+ * LR_EINVAL. */
+int lr_generate_rows(const lr_gen_params *gp, size_t row_lo, size_t nrows,
+                     double *X, double *y, double *coef);
 
 /* Rows per block of the fast generator (fixed, thread-count independent). */
 #define LR_GEN_BLOCK_ROWS 4096

@@ -160,11 +160,15 @@ static unsigned long stream_seed(uint64_t seed, unsigned stream, size_t block)
     return mix32(base + (uint32_t)block);
 }
 
-static int generate_fast(const lr_gen_params *gp, double *X, double *y,
-                         double *coef)
+/* Rows [row_lo, row_lo + nrows) of the fast generator's data set into X
+ * and y (row 0 of X is row row_lo). Rows of row_lo's block before it are
+ * drawn into a scratch row and dropped, so the streams stay in step. */
+static int generate_fast(const lr_gen_params *gp, size_t row_lo, size_t nrows,
+                         double *X, double *y, double *coef)
 {
-    const size_t n = gp->n_samples, p = gp->n_features;
+    const size_t p = gp->n_features, n = row_lo + nrows;
     const size_t k = gp->n_informative < p ? gp->n_informative : p;
+    const size_t blk_lo = row_lo / LR_GEN_BLOCK_ROWS;
     const size_t nblocks = (n + LR_GEN_BLOCK_ROWS - 1) / LR_GEN_BLOCK_ROWS;
     const int threads = lr_threads_resolve(gp->threads);
 
@@ -200,29 +204,33 @@ static int generate_fast(const lr_gen_params *gp, double *X, double *y,
     {
         gsl_rng *rx = gsl_rng_alloc(gsl_rng_taus2);
         gsl_rng *rn = gsl_rng_alloc(gsl_rng_taus2);
-        if (!rx || !rn)
+        double *scratch = malloc((p + 1) * sizeof *scratch);
+        if (!rx || !rn || !scratch)
             failed = 1;
 #pragma omp for schedule(static)
-        for (size_t blk = 0; blk < nblocks; blk++) {
-            if (!rx || !rn)
+        for (size_t blk = blk_lo; blk < nblocks; blk++) {
+            if (!rx || !rn || !scratch)
                 continue;
             size_t lo = blk * LR_GEN_BLOCK_ROWS;
             size_t hi = lo + LR_GEN_BLOCK_ROWS < n ? lo + LR_GEN_BLOCK_ROWS : n;
             gsl_rng_set(rx, stream_seed(gp->seed, STREAM_X, blk));
             gsl_rng_set(rn, stream_seed(gp->seed, STREAM_NOISE, blk));
             for (size_t i = lo; i < hi; i++) {
-                double *xi = X + i * p, s = 0.0;
+                const int keep = i >= row_lo;
+                double *xi = keep ? X + (i - row_lo) * p : scratch, s = 0.0;
+                double *yi = keep ? y + (i - row_lo) : scratch + p;
                 for (size_t j = 0; j < p; j++) {
                     xi[j] = gsl_ran_gaussian_ziggurat(rx, 1.0);
                     s += xi[j] * coef[j];
                 }
-                y[i] = s + gp->bias;
+                *yi = s + gp->bias;
                 if (gp->noise > 0.0)
-                    y[i] += gp->noise * gsl_ran_gaussian_ziggurat(rn, 1.0);
+                    *yi += gp->noise * gsl_ran_gaussian_ziggurat(rn, 1.0);
             }
         }
         gsl_rng_free(rx);
         gsl_rng_free(rn);
+        free(scratch);
     }
     return failed ? LR_ENOMEM : LR_SUCCESS;
 }
@@ -235,6 +243,20 @@ int lr_generate(const lr_gen_params *gp, double *X, double *y, double *coef)
     if (st != LR_SUCCESS)
         return st;
     if (gp->generator == LR_GEN_FAST)
-        return generate_fast(gp, X, y, coef);
+        return generate_fast(gp, 0, gp->n_samples, X, y, coef);
     return generate_sklearn(gp, X, y, coef);
+}
+
+int lr_generate_rows(const lr_gen_params *gp, size_t row_lo, size_t nrows,
+                     double *X, double *y, double *coef)
+{
+    if (!gp || !X || !y || !coef || nrows == 0)
+        return LR_EINVAL;
+    int st = lr_gen_params_check(gp, NULL);
+    if (st != LR_SUCCESS)
+        return st;
+    if (gp->generator != LR_GEN_FAST || row_lo > gp->n_samples
+        || nrows > gp->n_samples - row_lo)
+        return LR_EINVAL;
+    return generate_fast(gp, row_lo, nrows, X, y, coef);
 }

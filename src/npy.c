@@ -36,7 +36,8 @@ static const char *dict_value(const char *h, const char *key)
     return k;
 }
 
-int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen)
+static int npy_map(const char *path, lr_npy *a, int check, char *err,
+                   size_t errlen)
 {
     memset(a, 0, sizeof *a);
     int fd = open(path, O_RDONLY);
@@ -169,6 +170,7 @@ int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen)
     }
     free(h);
     size_t cells = 0, bytes = 0, doff = hoff + hlen;
+    (void)cells;
     if (!st && (!lr_mul_ok(a->n, a->p, &cells)
                 || !lr_mul_ok(cells, a->f32 ? 4 : 8, &bytes)))
         st = lr_set_err(LR_EFORMAT, err, errlen, "%s: shape %zu x %zu overflows",
@@ -196,27 +198,39 @@ int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen)
         }
     }
     close(fd);
-    if (!st && !a->f32) {
-        /* NaN and Inf are refused at the boundary, like in CSV files */
-        const double *x = a->data;
-        for (size_t k = 0; k < cells && !st; k++)
-            if (x[k] - x[k] != 0.0)
-                st = lr_set_err(LR_ERANGE, err, errlen,
-                                "%s: row %zu, column %zu is %s", path,
-                                k / a->p + 1, k % a->p + 1,
-                                x[k] != x[k] ? "NaN" : "infinite");
-    } else if (!st) {
-        const float *x = a->data;
-        for (size_t k = 0; k < cells && !st; k++)
-            if (x[k] - x[k] != 0.0f)
-                st = lr_set_err(LR_ERANGE, err, errlen,
-                                "%s: row %zu, column %zu is %s", path,
-                                k / a->p + 1, k % a->p + 1,
-                                x[k] != x[k] ? "NaN" : "infinite");
-    }
+    if (!st && check)
+        st = lr_npy_check_rows(a, path, 0, a->n, err, errlen);
     if (st)
         lr_npy_close(a);
     return st;
+}
+
+int lr_npy_check_rows(const lr_npy *a, const char *path, size_t lo, size_t hi,
+                      char *err, size_t errlen)
+{
+    /* NaN and Inf are refused at the boundary, like in CSV files */
+    if (hi > a->n)
+        hi = a->n;
+    for (size_t k = lo * a->p; k < hi * a->p; k++) {
+        double v = a->f32 ? (double)((const float *)a->data)[k]
+                          : ((const double *)a->data)[k];
+        if (v - v != 0.0)
+            return lr_set_err(LR_ERANGE, err, errlen,
+                              "%s: row %zu, column %zu is %s", path,
+                              k / a->p + 1, k % a->p + 1,
+                              v != v ? "NaN" : "infinite");
+    }
+    return LR_SUCCESS;
+}
+
+int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen)
+{
+    return npy_map(path, a, 1, err, errlen);
+}
+
+int lr_npy_map(const char *path, lr_npy *a, char *err, size_t errlen)
+{
+    return npy_map(path, a, 0, err, errlen);
 }
 
 void lr_npy_close(lr_npy *a)

@@ -218,6 +218,40 @@ START_TEST(test_gen_params_invalid)
 }
 END_TEST
 
+/* A row range of the fast generator equals the same rows of the whole. */
+START_TEST(test_fast_rows)
+{
+    const size_t n = 5 * LR_GEN_BLOCK_ROWS + 77, p = 3;
+    double *X, *y, *c;
+    gen_fast(n, p, 2, 0.4, &X, &y, &c);
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = n;
+    gp.n_features = p;
+    gp.n_informative = 3;
+    gp.noise = 0.4;
+    gp.seed = 2718;
+    gp.generator = LR_GEN_FAST;
+    const size_t lo = 2 * LR_GEN_BLOCK_ROWS, nr = n - lo;
+    double *Xr = malloc(nr * p * sizeof *Xr), *yr = malloc(nr * sizeof *yr), cr[3];
+    ck_assert_int_eq(lr_generate_rows(&gp, lo, nr, Xr, yr, cr), LR_SUCCESS);
+    ck_assert(memcmp(Xr, X + lo * p, nr * p * sizeof *Xr) == 0);
+    ck_assert(memcmp(yr, y + lo, nr * sizeof *yr) == 0);
+    ck_assert(memcmp(cr, c, sizeof cr) == 0);
+    /* an unaligned start: rows before it in its block are drawn and dropped */
+    ck_assert_int_eq(lr_generate_rows(&gp, lo + 1001, 10, Xr, yr, cr), LR_SUCCESS);
+    ck_assert(memcmp(Xr, X + (lo + 1001) * p, 10 * p * sizeof *Xr) == 0);
+    ck_assert(memcmp(yr, y + lo + 1001, 10 * sizeof *yr) == 0);
+    ck_assert_int_eq(lr_generate_rows(&gp, lo, nr + 1, Xr, yr, cr), LR_EINVAL);
+    gp.generator = LR_GEN_SKLEARN;
+    ck_assert_int_eq(lr_generate_rows(&gp, 0, 10, Xr, yr, cr), LR_EINVAL);
+    free(Xr);
+    free(yr);
+    free(X);
+    free(y);
+    free(c);
+}
+END_TEST
+
 Suite *suite_generate(void)
 {
     Suite *s = suite_create("generate");
@@ -228,6 +262,8 @@ Suite *suite_generate(void)
     tcase_add_test(tc, test_fast_thread_invariance);
     tcase_add_test(tc, test_fast_distribution);
     tcase_add_test(tc, test_gen_params_invalid);
+    tcase_add_test(tc, test_fast_rows);
     suite_add_tcase(s, tc);
     return s;
 }
+

@@ -129,4 +129,15 @@ typedef struct {
 int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
               cJSON **report);
 
+/* The options of `train`, parsed (shared with linreg-mpi). */
+typedef struct {
+    cli_train_opts o;
+    lr_gen_params gp;
+    const char *data, *target, *target_file;
+    char delim;
+    int gen_given;
+} cli_train_args;
+/* 0: parsed; -1: --help was printed; else an exit status (printed). */
+int cli_train_parse(const char *cmd, int argc, char **argv, cli_train_args *a);
+
 #endif

@@ -439,7 +439,7 @@ out:
     return rc;
 }
 
-int cmd_train(int argc, char **argv)
+int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
 {
     static const struct option longopts[] = {
         CLI_GEN_LONGOPTS,
@@ -456,7 +456,7 @@ int cmd_train(int argc, char **argv)
         {"history", 1, 0, OPT_HISTORY}, {"solver", 1, 0, OPT_SOLVER},
         {"precision", 1, 0, OPT_PRECISION}, {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
-    const char *C = "train";
+    memset(a, 0, sizeof *a);
     lr_gen_params gp = lr_gen_params_default();
     cli_train_opts o;
     memset(&o, 0, sizeof o);
@@ -466,6 +466,7 @@ int cmd_train(int argc, char **argv)
     const char *data = NULL, *target = "y", *target_file = NULL;
     int gen_given = 0, opt, momentum_given = 0;
     char delim = ',';
+    optind = 1;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         int r = cli_gen_option(C, opt, optarg, &gp);
@@ -564,7 +565,7 @@ int cmd_train(int argc, char **argv)
         case OPT_HISTORY: o.history_out = optarg; break;
         case OPT_NO_EXACT: o.exact = 0; break;
         case OPT_QUIET: o.table = 0; break;
-        case OPT_HELP: usage(stdout); return 0;
+        case OPT_HELP: usage(stdout); return -1;
         default:
             cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
             usage(stderr);
@@ -593,6 +594,31 @@ int cmd_train(int argc, char **argv)
                 "each other");
         return EXIT_USAGE;
     }
+    if (target_file && !data) {
+        cli_err(C, "--target-file needs --data X.npy");
+        return EXIT_USAGE;
+    }
+    a->o = o;
+    a->gp = gp;
+    a->data = data;
+    a->target = target;
+    a->target_file = target_file;
+    a->delim = delim;
+    a->gen_given = gen_given;
+    return 0;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    const char *C = "train";
+    cli_train_args a;
+    int rc = cli_train_parse(C, argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    cli_train_opts o = a.o;
+    lr_gen_params gp = a.gp;
+    const char *data = a.data, *target = a.target, *target_file = a.target_file;
+    const char delim = a.delim;
     const char *outs[] = {o.model_out, o.report_out, o.history_out};
     if (cli_outputs_writable(C, outs, 3))
         return 1;
@@ -600,12 +626,8 @@ int cmd_train(int argc, char **argv)
     double *coef = NULL;
     cli_dataset ds;
     memset(&ds, 0, sizeof ds);
-    if (target_file && !data) {
-        cli_err(C, "--target-file needs --data X.npy");
-        return EXIT_USAGE;
-    }
     if (data) {
-        int rc = cli_dataset_load(C, &ds, data, target, target_file, delim, 1);
+        rc = cli_dataset_load(C, &ds, data, target, target_file, delim, 1);
         if (rc)
             return rc;
         o.Xf = ds.Xf;
@@ -624,7 +646,7 @@ int cmd_train(int argc, char **argv)
                 gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
                 (unsigned long long)gp.seed, gp.noise);
     }
-    int rc = cli_train(C, data ? &ds.view : d, &o, NULL);
+    rc = cli_train(C, data ? &ds.view : d, &o, NULL);
     free(coef);
     lr_data_free(d);
     cli_dataset_free(&ds);

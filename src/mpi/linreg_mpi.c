@@ -1,0 +1,384 @@
+/* linreg_mpi.c -- `linreg-mpi`: `linreg train` over Open MPI ranks, with
+ * OpenMP threads inside each rank.
+ *
+ * The rows are split into the fixed blocks of the deterministic reduction
+ * (lr_block_rows(p)); rank r owns a contiguous range of blocks and makes or
+ * reads only its rows: generated from (seed, block) by the fast generator,
+ * or mapped from its rows of a .npy file. Per iteration the p + 2 partial
+ * sums go through MPI_Allreduce from the master thread (MPI_THREAD_FUNNELED);
+ * with --deterministic every rank's block partials are gathered and summed
+ * in global block order, which gives the single-process bits. Every rank
+ * takes the same decisions from the same sums; only rank 0 prints and
+ * writes. An error on any rank ends all of them with one message. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <mpi.h>
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+
+typedef struct {
+    MPI_Comm comm;
+    int rank, size;
+    int *counts, *displs;   /* the block-partials gather, in doubles */
+    double t_comm;          /* seconds in collectives (master thread) */
+    long n_calls;
+} mpi_ctx;
+
+static int mpi_sum(double *buf, size_t count, void *ctx)
+{
+    mpi_ctx *c = ctx;
+    double t0 = MPI_Wtime();
+    int rc = MPI_Allreduce(MPI_IN_PLACE, buf, (int)count, MPI_DOUBLE, MPI_SUM,
+                           c->comm);
+    c->t_comm += MPI_Wtime() - t0;
+    c->n_calls++;
+    return rc != MPI_SUCCESS;
+}
+
+static int mpi_gather(const double *local, size_t count, double *all, void *ctx)
+{
+    mpi_ctx *c = ctx;
+    double t0 = MPI_Wtime();
+    int rc = MPI_Allgatherv(local, (int)count, MPI_DOUBLE, all, c->counts,
+                            c->displs, MPI_DOUBLE, c->comm);
+    c->t_comm += MPI_Wtime() - t0;
+    c->n_calls++;
+    return rc != MPI_SUCCESS;
+}
+
+/* Ranks other than 0 print nothing but an error they were chosen to
+ * report, on the stderr they started with. */
+static FILE *rank_err;
+
+/* The error protocol: every rank says whether it failed; the lowest failing
+ * rank prints its message; all return the same status. */
+static int agree(mpi_ctx *c, int failed, const char *msg)
+{
+    int me = failed ? c->rank : c->size, first;
+    MPI_Allreduce(&me, &first, 1, MPI_INT, MPI_MIN, c->comm);
+    if (first == c->size)
+        return 0;
+    if (first == c->rank) {
+        fprintf(rank_err ? rank_err : stderr, "linreg-mpi: rank %d of %d: %s\n",
+                c->rank, c->size, msg);
+        fflush(rank_err ? rank_err : stderr);
+    }
+    return 1;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: mpirun -np R [--map-by ...] linreg-mpi train [TRAIN OPTIONS]\n"
+          "\n"
+          "linreg train over R Open MPI ranks with OpenMP threads in each\n"
+          "(--threads, or OMP_NUM_THREADS). Data: generated with --generator fast,\n"
+          "or --data X.npy --target-file y.npy (each rank maps only its rows).\n"
+          "With --deterministic the model is identical to the bit for any number\n"
+          "of ranks and threads, and to single-process linreg train\n"
+          "--deterministic. See linreg train --help for the options.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    gsl_set_error_handler_off();
+    mpi_ctx c;
+    memset(&c, 0, sizeof c);
+    c.comm = MPI_COMM_WORLD;
+    MPI_Comm_rank(c.comm, &c.rank);
+    MPI_Comm_size(c.comm, &c.size);
+    int rc = 0;
+    char msg[600] = "";
+    if (provided < MPI_THREAD_FUNNELED) {
+        if (c.rank == 0)
+            fprintf(stderr, "linreg-mpi: the MPI library gives thread level %d, "
+                    "below MPI_THREAD_FUNNELED\n", provided);
+        MPI_Finalize();
+        return 1;
+    }
+    if (argc < 2 || strcmp(argv[1], "train") != 0) {
+        if (c.rank == 0) {
+            if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+                usage(stdout);
+                MPI_Finalize();
+                return 0;
+            }
+            usage(stderr);
+        }
+        MPI_Finalize();
+        return EXIT_USAGE;
+    }
+    /* every rank parses (the same argv); only rank 0 reports usage errors */
+    if (c.rank != 0) {
+        int fd = dup(2);
+        rank_err = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            rc = 1;
+    }
+    cli_train_args a;
+    rc = cli_train_parse("train", argc - 1, argv + 1, &a);
+    if (rc) {
+        MPI_Finalize();
+        return rc < 0 ? 0 : rc;
+    }
+    cli_train_opts o = a.o;
+    lr_gen_params gp = a.gp;
+    const lr_params *par = &o.par;
+    if (!a.data && gp.generator != LR_GEN_FAST) {
+        if (c.rank == 0)
+            cli_err("train", "linreg-mpi generates with --generator fast: each "
+                    "rank makes only its own rows (sklearn's generator is one "
+                    "sequential stream)");
+        MPI_Finalize();
+        return EXIT_USAGE;
+    }
+    if (a.data && (!cli_is_npy(a.data) || !a.target_file)) {
+        if (c.rank == 0)
+            cli_err("train", "linreg-mpi reads --data X.npy with --target-file "
+                    "y.npy (each rank maps only its rows)");
+        MPI_Finalize();
+        return EXIT_USAGE;
+    }
+    if (o.stop_gap > 0 || o.f32 || par->solver == LR_SOLVER_GRAM) {
+        if (c.rank == 0)
+            cli_err("train", "linreg-mpi does not take --stop-gap, --precision "
+                    "float or --solver gram yet");
+        MPI_Finalize();
+        return EXIT_USAGE;
+    }
+    /* outputs: rank 0 writes them, so rank 0 checks them */
+    const char *outs[] = {o.model_out, o.report_out, o.history_out};
+    int bad = c.rank == 0 && cli_outputs_writable("train", outs, 3);
+    if (agree(&c, bad, "an output file cannot be written")) {
+        MPI_Finalize();
+        return 1;
+    }
+
+    /* the global shape */
+    size_t n = gp.n_samples, p = gp.n_features;
+    lr_npy ax, ay;
+    memset(&ax, 0, sizeof ax);
+    memset(&ay, 0, sizeof ay);
+    int failed = 0;
+    if (a.data) {
+        char err[512];
+        if (lr_npy_map(a.data, &ax, err, sizeof err) != LR_SUCCESS
+            || lr_npy_map(a.target_file, &ay, err, sizeof err) != LR_SUCCESS) {
+            snprintf(msg, sizeof msg, "%s", err);
+            failed = 1;
+        } else if (ax.ndim != 2 || ay.n != ax.n || ay.p != 1 || ax.f32 || ay.f32) {
+            snprintf(msg, sizeof msg, "%s and %s: X must be (n, p) and y (n,), "
+                     "both float64", a.data, a.target_file);
+            failed = 1;
+        } else {
+            n = ax.n;
+            p = ax.p;
+        }
+    }
+    if (agree(&c, failed, msg)) {
+        lr_npy_close(&ax);
+        lr_npy_close(&ay);
+        MPI_Finalize();
+        return 1;
+    }
+    const size_t B = lr_block_rows(p), nb = (n + B - 1) / B;
+    if (nb < (size_t)c.size) {
+        if (c.rank == 0)
+            fprintf(stderr, "linreg-mpi: %zu rows make %zu blocks of %zu: too few "
+                    "for %d ranks\n", n, nb, B, c.size);
+        MPI_Finalize();
+        return 1;
+    }
+    /* rank r: blocks [r nb / R, (r+1) nb / R) */
+    const size_t b_lo = nb * (size_t)c.rank / (size_t)c.size;
+    const size_t b_hi = nb * (size_t)(c.rank + 1) / (size_t)c.size;
+    const size_t row_lo = b_lo * B, row_hi = b_hi * B < n ? b_hi * B : n;
+    const size_t nl = row_hi - row_lo;
+    const size_t stride = (p + 2 + 7) / 8 * 8;
+    c.counts = malloc((size_t)c.size * sizeof *c.counts);
+    c.displs = malloc((size_t)c.size * sizeof *c.displs);
+    for (int r = 0; c.counts && c.displs && r < c.size; r++) {
+        size_t lo = nb * (size_t)r / (size_t)c.size, hi = nb * (size_t)(r + 1) / (size_t)c.size;
+        c.counts[r] = (int)((hi - lo) * stride);
+        c.displs[r] = (int)(lo * stride);
+    }
+    lr_data *d = NULL;
+    double *coef = NULL;
+    const double *X = NULL, *y = NULL;
+    double t_load = MPI_Wtime();
+    if (!a.data) {
+        gp.threads = par->threads;
+        d = lr_data_alloc(nl, p);
+        coef = malloc(p * sizeof *coef);
+        if (!d || !coef || !c.counts || !c.displs) {
+            snprintf(msg, sizeof msg, "out of memory for %zu x %zu rows", nl, p);
+            failed = 1;
+        } else if (lr_generate_rows(&gp, row_lo, nl, d->X, d->y, coef) != LR_SUCCESS) {
+            snprintf(msg, sizeof msg, "cannot generate rows %zu..%zu", row_lo, row_hi);
+            failed = 1;
+        } else {
+            X = d->X;
+            y = d->y;
+        }
+    } else {
+        /* only this rank's rows are read, and checked */
+        char err[512];
+        if (lr_npy_check_rows(&ax, a.data, row_lo, row_hi, err, sizeof err)
+            || lr_npy_check_rows(&ay, a.target_file, row_lo, row_hi, err, sizeof err)) {
+            snprintf(msg, sizeof msg, "%s", err);
+            failed = 1;
+        }
+        X = (const double *)ax.data + row_lo * p;
+        y = (const double *)ay.data + row_lo;
+    }
+    if (agree(&c, failed, msg)) {
+        lr_data_free(d);
+        free(coef);
+        lr_npy_close(&ax);
+        lr_npy_close(&ay);
+        MPI_Finalize();
+        return 1;
+    }
+    t_load = MPI_Wtime() - t_load;
+
+    lr_dist dist = {n, row_lo, mpi_sum, mpi_gather, nb * stride, &c};
+    lr_gd *gd = lr_gd_alloc_dist(X, NULL, y, nl, p, par, &dist);
+    failed = gd == NULL;
+    if (agree(&c, failed, "out of memory for the training workspace")) {
+        lr_data_free(d);
+        free(coef);
+        MPI_Finalize();
+        return 1;
+    }
+    if (c.rank == 0)
+        fprintf(stderr, "linreg-mpi: %zu x %zu on %d ranks x %d threads "
+                "(rank 0: rows %zu..%zu)%s\n", n, p, c.size, lr_gd_threads(gd),
+                row_lo, row_hi, par->deterministic ? ", deterministic" : "");
+    size_t every = o.log_every ? o.log_every
+                   : (par->max_iter >= 10 ? par->max_iter / 10 : 1);
+    double t0 = MPI_Wtime(), L = NAN;
+    int st = lr_gd_init(gd);
+    if (st == LR_SUCCESS && o.lr_auto && lr_gd_lipschitz(gd, &L) == LR_SUCCESS) {
+        lr_gd_set_lr(gd, 1.0 / L);
+        if (c.rank == 0)
+            fprintf(stderr, "linreg-mpi: --lr auto: L = %.6g, lr = %.6g\n", L, 1.0 / L);
+    }
+    cJSON *hist = cJSON_CreateArray();
+    if (o.table && c.rank == 0)
+        fprintf(stderr, "  %8s  %-22s %-14s\n", "iter", "mse", "grad_norm");
+    while (st == LR_SUCCESS) {
+        if (c.rank == 0) {
+            cJSON *row = cJSON_CreateObject();
+            cJSON_AddNumberToObject(row, "iter", (double)lr_gd_iter(gd));
+            cJSON_AddItemToObject(row, "mse", cli_num(lr_gd_mse(gd)));
+            cJSON_AddItemToObject(row, "grad_norm", cli_num(lr_gd_grad_norm(gd)));
+            cJSON_AddItemToArray(hist, row);
+            if (o.table)
+                fprintf(stderr, "  %8zu  %-22.15g %-14.6g\n", lr_gd_iter(gd),
+                        lr_gd_mse(gd), lr_gd_grad_norm(gd));
+        }
+        if (lr_gd_test(gd) != LR_CONTINUE)
+            break;
+        int s2 = lr_gd_iterate(gd, every);
+        if (s2 == LR_EDIVERGE)
+            st = LR_EDIVERGE;
+    }
+    double elapsed = MPI_Wtime() - t0;
+    if (st == LR_EDIVERGE) {
+        if (c.rank == 0)
+            fprintf(stderr, "linreg-mpi: training diverged at iteration %zu (mse "
+                    "%.6g) with learning rate %g: use --lr auto or a smaller step. "
+                    "No model was written.\n", lr_gd_iter(gd), lr_gd_mse(gd),
+                    o.lr_auto ? 1.0 / L : par->lr);
+        rc = 1;
+    } else {
+        /* the final MSE and R^2 over all rows */
+        const double *w = lr_gd_weights(gd);
+        const double b = lr_gd_bias(gd);
+        double s[3] = {0, 0, 0}; /* sum r^2, sum y, sum y^2 */
+        for (size_t i = 0; i < nl; i++) {
+            double t = 0.0;
+            for (size_t j = 0; j < p; j++)
+                t += X[i * p + j] * w[j];
+            double r = t + b - y[i];
+            s[0] += r * r;
+            s[1] += y[i];
+            s[2] += y[i] * y[i];
+        }
+        MPI_Allreduce(MPI_IN_PLACE, s, 3, MPI_DOUBLE, MPI_SUM, c.comm);
+        double mse = s[0] / (double)n, ym = s[1] / (double)n;
+        double sst = s[2] - (double)n * ym * ym;
+        double r2 = sst > 0 ? 1.0 - s[0] / sst : NAN;
+        double comm_max;
+        MPI_Reduce(&c.t_comm, &comm_max, 1, MPI_DOUBLE, MPI_MAX, 0, c.comm);
+        if (c.rank == 0) {
+            size_t it = lr_gd_iter(gd);
+            double tpi = elapsed / (double)(it + 1);
+            printf("iterations      %zu\nstop reason     %s\nfinal mse       %.15g\n"
+                   "r2              %.15g\ntime            %.6g s total, %.6g s per "
+                   "iteration\ncommunication   %.6g s (max over ranks, %.1f%% of the "
+                   "time)\nranks           %d x %d threads\n", it,
+                   lr_stop_name(lr_gd_stop_reason(gd)), mse, r2, elapsed, tpi,
+                   comm_max, 100.0 * comm_max / elapsed, c.size, lr_gd_threads(gd));
+            lr_model *m = lr_model_alloc(p);
+            char err[512];
+            if (m && o.model_out) {
+                lr_gd_model(gd, m);
+                char **names = calloc(p, sizeof *names);
+                for (size_t j = 0; names && j < p; j++) {
+                    char nbuf[32];
+                    snprintf(nbuf, sizeof nbuf, "x%zu", j + 1);
+                    names[j] = strdup(nbuf);
+                }
+                if (!names || lr_model_save(o.model_out, m, names, err, sizeof err)
+                              != LR_SUCCESS) {
+                    fprintf(stderr, "linreg-mpi: %s\n", names ? err : "out of memory");
+                    rc = 1;
+                }
+                lr_names_free(names, p);
+            }
+            lr_model_free(m);
+            if (!rc && o.report_out) {
+                cJSON *rep = cJSON_CreateObject();
+                cJSON_AddNumberToObject(rep, "n_samples", (double)n);
+                cJSON_AddNumberToObject(rep, "n_features", (double)p);
+                cJSON_AddNumberToObject(rep, "ranks", c.size);
+                cJSON_AddNumberToObject(rep, "threads", lr_gd_threads(gd));
+                cJSON_AddBoolToObject(rep, "deterministic", par->deterministic);
+                cJSON_AddNumberToObject(rep, "iterations", (double)it);
+                cJSON_AddStringToObject(rep, "stop_reason",
+                                        lr_stop_name(lr_gd_stop_reason(gd)));
+                cJSON_AddItemToObject(rep, "final_mse", cli_num(mse));
+                cJSON_AddItemToObject(rep, "r2", cli_num(r2));
+                cJSON_AddNumberToObject(rep, "time_s", elapsed);
+                cJSON_AddNumberToObject(rep, "time_per_iter_s", tpi);
+                cJSON_AddNumberToObject(rep, "comm_time_s", comm_max);
+                cJSON_AddNumberToObject(rep, "comm_per_iter_s", comm_max / (double)(it + 1));
+                cJSON_AddNumberToObject(rep, "load_time_s", t_load);
+                cJSON_AddItemToObject(rep, "weights", cli_array(w, p));
+                cJSON_AddNumberToObject(rep, "bias", b);
+                cJSON_AddItemToObject(rep, "history", hist);
+                hist = NULL;
+                cJSON_AddItemToObject(rep, "machine", cli_env_json());
+                if (cli_write_json("train", o.report_out, rep))
+                    rc = 1;
+                cJSON_Delete(rep);
+            }
+        }
+        MPI_Bcast(&rc, 1, MPI_INT, 0, c.comm);
+    }
+    cJSON_Delete(hist);
+    lr_gd_free(gd);
+    lr_data_free(d);
+    free(coef);
+    free(c.counts);
+    free(c.displs);
+    lr_npy_close(&ax);
+    lr_npy_close(&ay);
+    MPI_Finalize();
+    return rc;
+}

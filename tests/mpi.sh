@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2086 # $gen and $common are option lists on purpose
+# mpi.sh [BUILD] -- tests of linreg-mpi under mpirun -np 1, 2 and 3 (more
+# ranks than cores oversubscribes: fine for correctness). Prints "ok N -" or
+# "not ok N -" lines and ends with "mpi: N passed, M failed".
+set -u
+build=${1:-build}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
+py=/usr/bin/python3
+lin=$(cd "$build" && pwd)/linreg
+mpi=$(cd "$build" && pwd)/linreg-mpi
+work=$(mktemp -d "${TMPDIR:-/tmp}/linreg-mpi.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+n=0; pass=0; fail=0
+report() { # report OK DESCRIPTION [DETAIL]
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then pass=$((pass + 1)); echo "ok $n - $2"
+    else fail=$((fail + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/    /'; fi
+}
+# same_model A B: weights and bias equal to the bit (JSON keeps 17 digits)
+same_model() {
+    "$py" -c '
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sys.exit(0 if a["weights"] == b["weights"] and a["bias"] == b["bias"] else 1)' "$1" "$2"
+}
+run_mpi() { # run_mpi NP ARGS...
+    local np=$1; shift
+    mpirun -np "$np" --bind-to none "$mpi" train "$@" >out.txt 2>err.txt
+}
+
+gen="--samples 60000 --features 6 --generator fast --seed 9 --noise 1.5"
+common="--iters 30 --lr 0.2 --deterministic --quiet --no-exact"
+"$lin" train $gen $common --threads 2 --model-out single.json >/dev/null 2>&1
+for np in 1 2 3; do
+    for t in 1 2; do
+        # shellcheck disable=SC2086
+        run_mpi "$np" $gen $common --threads "$t" --model-out "m.json"
+        rc=$?
+        ok=1
+        [ $rc -eq 0 ] && same_model single.json m.json && ok=0
+        report $ok "generated data, --deterministic, $np ranks x $t threads: the single-process model to the bit" "$(cat err.txt)"
+    done
+done
+
+"$lin" generate --samples 50000 --features 5 --generator fast --seed 4 --noise 1 \
+    --out X.npy --target-out y.npy 2>/dev/null
+"$lin" train --data X.npy --target-file y.npy $common --model-out snp.json >/dev/null 2>&1
+for np in 2 3; do
+    # shellcheck disable=SC2086
+    run_mpi "$np" --data X.npy --target-file y.npy $common --threads 2 --model-out m.json
+    rc=$?; ok=1
+    [ $rc -eq 0 ] && same_model snp.json m.json && ok=0
+    report $ok ".npy data, --deterministic, $np ranks: the single-process model to the bit" "$(cat err.txt)"
+done
+
+# the reduction clause path: the same model up to rounding
+run_mpi 2 $gen --iters 30 --lr 0.2 --quiet --no-exact --threads 2 --model-out c.json --report r.json
+rc=$?
+"$py" -c '
+import json, sys
+a, b = json.load(open("single.json")), json.load(open("c.json"))
+d = max(abs(x - y) / max(abs(y), 1e-300) for x, y in zip(a["weights"], b["weights"]))
+r = json.load(open("r.json"))
+sys.exit(0 if d < 1e-12 and r["ranks"] == 2 and r["comm_time_s"] >= 0 else 1)' 2>/dev/null
+ok=$?; [ $rc -ne 0 ] && ok=1
+report $ok "reduction clause over 2 ranks: the model to 1e-12, a report with ranks and communication time" "$(cat err.txt)"
+
+# an error on one rank ends all ranks with one message and a non-zero exit
+"$py" -c '
+import numpy as np
+X = np.load("X.npy"); X[45000, 2] = np.nan; np.save("Xbad.npy", X)'
+run_mpi 3 --data Xbad.npy --target-file y.npy $common --model-out bad.json
+rc=$?
+lines=$(grep -c "linreg-mpi" err.txt)
+ok=1
+if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q "rank 2 of 3" err.txt \
+   && grep -q "row 45001, column 3 is NaN" err.txt && [ ! -e bad.json ]; then ok=0; fi
+report $ok "a NaN in rank 2's rows: one message from rank 2, exit $rc, no model" "$(cat err.txt)"
+
+run_mpi 2 --samples 100 --features 3 --iters 5 --quiet
+rc=$?; ok=1
+[ $rc -eq 2 ] && grep -q "generator fast" err.txt && ok=0
+report $ok "the sklearn generator is refused with a usage error" "$(cat err.txt)"
+
+run_mpi 2 $gen --lr 50 --iters 200 --quiet --model-out div.json
+rc=$?; ok=1
+[ $rc -eq 1 ] && grep -q "diverged" err.txt && [ "$(grep -c diverged err.txt)" -eq 1 ] && [ ! -e div.json ] && ok=0
+report $ok "divergence: every rank stops, one message, no model" "$(cat err.txt)"
+
+echo "mpi: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
