@@ -182,6 +182,13 @@ def main():
     else:
         w("Not run (python3-sklearn missing).")
     w("")
+    csvtxt = os.path.join(d, "bench-csv.txt")
+    if os.path.exists(csvtxt):
+        w("## CSV parsing (the data issue's target: at least 100 MB/s on one "
+          "core)\n")
+        w("`build/linreg bench --sizes x --csv-mb 100`: a file of %.17g values "
+          "as linreg writes them, read by `lr_csv_read`:\n")
+        w("```\n%s```\n" % open(csvtxt).read())
     print("\n".join(out))
 
 

@@ -12,6 +12,9 @@ build=${1:-build}
 mkdir -p results
 "$build/linreg" bench --threads 1,2 --out results/bench.csv
 
+# CSV parsing speed (the data issue's 100 MB/s on one core)
+"$build/linreg" bench --sizes x --csv-mb 100 | grep '^csv:' | tee results/bench-csv.txt
+
 # 7. peak resident memory against the size of X and y
 echo "size,n,p,x_and_y_kb,peak_rss_kb,ratio,command" > results/bench-rss.csv
 for spec in "b 1000000 16" "c 100000 256" "d 4000000 8"; do

@@ -46,10 +46,11 @@ unset logscale xy
 set output "$dir/speedup.png"
 set multiplot layout 1,2 title "$mode scaling, n = $n, p = $p"
 set title "speedup"; set ylabel "speedup"
-set yrange [0:tmax*1.1]
+set yrange [0:*]
+set key bottom right
 plot $plots_s x with lines dt 2 lc rgb "#555555" title "ideal"
 set title "parallel efficiency"; set ylabel "efficiency"
-set yrange [0:1.2]
+set yrange [0:*]
 plot $plots_e 1 with lines dt 2 lc rgb "#555555" title "ideal"
 unset multiplot
 set autoscale y

@@ -8,10 +8,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-enum { OPT_OUT = 1, OPT_THREADS, OPT_REPEAT, OPT_SIZES, OPT_HELP };
+enum { OPT_OUT = 1, OPT_THREADS, OPT_REPEAT, OPT_SIZES, OPT_CSV_MB, OPT_HELP };
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -63,15 +65,65 @@ static int time_fit(const lr_data *d, const float *Xf, int threads, int det,
     return 0;
 }
 
+/* CSV parsing speed on one core: a file of about `mb` megabytes of %.17g
+ * values (what linreg writes: 18-24 bytes a number) read by lr_csv_read. */
+static int bench_csv(const char *C, size_t mb, size_t repeat)
+{
+    const size_t p = 8;
+    const size_t n = mb * 1000000 / (9 * 21) + 1;
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = n;
+    gp.n_features = p;
+    gp.noise = 1.0;
+    gp.generator = LR_GEN_FAST;
+    lr_data *d = cli_generate(C, &gp, NULL);
+    if (!d)
+        return 1;
+    char path[] = "/tmp/linreg-bench-XXXXXX.csv", err[512];
+    int fd = mkstemps(path, 4);
+    if (fd < 0) {
+        cli_err(C, "cannot make a temporary file");
+        lr_data_free(d);
+        return 1;
+    }
+    close(fd);
+    int rc = lr_csv_write(path, d, err, sizeof err) != LR_SUCCESS;
+    lr_data_free(d);
+    struct stat sb;
+    if (rc || stat(path, &sb) != 0) {
+        cli_err(C, "%s", err);
+        unlink(path);
+        return 1;
+    }
+    double *t = malloc(repeat * sizeof *t);
+    for (size_t r = 0; t && r < repeat && !rc; r++) {
+        lr_data *e = NULL;
+        double t0 = lr_now();
+        rc = lr_csv_read(path, "y", &e, err, sizeof err) != LR_SUCCESS;
+        t[r] = lr_now() - t0;
+        lr_data_free(e);
+    }
+    if (!rc && t) {
+        double med = median(t, repeat);
+        printf("csv: %zu x %zu, %.1f MB read in %.4g s: %.1f MB/s (one core, "
+               "median of %zu)\n", n, p + 1, (double)sb.st_size / 1e6, med,
+               (double)sb.st_size / 1e6 / med, repeat);
+    }
+    free(t);
+    unlink(path);
+    return rc || !t;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"out", 1, 0, OPT_OUT}, {"threads", 1, 0, OPT_THREADS},
         {"repeat", 1, 0, OPT_REPEAT}, {"sizes", 1, 0, OPT_SIZES},
+        {"csv-mb", 1, 0, OPT_CSV_MB},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
     const char *C = "bench", *out = NULL, *sizes = "abcd";
     char tbuf[128] = "1,2";
-    size_t repeat = 5;
+    size_t repeat = 5, csv_mb = 0;
     int opt;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -87,6 +139,10 @@ int cmd_bench(int argc, char **argv)
             }
             break;
         case OPT_SIZES: sizes = optarg; break;
+        case OPT_CSV_MB:
+            if (cli_size(C, "csv-mb", optarg, 0, &csv_mb))
+                return EXIT_USAGE;
+            break;
         case OPT_HELP: usage(stdout); return 0;
         default:
             cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -202,6 +258,8 @@ int cmd_bench(int argc, char **argv)
         lr_model_free(m);
         lr_model_free(mf);
     }
+    if (!rc && csv_mb > 0)
+        rc = bench_csv(C, csv_mb, repeat);
     if (!rc && out) {
         char err[512];
         if (lr_write_file_atomic(out, csv, err, sizeof err) != LR_SUCCESS) {
