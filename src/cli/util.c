@@ -337,8 +337,9 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
         return 1;
     }
     const lr_npy *a = &ds->ax;
-    if (!need_target && !target_file) {
-        /* features only: the whole array is X (mapped, not copied) */
+    if (!need_target || target_file) {
+        /* X mapped as it is, not copied: as features only, or with y from
+         * its own file */
         if (a->ndim != 2) {
             cli_err(cmd, "%s: X must be a 2-D array (n, p), not 1-D", path);
             cli_dataset_free(ds);
@@ -350,13 +351,8 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
             ds->Xf = a->data;
         else
             ds->view.X = (double *)(uintptr_t)a->data; /* read-only view */
-    } else if (target_file) {
-        /* X mapped as it is (no copy); y from its own file */
-        if (a->ndim != 2) {
-            cli_err(cmd, "%s: X must be a 2-D array (n, p), not 1-D", path);
-            cli_dataset_free(ds);
-            return 1;
-        }
+    }
+    if (target_file) {
         if (lr_npy_open(target_file, &ds->ay, err, sizeof err) != LR_SUCCESS) {
             cli_err(cmd, "%s", err);
             cli_dataset_free(ds);
@@ -369,12 +365,6 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
             cli_dataset_free(ds);
             return 1;
         }
-        ds->view.n = a->n;
-        ds->view.p = a->p;
-        if (a->f32)
-            ds->Xf = a->data;
-        else
-            ds->view.X = (double *)(uintptr_t)a->data; /* read-only view */
         if (ds->ay.f32) {
             ds->ybuf = malloc(a->n * sizeof *ds->ybuf);
             if (!ds->ybuf) {
@@ -388,7 +378,7 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
         } else {
             ds->view.y = (double *)(uintptr_t)ds->ay.data;
         }
-    } else {
+    } else if (need_target) {
         /* one (n, p+1) array, the last column the target: split (a copy) */
         if (a->ndim != 2 || a->p < 2) {
             cli_err(cmd, "%s: a single .npy needs shape (n, p+1) with the target "
