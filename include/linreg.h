@@ -76,6 +76,24 @@ lr_csv_opts lr_csv_opts_default(void);
 int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
                      char *err, size_t errlen);
 
+/* For processes that each read a part of one CSV file (no record may
+ * span lines): the byte after the header (*data_start), and the byte
+ * offsets of the record starts in [lo, hi) (*starts, malloc'd, *nrec of
+ * them; blank lines are not records). Reads only the header and [lo, hi). */
+int lr_csv_scan(const char *path, size_t lo, size_t hi, size_t *data_start,
+                size_t *nrec, size_t **starts, char *err, size_t errlen);
+/* Reads the records in bytes [lo, hi) of a CSV file (lo a record start
+ * after the header, hi a record start or the end), with the header's
+ * columns; first_line is the line of the first record, for messages. */
+int lr_csv_read_part(const char *path, const lr_csv_opts *opts, size_t lo,
+                     size_t hi, size_t first_line, lr_data **out, char *err,
+                     size_t errlen);
+
+/* The header alone: a data set with n = 0, no X or y, p and the feature
+ * names, after the same checks as lr_csv_read_opts. */
+int lr_csv_columns(const char *path, const lr_csv_opts *opts, lr_data **out,
+                   char *err, size_t errlen);
+
 /* As lr_csv_read, but the target column is optional: without it d->y is
  * NULL (data to predict on). */
 int lr_csv_read_features(const char *path, const char *target, lr_data **out,

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lr_internal.h"
 
@@ -177,22 +180,15 @@ static int quote_error(const char *path, size_t line, size_t col, int bad,
                       : "text after the closing quote of a field");
 }
 
-int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
-                     char *err, size_t errlen)
+/* Parses buf[0..len) (a header then records; buf is taken and freed).
+ * first_line > 0 numbers the first record's line in messages (a part of a
+ * file), else lines count from the header. */
+static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
+                    size_t len, size_t first_line, int header_only,
+                    lr_data **out, char *err, size_t errlen)
 {
     int st = LR_SUCCESS;
-    size_t len;
-    if (!path || !out || !opts)
-        return lr_set_err(LR_EINVAL, err, errlen, "no file given");
     const char *target = opts->target ? opts->target : "y";
-    if (opts->delimiter == '"' || opts->delimiter == '\n'
-        || opts->delimiter == '\r' || opts->delimiter == '\0')
-        return lr_set_err(LR_EINVAL, err, errlen,
-                          "%s: the delimiter cannot be a quote or a line break",
-                          path);
-    char *buf = read_all(path, &len, err, errlen, &st);
-    if (!buf)
-        return st;
     cur_t c = {buf, buf + len, 1, opts->delimiter};
     char **cols = NULL;
     char **fields = NULL;
@@ -302,6 +298,22 @@ int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
                         path, target);
         goto done;
     }
+    if (header_only) {
+        /* the columns alone: names, no rows */
+        d = calloc(1, sizeof *d);
+        if (d) {
+            d->p = p;
+            d->names = calloc(p, sizeof *d->names);
+        }
+        for (size_t j = 0, q = 0; d && d->names && j < ncol; j++)
+            if (j != tcol && !(d->names[q++] = strdup(cols[j])))
+                st = LR_ENOMEM;
+        if (!d || !d->names || st)
+            st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    if (first_line > 0)
+        c.line = first_line;
     size_t nrows = count_records(c.s, c.end);
     if (nrows == 0) {
         st = lr_set_err(LR_EFORMAT, err, errlen, "%s: header only, no data rows",
@@ -398,6 +410,218 @@ done:
     }
     *out = d;
     return LR_SUCCESS;
+}
+
+static int check_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
+                      char *err, size_t errlen)
+{
+    if (!path || !out || !opts)
+        return lr_set_err(LR_EINVAL, err, errlen, "no file given");
+    if (opts->delimiter == '"' || opts->delimiter == '\n'
+        || opts->delimiter == '\r' || opts->delimiter == '\0')
+        return lr_set_err(LR_EINVAL, err, errlen,
+                          "%s: the delimiter cannot be a quote or a line break",
+                          path);
+    return LR_SUCCESS;
+}
+
+int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
+                     char *err, size_t errlen)
+{
+    int st = check_opts(path, opts, out, err, errlen);
+    size_t len;
+    if (st)
+        return st;
+    char *buf = read_all(path, &len, err, errlen, &st);
+    if (!buf)
+        return st;
+    return csv_core(path, opts, buf, len, 0, 0, out, err, errlen);
+}
+
+/* ------------------------------------------------ parts of a file (MPI) */
+
+/* pread of [off, off + len) into a new NUL-terminated buffer. */
+static char *read_range(const char *path, int fd, size_t off, size_t len,
+                        char *err, size_t errlen, int *st)
+{
+    char *b = malloc(len + 1);
+    if (!b) {
+        *st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = pread(fd, b + got, len - got, (off_t)(off + got));
+        if (r <= 0) {
+            free(b);
+            *st = lr_set_err(LR_EIO, err, errlen, "%s: read error at byte %zu",
+                             path, off + got);
+            return NULL;
+        }
+        got += (size_t)r;
+    }
+    b[len] = '\0';
+    return b;
+}
+
+/* The byte after the header record (quote-aware), reading only as much of
+ * the file as the header takes. */
+static int header_end(const char *path, int fd, size_t size, size_t *h,
+                      char *err, size_t errlen)
+{
+    size_t chunk = 1 << 16;
+    for (;;) {
+        size_t len = chunk < size ? chunk : size;
+        int st = LR_SUCCESS;
+        char *b = read_range(path, fd, 0, len, err, errlen, &st);
+        if (!b)
+            return st;
+        int inq = 0;
+        for (size_t q = 0; q < len; q++) {
+            if (b[q] == '"')
+                inq = !inq;
+            else if (b[q] == '\n' && !inq) {
+                *h = q + 1;
+                free(b);
+                return LR_SUCCESS;
+            }
+        }
+        free(b);
+        if (len == size) {
+            *h = size; /* a header and nothing else */
+            return LR_SUCCESS;
+        }
+        chunk *= 4;
+    }
+}
+
+static int open_size(const char *path, int *fd, size_t *size, char *err,
+                     size_t errlen)
+{
+    struct stat sb;
+    *fd = open(path, O_RDONLY);
+    if (*fd < 0)
+        return lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
+                          strerror(errno));
+    if (fstat(*fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(*fd);
+        return lr_set_err(LR_EIO, err, errlen, "%s: not a regular file", path);
+    }
+    *size = (size_t)sb.st_size;
+    return LR_SUCCESS;
+}
+
+int lr_csv_scan(const char *path, size_t lo, size_t hi, size_t *data_start,
+                size_t *nrec, size_t **starts, char *err, size_t errlen)
+{
+    int fd, st;
+    size_t size = 0, h = 0;
+    if ((st = open_size(path, &fd, &size, err, errlen)))
+        return st;
+    if ((st = header_end(path, fd, size, &h, err, errlen))) {
+        close(fd);
+        return st;
+    }
+    *data_start = h;
+    *nrec = 0;
+    *starts = NULL;
+    size_t a = lo > h ? lo : h, b = hi < size ? hi : size;
+    if (a >= b) {
+        close(fd);
+        return LR_SUCCESS;
+    }
+    /* one byte before the range tells whether a record starts at a */
+    char *buf = read_range(path, fd, a - 1, b - a + 1, err, errlen, &st);
+    close(fd);
+    if (!buf)
+        return st;
+    size_t cap = 1024, n = 0;
+    size_t *v = malloc(cap * sizeof *v);
+    for (size_t q = a; v && q < b; q++) {
+        const char *ch = buf + (q - a + 1);
+        if ((q == h || ch[-1] == '\n') && !blank_line(ch, buf + (b - a + 1))) {
+            if (n == cap) {
+                size_t *nv = realloc(v, 2 * cap * sizeof *v);
+                if (!nv) {
+                    free(v);
+                    v = NULL;
+                    break;
+                }
+                v = nv;
+                cap *= 2;
+            }
+            v[n++] = q;
+        }
+    }
+    free(buf);
+    if (!v)
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    *nrec = n;
+    *starts = v;
+    return LR_SUCCESS;
+}
+
+int lr_csv_read_part(const char *path, const lr_csv_opts *opts, size_t lo,
+                     size_t hi, size_t first_line, lr_data **out, char *err,
+                     size_t errlen)
+{
+    int fd, st = check_opts(path, opts, out, err, errlen);
+    size_t size = 0, h = 0;
+    if (st)
+        return st;
+    if ((st = open_size(path, &fd, &size, err, errlen)))
+        return st;
+    if ((st = header_end(path, fd, size, &h, err, errlen))) {
+        close(fd);
+        return st;
+    }
+    if (hi > size)
+        hi = size;
+    if (lo < h || lo > hi) {
+        close(fd);
+        return lr_set_err(LR_EINVAL, err, errlen,
+                          "%s: bytes %zu..%zu are not after the header (%zu bytes)",
+                          path, lo, hi, h);
+    }
+    /* the header, then this part's records, in one buffer */
+    char *buf = malloc(h + (hi - lo) + 1);
+    char *hb = buf ? read_range(path, fd, 0, h, err, errlen, &st) : NULL;
+    char *rb = hb ? read_range(path, fd, lo, hi - lo, err, errlen, &st) : NULL;
+    close(fd);
+    if (!buf || !hb || !rb) {
+        free(buf);
+        free(hb);
+        free(rb);
+        return st ? st : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
+                                    path);
+    }
+    memcpy(buf, hb, h);
+    memcpy(buf + h, rb, hi - lo);
+    buf[h + (hi - lo)] = '\0';
+    free(hb);
+    free(rb);
+    return csv_core(path, opts, buf, h + (hi - lo), first_line, 0, out, err,
+                    errlen);
+}
+
+int lr_csv_columns(const char *path, const lr_csv_opts *opts, lr_data **out,
+                   char *err, size_t errlen)
+{
+    int fd, st = check_opts(path, opts, out, err, errlen);
+    size_t size = 0, h = 0;
+    if (st)
+        return st;
+    if ((st = open_size(path, &fd, &size, err, errlen)))
+        return st;
+    if ((st = header_end(path, fd, size, &h, err, errlen))) {
+        close(fd);
+        return st;
+    }
+    char *buf = read_range(path, fd, 0, h, err, errlen, &st);
+    close(fd);
+    if (!buf)
+        return st;
+    return csv_core(path, opts, buf, h, 0, 1, out, err, errlen);
 }
 
 int lr_csv_read(const char *path, const char *target, lr_data **out,

@@ -367,8 +367,10 @@ static int gd_step(void *ctx, int phase)
         return 0;
     }
 
-    /* Evaluate the pass: gradient, loss and the stopping rules. */
-    if (gd->distributed) {
+    /* Evaluate the pass: gradient, loss and the stopping rules. The gram
+     * solver's sums come from the Gram matrix, already summed over the
+     * processes when it was built. */
+    if (gd->distributed && gd->par.solver != LR_SOLVER_GRAM) {
         if (gd->gall) {
             /* every process's block partials, combined in global block
              * order as one process would: the same bits for any split */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <mpi.h>
 #include <gsl/gsl_errno.h>
 
@@ -75,7 +76,8 @@ static void usage(FILE *f)
           "\n"
           "linreg train over R Open MPI ranks with OpenMP threads in each\n"
           "(--threads, or OMP_NUM_THREADS). Data: generated with --generator fast,\n"
-          "or --data X.npy --target-file y.npy (each rank maps only its rows).\n"
+          "--data X.npy --target-file y.npy (each rank maps only its rows), or\n"
+          "--data FILE.csv (each rank reads its byte range; one record a line).\n"
           "With --deterministic the model is identical to the bit for any number\n"
           "of ranks and threads, and to single-process linreg train\n"
           "--deterministic. See linreg train --help for the options.\n", f);
@@ -136,17 +138,17 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return EXIT_USAGE;
     }
-    if (a.data && (!cli_is_npy(a.data) || !a.target_file)) {
+    if (a.data && cli_is_npy(a.data) && !a.target_file) {
         if (c.rank == 0)
             cli_err("train", "linreg-mpi reads --data X.npy with --target-file "
                     "y.npy (each rank maps only its rows)");
         MPI_Finalize();
         return EXIT_USAGE;
     }
-    if (o.stop_gap > 0 || o.f32 || par->solver == LR_SOLVER_GRAM) {
+    if (o.stop_gap > 0) {
         if (c.rank == 0)
-            cli_err("train", "linreg-mpi does not take --stop-gap, --precision "
-                    "float or --solver gram yet");
+            cli_err("train", "linreg-mpi does not take --stop-gap (it needs the "
+                    "exact optimum of the whole data set)");
         MPI_Finalize();
         return EXIT_USAGE;
     }
@@ -164,7 +166,7 @@ int main(int argc, char **argv)
     memset(&ax, 0, sizeof ax);
     memset(&ay, 0, sizeof ay);
     int failed = 0;
-    if (a.data) {
+    if (a.data && cli_is_npy(a.data)) {
         char err[512];
         if (lr_npy_map(a.data, &ax, err, sizeof err) != LR_SUCCESS
             || lr_npy_map(a.target_file, &ay, err, sizeof err) != LR_SUCCESS) {
@@ -179,9 +181,73 @@ int main(int argc, char **argv)
             p = ax.p;
         }
     }
+    /* CSV: the columns from the header; each rank counts the records in its
+     * share of the bytes; the counts place every row */
+    const int csv = a.data && !cli_is_npy(a.data);
+    lr_csv_opts co = lr_csv_opts_default();
+    co.target = a.target;
+    co.delimiter = a.delim;
+    size_t *starts = NULL, nrec = 0, dstart = 0, fsize = 0;
+    unsigned long long *counts = NULL;
+    lr_data *hdr = NULL;
+    if (csv && !failed) {
+        char err[512];
+        struct stat sb;
+        if (lr_csv_columns(a.data, &co, &hdr, err, sizeof err) != LR_SUCCESS) {
+            snprintf(msg, sizeof msg, "%s", err);
+            failed = 1;
+        } else if (stat(a.data, &sb) != 0) {
+            snprintf(msg, sizeof msg, "%s: cannot stat", a.data);
+            failed = 1;
+        } else {
+            p = hdr->p;
+            fsize = (size_t)sb.st_size;
+            if (lr_csv_scan(a.data, 0, 0, &dstart, &nrec, &starts, err, sizeof err)
+                == LR_SUCCESS) {
+                free(starts);
+                size_t span = fsize - dstart;
+                size_t lo = dstart + span * (size_t)c.rank / (size_t)c.size;
+                size_t hi = dstart + span * (size_t)(c.rank + 1) / (size_t)c.size;
+                if (lr_csv_scan(a.data, lo, hi, &dstart, &nrec, &starts, err,
+                                sizeof err) != LR_SUCCESS) {
+                    snprintf(msg, sizeof msg, "%s", err);
+                    failed = 1;
+                }
+            } else {
+                snprintf(msg, sizeof msg, "%s", err);
+                failed = 1;
+            }
+        }
+    }
+    if (csv && !agree(&c, failed, msg)) {
+        counts = malloc((size_t)c.size * sizeof *counts);
+        unsigned long long mine = nrec;
+        if (counts) {
+            MPI_Allgather(&mine, 1, MPI_UNSIGNED_LONG_LONG, counts, 1,
+                          MPI_UNSIGNED_LONG_LONG, c.comm);
+            n = 0;
+            for (int r = 0; r < c.size; r++)
+                n += counts[r];
+        }
+        failed = !counts || n == 0;
+        if (!failed)
+            snprintf(msg, sizeof msg, " ");
+        else
+            snprintf(msg, sizeof msg, "%s: %s", a.data,
+                     counts ? "header only, no data rows" : "out of memory");
+    } else if (csv) {
+        failed = 1; /* already reported */
+        lr_data_free(hdr);
+        free(starts);
+        MPI_Finalize();
+        return 1;
+    }
     if (agree(&c, failed, msg)) {
         lr_npy_close(&ax);
         lr_npy_close(&ay);
+        lr_data_free(hdr);
+        free(starts);
+        free(counts);
         MPI_Finalize();
         return 1;
     }
@@ -224,6 +290,45 @@ int main(int argc, char **argv)
             X = d->X;
             y = d->y;
         }
+    } else if (csv) {
+        /* the byte offsets of every rank's first row: each is known to the
+         * rank whose share of the bytes holds it */
+        unsigned long long *off = calloc((size_t)c.size + 1, sizeof *off);
+        unsigned long long first = 0;
+        for (int r = 0; r < c.rank; r++)
+            first += counts[r];
+        for (int k = 0; off && k < c.size; k++) {
+            size_t g = nb * (size_t)k / (size_t)c.size * B;
+            if (g >= first && g < first + nrec)
+                off[k] = starts[g - first];
+        }
+        if (off) {
+            MPI_Allreduce(MPI_IN_PLACE, off, c.size + 1, MPI_UNSIGNED_LONG_LONG,
+                          MPI_MAX, c.comm);
+            off[c.size] = fsize;
+        }
+        char err[512];
+        lr_data *part = NULL;
+        if (!off || lr_csv_read_part(a.data, &co, (size_t)off[c.rank],
+                                     (size_t)off[c.rank + 1], 2 + row_lo, &part,
+                                     err, sizeof err) != LR_SUCCESS) {
+            snprintf(msg, sizeof msg, "%s", off ? err : "out of memory");
+            failed = 1;
+        } else if (part->n != nl || part->p != p) {
+            snprintf(msg, sizeof msg, "%s: rows %zu..%zu did not parse as %zu "
+                     "records of %zu features (linreg-mpi needs one record a "
+                     "line: no line breaks inside quoted fields)", a.data, row_lo,
+                     row_hi, nl, p);
+            failed = 1;
+        }
+        free(off);
+        if (!failed) {
+            d = part;
+            X = d->X;
+            y = d->y;
+        } else {
+            lr_data_free(part);
+        }
     } else {
         /* only this rank's rows are read, and checked */
         char err[512];
@@ -235,8 +340,13 @@ int main(int argc, char **argv)
         X = (const double *)ax.data + row_lo * p;
         y = (const double *)ay.data + row_lo;
     }
+    free(starts);
+    free(counts);
+    starts = NULL;
+    counts = NULL;
     if (agree(&c, failed, msg)) {
         lr_data_free(d);
+        lr_data_free(hdr);
         free(coef);
         lr_npy_close(&ax);
         lr_npy_close(&ay);
@@ -246,9 +356,15 @@ int main(int argc, char **argv)
     t_load = MPI_Wtime() - t_load;
 
     lr_dist dist = {n, row_lo, mpi_sum, mpi_gather, nb * stride, &c};
-    lr_gd *gd = lr_gd_alloc_dist(X, NULL, y, nl, p, par, &dist);
+    /* --precision float: this rank's rows in single precision */
+    float *Xf = o.f32 ? malloc(nl * p * sizeof *Xf) : NULL;
+    for (size_t k = 0; Xf && k < nl * p; k++)
+        Xf[k] = (float)X[k];
+    lr_gd *gd = o.f32 && !Xf ? NULL
+                : lr_gd_alloc_dist(Xf ? NULL : X, Xf, y, nl, p, par, &dist);
     failed = gd == NULL;
     if (agree(&c, failed, "out of memory for the training workspace")) {
+        free(Xf);
         lr_data_free(d);
         free(coef);
         MPI_Finalize();
@@ -332,7 +448,7 @@ int main(int argc, char **argv)
                 for (size_t j = 0; names && j < p; j++) {
                     char nbuf[32];
                     snprintf(nbuf, sizeof nbuf, "x%zu", j + 1);
-                    names[j] = strdup(nbuf);
+                    names[j] = strdup(hdr ? hdr->names[j] : nbuf);
                 }
                 if (!names || lr_model_save(o.model_out, m, names, err, sizeof err)
                               != LR_SUCCESS) {
@@ -373,7 +489,9 @@ int main(int argc, char **argv)
     }
     cJSON_Delete(hist);
     lr_gd_free(gd);
+    free(Xf);
     lr_data_free(d);
+    lr_data_free(hdr);
     free(coef);
     free(c.counts);
     free(c.displs);
