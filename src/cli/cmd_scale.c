@@ -418,7 +418,8 @@ int cmd_scale(int argc, char **argv)
     int rc = 0, nrows = 0;
     lr_data *d = NULL;
     float *Xf = NULL;
-    lr_model *m = NULL, *m1 = NULL;
+    lr_model *m = NULL;
+    double *w1s = NULL;
     size_t base_n = gp.n_samples;
 
     printf("\n%-6s %-13s %-6s %7s %10s %11s %11s %11s %11s %8s %6s %8s %7s %6s %10s\n",
@@ -460,8 +461,9 @@ int cmd_scale(int argc, char **argv)
             }
             if (!m) {
                 m = lr_model_alloc(d->p);
-                m1 = lr_model_alloc(d->p * 4);
-                if (!m || !m1) {
+                /* the 1-thread weights of each (reduce, precision) */
+                w1s = calloc(4 * d->p, sizeof *w1s);
+                if (!m || !w1s) {
                     cli_err(C, "out of memory");
                     rc = 1;
                     break;
@@ -511,7 +513,7 @@ int cmd_scale(int argc, char **argv)
                 row->final_mse = mse;
                 /* the 1-thread row of the same configuration */
                 const scale_row *one = NULL;
-                double *w1 = lr_model_weights_mut(m1) + (size_t)(mi * 2 + pi) * d->p;
+                double *w1 = w1s + (size_t)(mi * 2 + pi) * d->p;
                 for (int k = 0; k < nrows; k++)
                     if (rows[k].threads == 1 && rows[k].det == row->det
                         && rows[k].f32 == row->f32)
@@ -650,7 +652,7 @@ int cmd_scale(int argc, char **argv)
     free(bw);
     free(Xf);
     lr_model_free(m);
-    lr_model_free(m1);
+    free(w1s);
     lr_data_free(d);
     return rc;
 }
