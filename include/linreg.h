@@ -335,6 +335,13 @@ lr_gd *lr_gd_alloc_dist(const double *X, const float *Xf, const double *y,
                         size_t n, size_t p, const lr_params *par,
                         const lr_dist *dist);
 
+/* lr_solve over the processes of a distributed fit (the Gram matrix and
+ * the refinement passes summed with dist->sum): every process gets the
+ * exact optimum of all the rows. */
+int lr_solve_dist(const double *X, const float *Xf, const double *y, size_t n,
+                  size_t p, const lr_params *par, const lr_dist *dist, double *w,
+                  double *b, double *mse);
+
 /* Copies the current weights and bias into m (same p). */
 int lr_gd_model(const lr_gd *gd, lr_model *m);
 

@@ -133,8 +133,8 @@ static int step_noop(void *ctx, int phase)
  * X (iterative refinement: the normal equations' squared conditioning
  * affects only the correction, not the residual). */
 static int solve_large(const double *X, const float *Xf, const double *y,
-                       size_t n, size_t p, const lr_params *par, double *w,
-                       double *b, double *mse)
+                       size_t n, size_t p, const lr_params *par,
+                       const lr_dist *dist, double *w, double *b, double *mse)
 {
     const size_t m = p + 1, len = m * m + m + 1, stride = (len + 7) / 8 * 8;
     const int icpt = par->intercept;
@@ -171,11 +171,13 @@ static int solve_large(const double *X, const float *Xf, const double *y,
     ks.w = w;
     ks.b = &wb;
     lr_kernel_gram(&ks, buf, gpart, stride);
+    if (dist)
+        dist->sum(buf, len, dist->ctx);
     /* G (upper triangle) of [X 1], c = [X 1]^T y: standardize columns:
      * mu_j = G[j][p]/n, var_j = G[j][j]/n - mu_j^2 (refinement repairs the
      * cancellation this costs) */
     const double *G = buf;
-    const double dn = (double)n;
+    const double dn = (double)(dist ? dist->n_global : n);
     for (size_t j = 0; j < p; j++) {
         mu[j] = icpt ? G[j * m + p] / dn : 0.0;
         double v = G[j * m + j] / dn - mu[j] * mu[j];
@@ -226,6 +228,8 @@ static int solve_large(const double *X, const float *Xf, const double *y,
         wb = c;
         memset(acc, 0, ks.stride * sizeof *acc);
         lr_kernel_run(&ks, 1, step_noop, NULL);
+        if (dist)
+            dist->sum(acc, p + 2, dist->ctx);
         const double R = acc[p] / dn;
         for (size_t j = 0; j < p; j++) {
             double lj = par->standardize ? par->l2 : par->l2 / (sd[j] * sd[j]);
@@ -259,6 +263,8 @@ static int solve_large(const double *X, const float *Xf, const double *y,
     if (mse) {
         memset(acc, 0, ks.stride * sizeof *acc);
         lr_kernel_run(&ks, 1, step_noop, NULL);
+        if (dist)
+            dist->sum(acc, p + 2, dist->ctx);
         *mse = acc[p + 1] / dn;
     }
     st = LR_SUCCESS;
@@ -295,7 +301,7 @@ static int solve_any(const double *X, const float *Xf, const double *y,
 {
     if ((double)n * (double)(p + 1) > LR_SOLVE_SVD_MAX_CELLS && p <= LR_GRAM_MAX_P
         && n > p + 1)
-        return solve_large(X, Xf, y, n, p, par, w, b, mse);
+        return solve_large(X, Xf, y, n, p, par, NULL, w, b, mse);
     return solve(X, Xf, y, n, p, par, w, b, mse);
 }
 
@@ -319,4 +325,15 @@ int lr_solve(const double *X, const float *Xf, const double *y, size_t n,
     if (!par || lr_params_check(par, NULL) != LR_SUCCESS)
         return LR_EINVAL;
     return solve_any(X, Xf, y, n, p, par, w, b, mse);
+}
+
+int lr_solve_dist(const double *X, const float *Xf, const double *y, size_t n,
+                  size_t p, const lr_params *par, const lr_dist *dist, double *w,
+                  double *b, double *mse)
+{
+    if (!par || !dist || lr_params_check(par, NULL) != LR_SUCCESS
+        || (!X && !Xf) || !y || !w || !b || n == 0 || p == 0
+        || p > LR_GRAM_MAX_P || dist->n_global <= p + 1)
+        return LR_EINVAL;
+    return solve_large(X, Xf, y, n, p, par, dist, w, b, mse);
 }

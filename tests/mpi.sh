@@ -93,6 +93,19 @@ sys.exit(0 if d < 1e-10 else 1)' 2>/dev/null
 ok=$?; [ $rc -ne 0 ] && ok=1
 report $ok "--solver gram, 2 ranks: the single-process gram model to 1e-10" "$(cat err.txt)"
 
+# --stop-gap: the exact optimum over all ranks, then stop at the gap
+for solver in stream gram; do
+    run_mpi 3 $gen --lr auto --stop-gap 1e-9 --iters 100000 --solver "$solver" \
+        --threads 1 --quiet --report r.json
+    rc=$?
+    "$py" -c '
+import json, sys
+r = json.load(open("r.json"))
+sys.exit(0 if r["stop_reason"] == "target_gap" and r["gap"] <= 2e-9 else 1)' 2>/dev/null
+    ok=$?; [ $rc -ne 0 ] && ok=1
+    report $ok "--lr auto --stop-gap 1e-9 --solver $solver, 3 ranks: stops at the gap to the exact optimum" "$(cat err.txt)"
+done
+
 # the reduction clause path: the same model up to rounding
 run_mpi 2 $gen --iters 30 --lr 0.2 --quiet --no-exact --threads 2 --model-out c.json --report r.json
 rc=$?
