@@ -12,7 +12,7 @@ case "$what" in
     check) want="$pkgs_build $pkgs_check" ;;
     run)   want="$pkgs_build" ; optional="$pkgs_run" ;;
     fuzz)  want="$pkgs_build clang libclang-rt-14-dev" ;;
-    mpi)   want="$pkgs_build libopenmpi-dev openmpi-bin" ;;
+    mpi)   want="$pkgs_build libopenmpi-dev openmpi-bin python3-numpy" ;;
     all)   want="$pkgs_build $pkgs_check $pkgs_run python3-numpy python3-sklearn" ;;
     *) echo "usage: $0 [build|check|run|fuzz|all]" >&2; exit 2 ;;
 esac
