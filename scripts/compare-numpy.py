@@ -55,7 +55,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_common import (PYTHON, SIZES, THREAD_VARS, blas_description,  # noqa: E402
-                            cpu_model, n_cores, parse_sizes, parse_threads)
+                            cpu_model, generate_npy, n_cores, parse_sizes,
+                            parse_threads)
 
 OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
 TARGETS = {"a": 9.0, "b": 2.0, "c": 3.5, "d": 3.0}
@@ -231,14 +232,7 @@ def main():
         n, p = SIZES[size]
         n = max(1, n // args.scale)
         with tempfile.TemporaryDirectory(prefix="compare-numpy-") as tmp:
-            x_path = os.path.join(tmp, "X.npy")
-            y_path = os.path.join(tmp, "y.npy")
-            subprocess.run([linreg, "generate", "--generator", "fast",
-                            "--samples", str(n), "--features", str(p),
-                            "--noise", "1", "--seed", "7", "--out", x_path,
-                            "--target-out", y_path], check=True,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            x_path, y_path = generate_npy(linreg, tmp, n, p)
             for threads in args.threads:
                 lr_res = time_linreg(linreg, x_path, y_path, threads,
                                      args.repeat, tmp)

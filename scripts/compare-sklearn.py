@@ -59,7 +59,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_common import (PYTHON, SIZES, THREAD_VARS, blas_description,  # noqa: E402
-                            cpu_model, n_cores, parse_sizes, parse_threads)
+                            cpu_model, generate_npy, n_cores, parse_sizes,
+                            parse_threads)
 
 TARGET_SIZES = ("b", "c", "d")
 TARGET_RATIO = 0.5
@@ -238,14 +239,7 @@ def main():
         n, p = SIZES[size]
         n = max(2, n // args.scale)
         with tempfile.TemporaryDirectory(prefix="compare-sklearn-") as tmp:
-            x_path = os.path.join(tmp, "X.npy")
-            y_path = os.path.join(tmp, "y.npy")
-            subprocess.run([linreg, "generate", "--generator", "fast",
-                            "--samples", str(n), "--features", str(p),
-                            "--noise", "1", "--seed", "7", "--out", x_path,
-                            "--target-out", y_path], check=True,
-                           stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            x_path, y_path = generate_npy(linreg, tmp, n, p)
             for threads in args.threads:
                 sk = time_sklearn(x_path, y_path, threads, args.repeat)
                 if sk["blas"] not in blas_lines:

@@ -3,6 +3,7 @@ the machine, the BLAS NumPy loaded, the benchmark sizes, option parsing."""
 
 import argparse
 import os
+import subprocess
 
 PYTHON = "/usr/bin/python3"
 SIZES = {"a": (500, 1), "b": (1000000, 16), "c": (100000, 256),
@@ -102,3 +103,16 @@ def parse_sizes(text):
         raise argparse.ArgumentTypeError("sizes are letters of %s"
                                          % "".join(SIZES))
     return sizes
+
+
+def generate_npy(linreg, tmp, n, p):
+    """X.npy (n, p) and y.npy (n,) in tmp from linreg's fast generator (seed
+    7, noise 1); returns their paths."""
+    x_path = os.path.join(tmp, "X.npy")
+    y_path = os.path.join(tmp, "y.npy")
+    subprocess.run([linreg, "generate", "--generator", "fast",
+                    "--samples", str(n), "--features", str(p),
+                    "--noise", "1", "--seed", "7", "--out", x_path,
+                    "--target-out", y_path], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return x_path, y_path

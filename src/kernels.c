@@ -64,6 +64,18 @@ static void rows_f32_tiled(const float *restrict X, const double *restrict y,
     }
 }
 
+/* This thread's number and the team's size (0 and 1 without OpenMP). */
+static inline void team(int *t, int *nt)
+{
+#ifdef _OPENMP
+    *t = omp_get_thread_num();
+    *nt = omp_get_num_threads();
+#else
+    *t = 0;
+    *nt = 1;
+#endif
+}
+
 /* The serial pass over rows [lo, hi) for X's storage type. */
 static inline void rows(const lr_kernel_state *ks, size_t lo, size_t hi,
                         double *acc)
@@ -107,11 +119,8 @@ static void pass_team(const lr_kernel_state *ks)
         break;
     case LR_KMODE_HEAP: {
         /* Large p: per-thread partial rows on the heap, summed by column. */
-        int t = 0, nt = 1;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        nt = omp_get_num_threads();
-#endif
+        int t, nt;
+        team(&t, &nt);
         double *mine = ks->part + (size_t)t * ks->stride;
         memset(mine, 0, m * sizeof *mine);
 #pragma omp for schedule(static)
@@ -250,11 +259,8 @@ void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
     /* Large m: per-thread partials on the heap, summed by entry. */
 #pragma omp parallel num_threads(ks->threads)
     {
-        int t = 0, nt = 1;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        nt = omp_get_num_threads();
-#endif
+        int t, nt;
+        team(&t, &nt);
         double *mine = part + (size_t)t * stride;
         memset(mine, 0, len * sizeof *mine);
 #pragma omp for schedule(static)
@@ -279,11 +285,8 @@ void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
     const size_t nchunks = (n + cr - 1) / cr;
 #pragma omp parallel num_threads(ks->threads)
     {
-        int t = 0, nt = 1;
-#ifdef _OPENMP
-        t = omp_get_thread_num();
-        nt = omp_get_num_threads();
-#endif
+        int t, nt;
+        team(&t, &nt);
         double *mine = part + (size_t)t * stride;
         memset(mine, 0, (p + 1) * sizeof *mine);
 #pragma omp for schedule(static)
