@@ -99,7 +99,6 @@ LR_FN(rows_fixed)(const LR_T *restrict X, const double *restrict y, size_t p,
  * (l0 + l1) + (l2 + l3); gradient, bias and loss sums row after row), so
  * the bits are the same; only the speed differs. */
 typedef double lr_v4d __attribute__((vector_size(32)));
-typedef long long lr_v4i __attribute__((vector_size(32)));
 
 static inline __attribute__((always_inline)) lr_v4d v4_load(const double *p)
 {
@@ -120,8 +119,6 @@ rows4_vec(const double *restrict X, const double *restrict y, size_t p,
         wv[k] = v4_load(w + 4 * k);
     }
     const lr_v4d bv = {b, b, b, b};
-    const lr_v4i lo_pairs = {0, 4, 2, 6}, hi_pairs = {1, 5, 3, 7};
-    const lr_v4i lo_halves = {0, 1, 4, 5}, hi_halves = {2, 3, 6, 7};
     double gb = 0.0, sse = 0.0;
     size_t i = lo;
     for (; i + 4 <= hi; i += 4) {
@@ -136,12 +133,12 @@ rows4_vec(const double *restrict X, const double *restrict y, size_t p,
             t3 += v4_load(x0 + 3 * p + 4 * k) * wv[k];
         }
         /* [(t0_0 + t0_1) + (t0_2 + t0_3), ... t3] */
-        lr_v4d h01 = __builtin_shuffle(t0, t1, lo_pairs)
-                     + __builtin_shuffle(t0, t1, hi_pairs);
-        lr_v4d h23 = __builtin_shuffle(t2, t3, lo_pairs)
-                     + __builtin_shuffle(t2, t3, hi_pairs);
-        lr_v4d s = __builtin_shuffle(h01, h23, lo_halves)
-                   + __builtin_shuffle(h01, h23, hi_halves);
+        lr_v4d h01 = __builtin_shufflevector(t0, t1, 0, 4, 2, 6)
+                     + __builtin_shufflevector(t0, t1, 1, 5, 3, 7);
+        lr_v4d h23 = __builtin_shufflevector(t2, t3, 0, 4, 2, 6)
+                     + __builtin_shufflevector(t2, t3, 1, 5, 3, 7);
+        lr_v4d s = __builtin_shufflevector(h01, h23, 0, 1, 4, 5)
+                   + __builtin_shufflevector(h01, h23, 2, 3, 6, 7);
         lr_v4d r = (s + bv) - v4_load(y + i);
         gb = (((gb + r[0]) + r[1]) + r[2]) + r[3];
         sse = (((sse + r[0] * r[0]) + r[1] * r[1]) + r[2] * r[2]) + r[3] * r[3];

@@ -13,7 +13,9 @@
 /* The vector helpers of kernel_rows.h are static and always inlined: no
  * call passes a vector, so GCC's note that AVX changes the calling
  * convention (reported at the end of the file) does not apply. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wpsabi"
+#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
