@@ -85,6 +85,21 @@ static inline void team(int *t, int *nt)
 #endif
 }
 
+/* out[k] = sum over r < rows of part[r*stride + k], k < m, rows in order;
+ * shared by the team (an orphaned `omp for`). Combines per-thread or
+ * per-block partial rows. */
+static void sum_rows(const double *part, size_t rows, size_t stride, size_t m,
+                     double *out)
+{
+#pragma omp for schedule(static)
+    for (size_t k = 0; k < m; k++) {
+        double s = 0.0;
+        for (size_t r = 0; r < rows; r++)
+            s += part[r * stride + k];
+        out[k] = s;
+    }
+}
+
 /* The serial pass over rows [lo, hi) for X's storage type. */
 static inline void rows(const lr_kernel_state *ks, size_t lo, size_t hi,
                         double *acc)
@@ -137,13 +152,7 @@ static void pass_team(const lr_kernel_state *ks)
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
             rows(ks, c * cr, hi, mine);
         }
-#pragma omp for schedule(static)
-        for (size_t j = 0; j < m; j++) {
-            double s = 0.0;
-            for (int u = 0; u < nt; u++)
-                s += ks->part[(size_t)u * ks->stride + j];
-            acc[j] = s;
-        }
+        sum_rows(ks->part, (size_t)nt, ks->stride, m, acc);
         break;
     }
     default: /* LR_KMODE_DET */
@@ -159,13 +168,7 @@ static void pass_team(const lr_kernel_state *ks)
         }
         if (ks->combine_later)
             break; /* distributed: combined with the other processes' blocks */
-#pragma omp for schedule(static)
-        for (size_t j = 0; j < m; j++) {
-            double s = 0.0;
-            for (size_t c = 0; c < nchunks; c++)
-                s += ks->part[c * ks->stride + j];
-            acc[j] = s;
-        }
+        sum_rows(ks->part, nchunks, ks->stride, m, acc);
         break;
     }
 }
@@ -275,13 +278,7 @@ void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
 #pragma omp for schedule(static)
         for (size_t c = 0; c < nchunks; c++)
             gram_rows(ks, c * cr, (c + 1) * cr < n ? (c + 1) * cr : n, mine);
-#pragma omp for schedule(static)
-        for (size_t k = 0; k < len; k++) {
-            double s = 0.0;
-            for (int u = 0; u < nt; u++)
-                s += part[(size_t)u * stride + k];
-            buf[k] = s;
-        }
+        sum_rows(part, (size_t)nt, stride, len, buf);
     }
 }
 
@@ -306,12 +303,6 @@ void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
             else
                 lr_xtxv_rows(ks->X, p, v, vb, c * cr, hi, mine);
         }
-#pragma omp for schedule(static)
-        for (size_t j = 0; j <= p; j++) {
-            double s = 0.0;
-            for (int u = 0; u < nt; u++)
-                s += part[(size_t)u * stride + j];
-            out[j] = s;
-        }
+        sum_rows(part, (size_t)nt, stride, p + 1, out);
     }
 }

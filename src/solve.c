@@ -93,15 +93,10 @@ static int solve(const double *X, const float *Xf, const double *y, size_t n,
             if (mse) {
                 /* recomputed the way the trainer measures its loss, so
                  * the gap (mse - mse*)/mse* compares like with like */
-                double sse = 0.0;
-                for (size_t i = 0; i < n; i++) {
-                    double s = 0.0;
-                    for (size_t j = 0; j < p; j++)
-                        s += xat(X, Xf, i * p + j) * w[j];
-                    double r = s + *b - y[i];
-                    sse += r * r;
-                }
-                *mse = sse / (double)n;
+                if (X)
+                    lr_score(X, y, n, p, w, *b, mse, NULL);
+                else
+                    lr_score_f32(Xf, y, n, p, w, *b, mse, NULL);
             }
             for (size_t j = 0; j < cols; j++)
                 if (!isfinite(gsl_vector_get(c, j)))
