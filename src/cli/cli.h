@@ -37,6 +37,10 @@ int cli_u32(const char *cmd, const char *opt, const char *s, uint64_t *out);
 int cli_double(const char *cmd, const char *opt, const char *s, double min,
                int min_open, double *out);
 int cli_threads(const char *cmd, const char *opt, const char *s, int *out);
+/* s must be one of the NULL-terminated names; *out receives its index
+ * (the option's enum values follow that order). */
+int cli_choice(const char *cmd, const char *opt, const char *s,
+               const char *const *names, int *out);
 
 /* Options of make_regression shared by generate, train and the driver:
  * returns 1 if opt was one of them (parsed into gp), 0 if not, -1 on a bad

@@ -304,6 +304,7 @@ int cmd_scale(int argc, char **argv)
         {"lr", 1, 0, O_LR}, {"reduce", 1, 0, O_REDUCE},
         {"precision", 1, 0, O_PRECISION}, {"out", 1, 0, O_OUT},
         {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+    static const char *const scalings[] = {"strong", "weak", NULL};
     const char *C = "scale", *tl = NULL, *data = NULL, *out = NULL;
     const char *reduce = "clause", *precision = "double";
     int weak = 0, opt, bad = 0;
@@ -327,14 +328,7 @@ int cmd_scale(int argc, char **argv)
         case O_THREADS: tl = optarg; break;
         case O_DATA: data = optarg; break;
         case O_MODE:
-            if (strcmp(optarg, "strong") == 0)
-                weak = 0;
-            else if (strcmp(optarg, "weak") == 0)
-                weak = 1;
-            else {
-                cli_err(C, "--mode: '%s' is not one of: strong, weak", optarg);
-                bad = 1;
-            }
+            bad = cli_choice(C, "mode", optarg, scalings, &weak); /* strong 0, weak 1 */
             break;
         case O_ITERS: bad = cli_size(C, "iters", optarg, 1, &iters); break;
         case O_REPEAT: bad = cli_size(C, "repeat", optarg, 1, &repeat); break;

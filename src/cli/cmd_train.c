@@ -456,6 +456,11 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         {"history", 1, 0, OPT_HISTORY}, {"solver", 1, 0, OPT_SOLVER},
         {"precision", 1, 0, OPT_PRECISION}, {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
+    /* in the order of the options' enum values */
+    static const char *const optimizers[] = {"gd", "momentum", "nesterov", NULL};
+    static const char *const inits[] = {"uniform", "zeros", NULL};
+    static const char *const solvers[] = {"stream", "gram", NULL};
+    static const char *const precisions[] = {"double", "float", NULL};
     memset(a, 0, sizeof *a);
     lr_gen_params gp = lr_gen_params_default();
     cli_train_opts o;
@@ -494,17 +499,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         case OPT_L2: bad = cli_double(C, "l2", optarg, 0.0, 0, &o.par.l2); break;
         case OPT_STDZ: o.par.standardize = 1; break;
         case OPT_OPTIMIZER:
-            if (strcmp(optarg, "gd") == 0)
-                o.par.optimizer = LR_OPT_GD;
-            else if (strcmp(optarg, "momentum") == 0)
-                o.par.optimizer = LR_OPT_MOMENTUM;
-            else if (strcmp(optarg, "nesterov") == 0)
-                o.par.optimizer = LR_OPT_NESTEROV;
-            else {
-                cli_err(C, "--optimizer: '%s' is not one of: gd, momentum, nesterov",
-                        optarg);
-                bad = 1;
-            }
+            bad = cli_choice(C, "optimizer", optarg, optimizers, &o.par.optimizer);
             break;
         case OPT_MOMENTUM:
             bad = cli_double(C, "momentum", optarg, 0.0, 0, &o.par.momentum);
@@ -520,14 +515,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         case OPT_ITERS: bad = cli_size(C, "iters", optarg, 0, &o.par.max_iter); break;
         case OPT_THREADS: bad = cli_threads(C, "threads", optarg, &o.par.threads); break;
         case OPT_INIT:
-            if (strcmp(optarg, "uniform") == 0)
-                o.par.init = LR_INIT_UNIFORM;
-            else if (strcmp(optarg, "zeros") == 0)
-                o.par.init = LR_INIT_ZEROS;
-            else {
-                cli_err(C, "--init: '%s' is not one of: uniform, zeros", optarg);
-                bad = 1;
-            }
+            bad = cli_choice(C, "init", optarg, inits, &o.par.init);
             break;
         case OPT_INIT_SEED: bad = cli_u32(C, "init-seed", optarg, &o.par.init_seed); break;
         case OPT_TOL:
@@ -540,24 +528,10 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
             break;
         case OPT_DET: o.par.deterministic = 1; break;
         case OPT_SOLVER:
-            if (strcmp(optarg, "stream") == 0)
-                o.par.solver = LR_SOLVER_STREAM;
-            else if (strcmp(optarg, "gram") == 0)
-                o.par.solver = LR_SOLVER_GRAM;
-            else {
-                cli_err(C, "--solver: '%s' is not one of: stream, gram", optarg);
-                bad = 1;
-            }
+            bad = cli_choice(C, "solver", optarg, solvers, &o.par.solver);
             break;
         case OPT_PRECISION:
-            if (strcmp(optarg, "double") == 0)
-                o.f32 = 0;
-            else if (strcmp(optarg, "float") == 0)
-                o.f32 = 1;
-            else {
-                cli_err(C, "--precision: '%s' is not one of: double, float", optarg);
-                bad = 1;
-            }
+            bad = cli_choice(C, "precision", optarg, precisions, &o.f32);
             break;
         case OPT_LOG_EVERY: bad = cli_size(C, "log-every", optarg, 1, &o.log_every); break;
         case OPT_MODEL_OUT: o.model_out = optarg; break;

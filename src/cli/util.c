@@ -87,6 +87,23 @@ int cli_double(const char *cmd, const char *opt, const char *s, double min,
     return 0;
 }
 
+int cli_choice(const char *cmd, const char *opt, const char *s,
+               const char *const *names, int *out)
+{
+    char list[256] = "";
+    size_t at = 0;
+    for (int k = 0; names[k]; k++) {
+        if (strcmp(s, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+        at += (size_t)snprintf(list + at, at < sizeof list ? sizeof list - at : 0,
+                               "%s%s", k ? ", " : "", names[k]);
+    }
+    cli_err(cmd, "--%s: '%s' is not one of: %s", opt, s, list);
+    return -1;
+}
+
 int cli_threads(const char *cmd, const char *opt, const char *s, int *out)
 {
     size_t v;
@@ -116,14 +133,10 @@ int cli_gen_option(const char *cmd, int opt, const char *arg, lr_gen_params *gp)
         return 1;
     case OPT_SEED:
         return cli_u32(cmd, "seed", arg, &gp->seed) ? -1 : 1;
-    case OPT_GENERATOR:
-        if (strcmp(arg, "sklearn") == 0)
-            gp->generator = LR_GEN_SKLEARN;
-        else if (strcmp(arg, "fast") == 0)
-            gp->generator = LR_GEN_FAST;
-        else
-            return bad(cmd, "generator", arg, "is not one of: sklearn, fast");
-        return 1;
+    case OPT_GENERATOR: {
+        static const char *const names[] = {"sklearn", "fast", NULL};
+        return cli_choice(cmd, "generator", arg, names, &gp->generator) ? -1 : 1;
+    }
     default:
         return 0;
     }
