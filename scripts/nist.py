@@ -10,7 +10,7 @@ capped at 15; -log10 of the absolute error where the certified value is 0)
 of the worst coefficient, next to the `lstsq` column of the data's README
 (plain numpy.linalg.lstsq). Prints Markdown (results/nist.md) on stdout.
 
-usage: scripts/nist.py [--build build] [--nist ../shared/data/nist]
+usage: scripts/nist.py [--build build] [--nist tests/data/nist]
                        [--iters 1000000]
 """
 
@@ -56,8 +56,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--nist", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared",
-        "data", "nist"))
+        os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data",
+        "nist"))
     ap.add_argument("--iters", type=int, default=1000000)
     args = ap.parse_args()
     linreg = os.path.join(args.build, "linreg")
@@ -90,7 +90,7 @@ def main():
         rows.append((name, c["difficulty"], int(c["n_obs"]), len(ref),
                      LSTSQ[name], gsl, gd, r["iterations"], r["time_s"]))
     print("# NIST StRD linear regression: certified digits\n")
-    print("The 11 datasets of `../shared/data/nist` (NIST Statistical Reference")
+    print("The 11 datasets of `tests/data/nist` (NIST Statistical Reference")
     print("Datasets, certified to 15 digits), fitted by `scripts/nist.sh`")
     print("(`scripts/nist.py --iters %d`) on %s:\n" % (args.iters, cpu()))
     print("- **GSL**: `linreg solve --data F.csv` (GSL's `gsl_multifit_linear`: SVD")

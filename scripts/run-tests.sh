@@ -1,10 +1,13 @@
 #!/bin/sh
 # run-tests.sh BUILD -- `make check`: the Check suites, then the
 # command-line tests; ends with one "N passed, M failed" line for both.
+# Each runner's exit status is kept (not lost in a pipe through tee).
 build=${1:-build}
 status=0
-"$build/check_linreg" | tee "$build/check.log" || status=1
-tests/cli.sh "$build" | tee "$build/cli.log" || status=1
+"$build/check_linreg" >"$build/check.log" 2>&1 || status=1
+cat "$build/check.log"
+tests/cli.sh "$build" >"$build/cli.log" 2>&1 || status=1
+cat "$build/cli.log"
 p=0; f=0
 for log in "$build/check.log" "$build/cli.log"; do
     line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)

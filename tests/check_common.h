@@ -19,7 +19,7 @@ Suite *suite_solvers(void);
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */
 const char *fixture_path(const char *name);
-/* Path of a NIST StRD file (../shared/data/nist, or $LR_NIST_DIR). */
+/* Path of a NIST StRD file (tests/data/nist, or $LR_NIST_DIR). */
 const char *nist_path(const char *name);
 /* Reads a CSV through lr_csv_read; fails the test if it cannot. */
 lr_data *load_csv(const char *path, const char *target);

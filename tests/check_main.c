@@ -19,7 +19,7 @@ const char *nist_path(const char *name)
 {
     static char buf[4096];
     const char *dir = getenv("LR_NIST_DIR");
-    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "../shared/data/nist", name);
+    snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "tests/data/nist", name);
     return buf;
 }
 

@@ -1,0 +1,118 @@
+# tests/cli/lib.sh -- helpers of the command-line tests, sourced by
+# tests/cli.sh before every tests/cli/*.sh file. Each file is a group of
+# tests run in the runner's temporary directory with these helpers.
+
+# ---------------------------------------------------------------- helpers
+
+# fail MESSAGE: record a reason of failure of the current test.
+fail() {
+    why="$why$1
+"
+}
+
+# run ARGS...: run linreg with ARGS, stdout to $out, stderr to $err.
+run() {
+    "$linreg" "$@" >"$out" 2>"$err"
+    rc=$?
+    last_cmd="linreg $*"
+}
+
+# report DESCRIPTION: print the result of the current test and reset.
+report() {
+    n_test=$((n_test + 1))
+    if [ -z "$why" ]; then
+        n_pass=$((n_pass + 1))
+        echo "ok $n_test - $1"
+    else
+        n_fail=$((n_fail + 1))
+        echo "not ok $n_test - $1"
+        echo "    command: $last_cmd"
+        printf '%s' "$why" | sed 's/^/    /'
+        if [ -s "$err" ]; then
+            echo "    stderr:"
+            head -n 8 "$err" | sed 's/^/      | /'
+        fi
+    fi
+    why=""
+}
+
+# expect_rc CODE: the last run exited with CODE.
+expect_rc() {
+    [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"
+}
+
+# expect_err PHRASE...: stderr contains each PHRASE (fixed strings).
+expect_err() {
+    local p
+    for p in "$@"; do
+        grep -qF -- "$p" "$err" || fail "stderr lacks '$p'"
+    done
+}
+
+# expect_out PHRASE...: stdout contains each PHRASE (fixed strings).
+expect_out() {
+    local p
+    for p in "$@"; do
+        grep -qF -- "$p" "$out" || fail "stdout lacks '$p'"
+    done
+}
+
+# expect_prefix CMD: the first line of stderr starts with "linreg CMD: "
+# (or "linreg: " when CMD is empty).
+expect_prefix() {
+    local want="linreg: "
+    [ -n "$1" ] && want="linreg $1: "
+    local first
+    first=$(head -n 1 "$err")
+    case $first in
+        "$want"*) ;;
+        *) fail "the first line of stderr does not start with '$want': '$first'" ;;
+    esac
+}
+
+# expect_absent FILE...: the failed run created none of the FILEs.
+expect_absent() {
+    local f
+    for f in "$@"; do
+        [ ! -e "$f" ] || fail "output file $f was created by a failing run"
+    done
+}
+
+# expect_exists FILE...: the run created each FILE, non-empty.
+expect_exists() {
+    local f
+    for f in "$@"; do
+        [ -s "$f" ] || fail "output file $f missing or empty"
+    done
+}
+
+# plant FILE: create FILE with known content (to detect clobbering).
+plant() {
+    printf 'previous content of %s\n' "$1" >"$1"
+}
+
+# expect_kept FILE: FILE still has the content given by plant.
+expect_kept() {
+    if [ ! -f "$1" ]; then
+        fail "pre-existing output file $1 was removed by a failing run"
+    elif [ "$(cat "$1")" != "previous content of $1" ]; then
+        fail "pre-existing output file $1 was clobbered by a failing run"
+    fi
+}
+
+# pycheck DESCRIPTION-OF-CHECK SCRIPT ARGS...: run a Python check; its
+# stdout (if any) and a non-zero exit are reasons of failure.
+pycheck() {
+    local what=$1 script=$2 msg
+    shift 2
+    if ! msg=$("$python" -c "$script" "$@" 2>&1); then
+        fail "$what: $(printf '%s' "$msg" | tail -n 3)"
+    elif [ -n "$msg" ]; then
+        fail "$what: $msg"
+    fi
+}
+
+# A small valid data set: header x1,x2,y and four rows.
+good_csv() {
+    printf 'x1,x2,y\n1,2,3\n2,1,4\n3,5,6\n4,4,2\n'
+}
