@@ -5,7 +5,10 @@
 # make bench      time per iteration at four sizes (not run by CI)
 # WERROR=1 turns warnings into errors (CI); SANITIZE=1 builds with ASan+UBSan.
 
-CC      ?= gcc
+# make's built-in default for CC is cc; gcc unless the user names another.
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
@@ -32,11 +35,16 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
+# -ffp-contract=off: no fused multiply-add contraction, which the bitwise
+# determinism of --deterministic and the tutorial's NumPy-equal weights rest
+# on (-std=c11 implies it for GCC; stated so that no other flag undoes it).
+# -MMD -MP: each object depends on the headers it includes.
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g \
-              -fopenmp -fPIC $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS)
+              -ffp-contract=off -fopenmp -fPIC -MMD -MP $(WARN) -Iinclude -Isrc \
+              $(PKG_CFLAGS) $(CFLAGS)
 LDLIBS_ALL = -fopenmp $(PKG_LIBS) -lm $(LDFLAGS)
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-FLAGS_STR  := $(CC) -std=c11 $(OPT) -fopenmp $(CFLAGS)
+FLAGS_STR  := $(CC) -std=c11 $(OPT) -ffp-contract=off -fopenmp $(CFLAGS)
 
 LIB_SRC := src/error.c src/rng.c src/generate.c src/kernels.c src/gd.c \
            src/solve.c src/metrics.c src/data_io.c src/csv.c src/model_io.c src/npy.c
@@ -47,31 +55,44 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.o)
 
-.PHONY: all deps check run bench clean install tutorial fuzz nist mpi check-mpi
-all: deps $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
+.PHONY: all deps deps-report check run bench clean install uninstall tutorial \
+        fuzz nist mpi check-mpi examples
+all: deps-report $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
 
-# Installs the Debian packages the build needs when they are missing.
+# Plain `make` only reports missing Debian packages (and names the target
+# that installs them); `make deps`, `make run` and `make check` install them.
+deps-report:
+	@scripts/deps.sh --report build
 deps:
-	@scripts/deps.sh build
+	@scripts/deps.sh all
 
-$(BUILD)/obj/%.o: src/%.c include/linreg.h src/lr_internal.h | deps
+$(BUILD)/obj/%.o: src/%.c include/linreg.h src/lr_internal.h | deps-report
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-$(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps
+$(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps-report
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DLR_BUILD_FLAGS='"$(FLAGS_STR)"' \
 	    -DLR_GIT_COMMIT='"$(GIT_COMMIT)"' -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: tests/%.c include/linreg.h tests/check_common.h | deps
+$(BUILD)/obj/tests/%.o: tests/%.c include/linreg.h tests/check_common.h | deps-report
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/liblinreg.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
+# The shared library: liblinreg.so.VERSION with the soname
+# liblinreg.so.MAJOR (VERSION is LR_VERSION of include/linreg.h), and the
+# two links that the loader and the linker look for.
+VERSION := $(shell sed -n 's/^\#define LR_VERSION "\(.*\)"/\1/p' include/linreg.h)
+MAJOR   := $(firstword $(subst ., ,$(VERSION)))
+SONAME  := liblinreg.so.$(MAJOR)
 $(BUILD)/liblinreg.so: $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(LDLIBS_ALL)
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@.$(VERSION) $^ $(LDLIBS_ALL)
+	ln -sf liblinreg.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf liblinreg.so.$(VERSION) $@
+
 
 $(BUILD)/linreg: $(CLI_OBJ) $(BUILD)/liblinreg.a
 	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/liblinreg.a $(LDLIBS_ALL) $(filter -fsanitize%,$(OPT))
@@ -79,29 +100,55 @@ $(BUILD)/linreg: $(CLI_OBJ) $(BUILD)/liblinreg.a
 $(BUILD)/check_linreg: $(TEST_OBJ) $(BUILD)/liblinreg.a
 	$(CC) $(OPT) -o $@ $(TEST_OBJ) $(BUILD)/liblinreg.a $(CHECK_LIBS) $(LDLIBS_ALL)
 
-check: all
+check:
 	@scripts/deps.sh check
-	@$(MAKE) --no-print-directory $(BUILD)/check_linreg
+	@$(MAKE) --no-print-directory all $(BUILD)/check_linreg
 	@scripts/run-tests.sh $(BUILD)
 
-run: all
+run:
 	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory all
 	$(BUILD)/linreg driver --out results
 	@scripts/plot.sh results
 
 bench: all
 	@scripts/bench.sh $(BUILD)
 
-tutorial: all
+tutorial:
 	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory all
 	@scripts/tutorial.sh $(BUILD)
 
-install: $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+INSTALLED := bin/linreg lib/liblinreg.a lib/liblinreg.so.$(VERSION) \
+             lib/$(SONAME) lib/liblinreg.so include/linreg.h \
+             lib/pkgconfig/linreg.pc
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BUILD)/linreg $(DESTDIR)$(PREFIX)/bin/linreg
 	install -m 644 $(BUILD)/liblinreg.a $(DESTDIR)$(PREFIX)/lib/liblinreg.a
-	install -m 755 $(BUILD)/liblinreg.so $(DESTDIR)$(PREFIX)/lib/liblinreg.so
+	install -m 755 $(BUILD)/liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/liblinreg.so
 	install -m 644 include/linreg.h $(DESTDIR)$(PREFIX)/include/linreg.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' linreg.pc.in \
+	    >$(DESTDIR)$(PREFIX)/lib/pkgconfig/linreg.pc
+
+# linreg.pc, written by install for PREFIX: the link line is
+# `pkg-config --libs linreg` (shared) or `pkg-config --static --libs linreg`
+# (liblinreg.a, which needs GSL, cJSON, OpenMP and libm after it).
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+
+# examples/: built against the installed library through pkg-config (make
+# install PREFIX=... first; the same PREFIX here).
+examples: $(BUILD)/examples/fit
+$(BUILD)/examples/fit: examples/fit.c
+	@mkdir -p $(dir $@)
+	PKG_CONFIG_PATH=$(DESTDIR)$(PREFIX)/lib/pkgconfig $(CC) -std=c11 -Wall -Wextra \
+	    $(filter -Werror,$(WARN)) -o $@ $< \
+	    $$(PKG_CONFIG_PATH=$(DESTDIR)$(PREFIX)/lib/pkgconfig pkg-config --cflags --libs linreg) \
+	    -Wl,-rpath,$(DESTDIR)$(PREFIX)/lib
 
 # libFuzzer targets for the CSV, .npy and model readers (Debian clang and
 # libclang-rt), built without OpenMP (the readers have none), each run for
@@ -112,7 +159,7 @@ FUZZ_FLAGS   := -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -Wno-unknown-pragmas -Iinclude -Isrc
 FUZZ_TARGETS := csv npy model
-fuzz: deps
+fuzz:
 	@scripts/deps.sh fuzz
 	@mkdir -p build-fuzz
 	@for t in $(FUZZ_TARGETS); do \
@@ -135,8 +182,9 @@ fuzz: deps
 # the plain build never needs MPI.
 MPICC ?= mpicc
 CLI_NOMAIN := $(filter-out $(BUILD)/obj/cli/main.o,$(CLI_OBJ))
-mpi: deps $(BUILD)/liblinreg.a $(CLI_NOMAIN)
+mpi:
 	@scripts/deps.sh mpi
+	@$(MAKE) --no-print-directory $(BUILD)/liblinreg.a $(CLI_NOMAIN)
 	$(MPICC) $(CFLAGS_ALL) -Isrc/cli -c src/mpi/linreg_mpi.c -o $(BUILD)/obj/linreg_mpi.o
 	$(MPICC) $(OPT) -o $(BUILD)/linreg-mpi $(BUILD)/obj/linreg_mpi.o $(CLI_NOMAIN) \
 	    $(BUILD)/liblinreg.a $(LDLIBS_ALL)
@@ -148,4 +196,6 @@ nist: all
 	@scripts/nist.sh $(BUILD)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf $(BUILD) build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,8 +1,12 @@
 #!/bin/sh
-# deps.sh [build|check|run|all] -- installs the Debian packages linreg needs
-# when they are missing: with apt-get when run as root, otherwise prints the
-# one apt-get line to run. Quiet when everything is there.
+# deps.sh [--report] [build|check|run|fuzz|mpi|all] -- installs the Debian
+# packages linreg needs when they are missing: with apt-get when run as root,
+# otherwise prints the one apt-get line to run. Quiet when everything is
+# there. --report (plain `make`) installs nothing: it names what is missing
+# and the make targets that install it, and fails.
 set -e
+report=0
+if [ "${1:-}" = --report ]; then report=1; shift; fi
 what=${1:-all}
 pkgs_build="gcc make pkg-config libgsl-dev libcjson-dev"
 pkgs_check="check libsubunit-dev python3"
@@ -23,6 +27,12 @@ for p in $want ${optional:-}; do
     fi
 done
 [ -z "$missing" ] && exit 0
+if [ "$report" = 1 ]; then
+    echo "deps.sh: missing Debian packages:$missing" >&2
+    echo "    'make deps' (as root) installs them; so do 'make check' and 'make run'" >&2
+    echo "    or, by hand: apt-get install -y$missing" >&2
+    exit 1
+fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps.sh: installing:$missing" >&2
     export DEBIAN_FRONTEND=noninteractive
