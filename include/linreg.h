@@ -375,8 +375,9 @@ void lr_gradient(const double *X, const double *y, size_t n, size_t p,
 
 /* ----------------------------------------------------- reference solve */
 
-/* The exact least-squares solution (with intercept) by GSL's SVD solver
- * (gsl_multifit_linear). w (p) and b receive the optimum and *mse the
+/* The exact least-squares solution (with intercept), by GSL's SVD solver
+ * (gsl_multifit_linear) for small problems, else as lr_solve_plan says.
+ * w (p) and b receive the optimum and *mse the
  * minimal MSE. LR_SUCCESS, LR_ENOMEM or LR_ESOLVE. */
 int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
                    double *w, double *b, double *mse);

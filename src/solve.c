@@ -1,8 +1,11 @@
-/* solve.c -- the exact optimum, the yardstick for convergence: GSL's
- * SVD-based least squares (gsl_multifit_linear, which balances columns) on
- * the same problem gradient descent solves: with or without an intercept,
- * standardized columns, and ridge rows sqrt(n l2) I appended for the l2
- * term (MSE/2 + l2/2 |v|^2 = (|A theta - y|^2 + n l2 |v|^2) / 2n). */
+/* solve.c -- the exact optimum, the yardstick for convergence, of the
+ * problem gradient descent solves: with or without an intercept,
+ * standardized columns, and the l2 term (MSE/2 + l2/2 |v|^2 =
+ * (|A theta - y|^2 + n l2 |v|^2) / 2n). Three routes, chosen by cost
+ * (lr_solve_plan): GSL's SVD-based least squares (gsl_multifit_linear,
+ * which balances columns) with ridge rows sqrt(n l2) I appended, for small
+ * problems; the Gram matrix and refinement passes for tall ones; the n x n
+ * dual for wide ones with a ridge. */
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
