@@ -375,8 +375,9 @@ void lr_gradient(const double *X, const double *y, size_t n, size_t p,
 
 /* ----------------------------------------------------- reference solve */
 
-/* The exact least-squares solution (with intercept) by GSL's SVD solver
- * (gsl_multifit_linear). w (p) and b receive the optimum and *mse the
+/* The exact least-squares solution (with intercept), by GSL's SVD solver
+ * (gsl_multifit_linear) for small problems, else as lr_solve_plan says.
+ * w (p) and b receive the optimum and *mse the
  * minimal MSE. LR_SUCCESS, LR_ENOMEM or LR_ESOLVE. */
 int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
                    double *w, double *b, double *mse);
@@ -391,6 +392,44 @@ int lr_solve(const double *X, const float *Xf, const double *y, size_t n,
 /* The same with X in single precision. */
 int lr_solve_exact_f32(const float *X, const double *y, size_t n, size_t p,
                        double *w, double *b, double *mse);
+
+/* How lr_solve computes the optimum, chosen by the shape (lr_solve_plan):
+ * LR_EXACT_SVD: GSL's SVD of the design [X 1] (ridge rows appended), the
+ *   most accurate; small problems (the NIST data among them);
+ * LR_EXACT_GRAM: the Gram matrix of [X 1] in one parallel pass, the ridge
+ *   on its diagonal, factored by SVD (p + 1 <= 512) or Cholesky, then
+ *   refined by Newton steps whose gradients are fresh passes over X;
+ * LR_EXACT_DUAL: for p > n with l2 > 0, the n x n system
+ *   (Zc Zc^T + n l2 I) a = yc of the centred (and scaled) columns by
+ *   Cholesky, w = Zc^T a, refined the same way. */
+enum { LR_EXACT_AUTO = 0, LR_EXACT_SVD = 1, LR_EXACT_GRAM = 2,
+       LR_EXACT_DUAL = 3 };
+const char *lr_exact_name(int method);
+
+/* The method lr_solve takes for n x p under par (intercept, l2) and its
+ * estimated cost in floating-point operations (*flops, may be NULL):
+ * SVD 6 r m^2 + 20 m^3 (r = n, + p with l2; m = p + 1 with an intercept,
+ * else p), Gram n m^2 + 21 m^3 (SVD) or m^3 / 3 (Cholesky) + 20 n p,
+ * dual n^2 p + n^3 / 3 + 16 n p. LR_SUCCESS, LR_EINVAL, or LR_ESOLVE when
+ * the least-squares solution is not unique: m > n and l2 = 0 (*method is
+ * then LR_EXACT_AUTO). */
+int lr_solve_plan(size_t n, size_t p, const lr_params *par, int *method,
+                  double *flops);
+
+/* lr_solve by a given method (LR_EXACT_AUTO: lr_solve_plan's choice);
+ * LR_EXACT_DUAL needs l2 > 0, LR_EXACT_GRAM p <= LR_GRAM_MAX_P. */
+int lr_solve_method(const double *X, const float *Xf, const double *y,
+                    size_t n, size_t p, const lr_params *par, int method,
+                    double *w, double *b, double *mse);
+
+/* Columns that make X rank-deficient for certain, in one pass (O(n p)):
+ * dep[j] (p entries) is LR_COL_CONSTANT for a column whose values are all
+ * equal (with an intercept; without one, all zero), k (< j) when column j
+ * equals column k to the bit, and LR_COL_OK otherwise. Returns the number
+ * of flagged columns, or -1 when memory is short (dep then all OK). */
+enum { LR_COL_OK = -1, LR_COL_CONSTANT = -2 };
+long lr_design_check(const double *X, const float *Xf, size_t n, size_t p,
+                     int intercept, long *dep);
 
 /* ------------------------------------------------------------- metrics */
 

@@ -133,6 +133,34 @@ typedef struct {
 int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
               cJSON **report);
 
+/* The exact reference of train (cmd_solve.c). Its cost model: the
+ * reference's estimated flops (lr_solve_plan) against the training's,
+ * 4 n p (iters + 1) for the stream solver, n m^2 + 2 m^2 iters for the
+ * gram solver (m = p + 1); it is skipped when it would cost more than
+ * CLI_EXACT_RATIO times the training and more than CLI_EXACT_FREE flops,
+ * unless `required` (--stop-gap). */
+#define CLI_EXACT_RATIO 10.0
+#define CLI_EXACT_FREE 1e9
+typedef struct {
+    int method;          /* LR_EXACT_*, or LR_EXACT_AUTO when none */
+    double flops;        /* the reference's estimated cost */
+    double train_flops;  /* the training's */
+    char note[512];      /* why there is no optimum ("" when there is one) */
+} cli_exact;
+/* 1 when the reference is to be computed; else 0 with ex->note set. */
+int cli_exact_plan(size_t n, size_t p, const lr_params *par, int required,
+                   cli_exact *ex);
+/* Warns on stderr about constant and duplicated columns (names may be
+ * NULL: columns are then numbered from 1). */
+void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
+                     const lr_params *par);
+/* cli_exact_plan, then lr_solve: 1 with (w, b, mse) the optimum, 0 with
+ * ex->note (printed as a note), or -1 when `required` and there is none
+ * (printed as an error). */
+int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
+                        const lr_params *par, int required, double *w,
+                        double *b, double *mse, cli_exact *ex);
+
 /* The options of `train`, parsed (shared with linreg-mpi). */
 typedef struct {
     cli_train_opts o;

@@ -1,6 +1,6 @@
-/* cmd_solve.c -- `linreg solve`: the exact least-squares fit by GSL's SVD
- * solver (the yardstick gradient descent is measured against), for the
- * same problems `train` solves. */
+/* cmd_solve.c -- `linreg solve`: the exact least-squares fit (the
+ * yardstick gradient descent is measured against), for the same problems
+ * `train` solves; and train's decision whether to compute it. */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,8 +12,13 @@ static void usage(FILE *f)
 {
     fputs("usage: linreg solve --data FILE [OPTIONS]\n"
           "\n"
-          "The exact least-squares solution by GSL (gsl_multifit_linear: SVD with\n"
-          "column balancing), for the problem train would solve.\n"
+          "The exact least-squares (or ridge) solution of the problem train would\n"
+          "solve, by a method whose cost fits the shape: GSL's SVD of the design\n"
+          "(gsl_multifit_linear, column balancing) for small problems; for p > n\n"
+          "with --l2, the n x n dual system (Zc Zc^T + n l2 I) a = yc by Cholesky;\n"
+          "else the Gram matrix of [X 1] with the ridge on its diagonal (SVD up\n"
+          "to p + 1 = 512, Cholesky above), refined by passes over X. With\n"
+          "p >= n and no --l2 the solution is not unique: an error.\n"
           "  --data FILE        CSV, or .npy (with --target-file y.npy, or one\n"
           "                     (n, p+1) array, the target last)\n"
           "  --target NAME      target column of a CSV file (default y)\n"
@@ -22,6 +27,106 @@ static void usage(FILE *f)
           "  --l2 ALPHA         ridge term, as in train\n"
           "  --model-out FILE   the model as JSON\n",
           f);
+}
+
+static double train_flops(size_t n, size_t p, const lr_params *par)
+{
+    const double dn = (double)n, dp = (double)p, m = dp + 1.0;
+    const double it = (double)par->max_iter;
+    return par->solver == LR_SOLVER_GRAM ? dn * m * m + 2.0 * m * m * it
+                                         : 4.0 * dn * dp * (it + 1.0);
+}
+
+int cli_exact_plan(size_t n, size_t p, const lr_params *par, int required,
+                   cli_exact *ex)
+{
+    ex->note[0] = '\0';
+    ex->flops = NAN;
+    ex->train_flops = train_flops(n, p, par);
+    int st = lr_solve_plan(n, p, par, &ex->method, &ex->flops);
+    if (st == LR_ESOLVE) {
+        snprintf(ex->note, sizeof ex->note,
+                 "the least-squares solution is not unique: %zu unknowns (%zu "
+                 "features%s) for %zu samples; --l2 ALPHA (ridge) makes it "
+                 "unique", p + (par->intercept ? 1 : 0), p,
+                 par->intercept ? " and the intercept" : "", n);
+        return 0;
+    }
+    if (st != LR_SUCCESS) {
+        snprintf(ex->note, sizeof ex->note, "%s", lr_strerror(st));
+        return 0;
+    }
+    if (!required && ex->flops > CLI_EXACT_FREE
+        && ex->flops > CLI_EXACT_RATIO * ex->train_flops) {
+        snprintf(ex->note, sizeof ex->note,
+                 "skipped: the exact reference (%s method, about %.2g flops) "
+                 "would cost over %g times the training asked for (about %.2g "
+                 "flops); --stop-gap computes it anyway", lr_exact_name(ex->method),
+                 ex->flops, CLI_EXACT_RATIO, ex->train_flops);
+        return 0;
+    }
+    return 1;
+}
+
+/* A column's name for messages, in buf when there is none. */
+static const char *col_name(const lr_data *d, size_t j, char *buf, size_t len)
+{
+    if (d->names && d->names[j])
+        return d->names[j];
+    snprintf(buf, len, "column %zu", j + 1);
+    return buf;
+}
+
+void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
+                     const lr_params *par)
+{
+    long *dep = malloc((d->p ? d->p : 1) * sizeof *dep);
+    if (!dep || lr_design_check(d->X, d->X ? NULL : Xf, d->n, d->p,
+                                par->intercept, dep) <= 0) {
+        free(dep);
+        return;
+    }
+    fprintf(stderr, "linreg %s: warning: X is rank-deficient:", cmd);
+    const char *sep = " ";
+    char b1[32], b2[32];
+    for (size_t j = 0; j < d->p; j++) {
+        if (dep[j] == LR_COL_CONSTANT)
+            fprintf(stderr, "%s'%s' is constant (%s)", sep,
+                    col_name(d, j, b1, sizeof b1),
+                    par->intercept ? "collinear with the intercept" : "all zero");
+        else if (dep[j] >= 0)
+            fprintf(stderr, "%s'%s' duplicates '%s'", sep,
+                    col_name(d, j, b1, sizeof b1),
+                    col_name(d, (size_t)dep[j], b2, sizeof b2));
+        else
+            continue;
+        sep = "; ";
+    }
+    fprintf(stderr, ".%s\n", par->l2 > 0
+            ? " The ridge term shares the weight between duplicates."
+            : " Their least-squares weights are not unique (the optimal MSE "
+              "is); drop those columns or add --l2.");
+    free(dep);
+}
+
+int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
+                        const lr_params *par, int required, double *w,
+                        double *b, double *mse, cli_exact *ex)
+{
+    if (cli_exact_plan(d->n, d->p, par, required, ex)) {
+        int st = lr_solve(d->X, d->X ? NULL : Xf, d->y, d->n, d->p, par, w, b,
+                          mse);
+        if (st == LR_SUCCESS)
+            return 1;
+        snprintf(ex->note, sizeof ex->note, "the %s solve failed (%s)",
+                 lr_exact_name(ex->method), lr_strerror(st));
+    }
+    if (required) {
+        cli_err(cmd, "--stop-gap needs the exact optimum: %s", ex->note);
+        return -1;
+    }
+    fprintf(stderr, "linreg %s: note: no exact optimum: %s\n", cmd, ex->note);
+    return 0;
 }
 
 int cmd_solve(int argc, char **argv)
@@ -81,12 +186,20 @@ int cmd_solve(int argc, char **argv)
         cli_dataset_free(&ds);
         return 1;
     }
+    cli_design_warn(C, d, ds.Xf, &par);
+    cli_exact ex;
     double b, mse, r2, t0 = lr_now();
-    int st = lr_solve(d->X, ds.Xf, d->y, d->n, d->p, &par,
-                      lr_model_weights_mut(m), &b, &mse);
+    int st = cli_exact_plan(d->n, d->p, &par, 1, &ex)
+             ? lr_solve(d->X, ds.Xf, d->y, d->n, d->p, &par,
+                        lr_model_weights_mut(m), &b, &mse)
+             : LR_ESOLVE;
     double el = lr_now() - t0;
     if (st != LR_SUCCESS) {
-        cli_err(C, "%s: the least-squares solve failed: %s", data, lr_strerror(st));
+        if (ex.note[0])
+            cli_err(C, "%s: %s", data, ex.note);
+        else
+            cli_err(C, "%s: the %s solve failed (%s)", data,
+                    lr_exact_name(ex.method), lr_strerror(st));
         rc = 1;
     } else {
         lr_model_set_bias(m, b);
@@ -100,6 +213,8 @@ int cmd_solve(int argc, char **argv)
             printf(" %.17g", lr_model_weights(m)[j]);
         printf("\nbias            %.17g\nmse             %.17g\nr2              %.17g\n"
                "time            %.6g s\n", b, mse, r2, el);
+        printf("method          %s (about %.3g flops)\n", lr_exact_name(ex.method),
+               ex.flops);
         char err[512];
         if (model_out && lr_model_save(model_out, m, d->names, err, sizeof err)
                          != LR_SUCCESS) {

@@ -63,7 +63,11 @@ static void usage(FILE *f)
           "  --model-out FILE   the model as JSON\n"
           "  --report FILE      the convergence report as JSON\n"
           "  --history FILE     the history as CSV (iter,mse,grad_norm)\n"
-          "  --no-exact         skip the exact least-squares reference solve\n"
+          "  --no-exact         skip the exact least-squares reference solve; it\n"
+          "                     is also skipped (with a note) when its estimated\n"
+          "                     cost is over 10x the training's (4 n p (iters+1)\n"
+          "                     flops; gram: n (p+1)^2 + 2 (p+1)^2 iters) and over\n"
+          "                     1e9 flops, unless --stop-gap needs it\n"
           "  --quiet            no convergence table on stderr\n",
           f);
 }
@@ -134,23 +138,18 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
      * the stopping target of --stop-gap. */
     double bopt = NAN, mse_opt = NAN;
     int have_opt = 0;
+    cli_exact xref = {LR_EXACT_AUTO, NAN, NAN, "not asked for (--no-exact)"};
+    cli_design_warn(cmd, d, Xt, par);
     if (o->exact || o->stop_gap > 0) {
-        int sst = lr_solve(d->X, d->X ? NULL : Xt, d->y, n, p, par, wopt, &bopt,
-                           &mse_opt);
-        if (sst == LR_SUCCESS) {
-            have_opt = 1;
-        } else if (o->stop_gap > 0) {
-            cli_err(cmd, "--stop-gap needs the exact optimum, and the "
-                    "least-squares solve failed (%s)", lr_strerror(sst));
+        have_opt = cli_exact_reference(cmd, d, Xt, par, o->stop_gap > 0, wopt,
+                                       &bopt, &mse_opt, &xref);
+        if (have_opt < 0) {
             free(Xf);
             free(hist);
             lr_gd_free(gd);
             lr_model_free(m);
             free(wopt);
             return 1;
-        } else {
-            fprintf(stderr, "linreg %s: note: no exact optimum (%s)\n", cmd,
-                    lr_strerror(sst));
         }
     }
     size_t pevery = o->print_every ? o->print_every : every;
@@ -328,6 +327,12 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
      * own loss comes from a formula that cancels digits near the optimum) */
     cJSON_AddItemToObject(rep, "final_mse", cli_num(mse));
     cJSON_AddItemToObject(rep, "optimal_mse", cli_num(mse_opt));
+    /* how the optimum was computed, or why there is none */
+    cJSON_AddItemToObject(rep, "exact_method", have_opt
+                          ? cJSON_CreateString(lr_exact_name(xref.method))
+                          : cJSON_CreateNull());
+    cJSON_AddItemToObject(rep, "exact_note", have_opt ? cJSON_CreateNull()
+                          : cJSON_CreateString(xref.note));
     cJSON_AddItemToObject(rep, "gap", cli_num(gap));
     cJSON_AddItemToObject(rep, "dist_to_optimum", cli_num(wdist));
     cJSON_AddItemToObject(rep, "r2", cli_num(r2));

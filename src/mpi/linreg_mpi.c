@@ -370,13 +370,20 @@ int main(int argc, char **argv)
     /* the exact optimum of all rows (not timed): the yardstick of the gap,
      * and the target of --stop-gap */
     double *wopt = calloc(p, sizeof *wopt), bopt = NAN, mse_opt = NAN;
-    int have_opt = o.exact && wopt
+    /* skipped (with a note) when it would cost far more than the training:
+     * train's cost model, cli_exact_plan */
+    cli_exact xref;
+    const int plan_ok = cli_exact_plan(n, p, par, o.stop_gap > 0, &xref);
+    const int want_opt = o.exact && plan_ok;
+    if (o.exact && !want_opt && o.stop_gap <= 0 && c.rank == 0)
+        fprintf(stderr, "linreg-mpi: note: no exact optimum: %s\n", xref.note);
+    int have_opt = want_opt && wopt
                    && lr_solve_dist(Xf ? NULL : X, Xf, y, nl, p, par, &dist, wopt,
                                     &bopt, &mse_opt) == LR_SUCCESS;
     if (o.stop_gap > 0 && !have_opt) {
         if (c.rank == 0)
             fprintf(stderr, "linreg-mpi: --stop-gap needs the exact optimum, and "
-                    "the least-squares solve failed\n");
+                    "%s\n", plan_ok ? "the least-squares solve failed" : xref.note);
         free(wopt);
         free(Xf);
         lr_gd_free(gd);
