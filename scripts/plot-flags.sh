@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # plot-flags.sh -- sourced by plot.sh and plot-scaling.sh: gnuplot plot
 # clauses that ring the points `linreg scale` and `linreg driver` flagged
 # as not to be read as scaling (their flag_* columns).

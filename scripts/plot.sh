@@ -60,9 +60,11 @@ t1 = STATS_min
 stats "$dir/scaling_summary.csv" using 1 nooutput
 tmax = STATS_max > 1 ? STATS_max : 2
 set xrange [0.9:tmax*1.1]
+set xtics ("1" 1, "2" 2, "4" 4, "8" 8, "16" 16, "32" 32, "64" 64)
 plot "$dir/scaling_summary.csv" every ::1 using 1:2 with linespoints lw 2 pt 7 title "measured", \
      t1/x with lines dt 2 lc rgb "#555555" title "ideal"$flags_t
 unset logscale xy
+set xtics autofreq
 set title "speedup and efficiency"
 set key bottom right Left reverse font ",9"
 set ylabel "speedup"; set y2label "efficiency"; set y2tics; set ytics nomirror
