@@ -17,8 +17,15 @@
 #define LR_GIT_COMMIT "unknown"
 #endif
 
-/* "1,2,4" -> list; "" or NULL -> 1, 2, 4, ... up to the cores, and the
- * core count itself. */
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* "1,2,4" -> list in increasing order (so the 1-thread rows, the base of
+ * every speedup and its flag, come first); "" or NULL -> 1, 2, 4, ... up
+ * to the cores, and the core count itself. */
 static int parse_threads(const char *cmd, const char *s, int *t, int max)
 {
     int n = 0;
@@ -40,6 +47,7 @@ static int parse_threads(const char *cmd, const char *s, int *t, int max)
         if (cli_threads(cmd, "threads", tok, &t[n++]))
             return -1;
     }
+    qsort(t, (size_t)n, sizeof *t, cmp_int);
     return n;
 }
 

@@ -139,6 +139,15 @@ if e["loadavg_start"] is not None or e["busy_at_start"] is not False:
 '
 report "scale: an unreadable load average is recorded as null, no warning"
 
+# --threads 2,1 runs 1 thread first: the 2-thread row has its speedup
+# (0.03 / 0.01 = 3 > 2.2) and its flag
+LINREG_TEST_TIMES=0.03,0.01 LINREG_TEST_LOADAVG=quiet.loadavg \
+    run scale --samples 5000 --features 4 --threads 2,1 --iters 2 --repeat 1 --warmup 0
+expect_rc 0
+grep -E "^strong +clause +double +2 .* 3\.000 .* speedup(\+oversub)?\$" "$out" >/dev/null \
+    || fail "the 2-thread row lacks speedup 3.000 and its flag"
+report "scale --threads 2,1: the 1-thread base runs first, the 2-thread row is flagged"
+
 LINREG_TEST_TIMES=0.01,abc run scale --samples 5000 --features 4 --threads 1 --iters 2
 expect_rc 2
 expect_prefix scale
