@@ -172,4 +172,44 @@ typedef struct {
 /* 0: parsed; -1: --help was printed; else an exit status (printed). */
 int cli_train_parse(const char *cmd, int argc, char **argv, cli_train_args *a);
 
+/* Timing sweeps (`scale`, `driver`, sweep.c): statistics of repeated
+ * timings, flags on rows that must not be read as scaling, and the state
+ * of the machine. */
+enum {
+    CLI_FLAG_SPEEDUP = 1,  /* speedup above 1.1 x the threads */
+    CLI_FLAG_IQR = 2,      /* IQR above 10% of the median */
+    CLI_FLAG_OVERSUB = 4,  /* more threads than cores */
+    CLI_WARN_BUSY = 8      /* (a warning only) load average high at the start */
+};
+int cli_cmp_double(const void *a, const void *b);
+typedef struct {
+    double med, iqr, min, max;
+} cli_stats;
+/* Sorts v[0..n), n >= 1; quartiles interpolated linearly (NumPy's default). */
+cli_stats cli_stats_of(double *v, size_t n);
+/* The CLI_FLAG_ bits of one row. */
+unsigned cli_flags(double speedup, int threads, int cores, double med, double iqr);
+/* "speedup+iqr" style, "-" for none; returns buf. */
+const char *cli_flag_words(unsigned flags, char *buf, size_t len);
+/* One line per flag in `seen`: its word and its likely cause. */
+void cli_flag_notes(FILE *f, const char *indent, unsigned seen);
+typedef struct {
+    int cores, max_threads;
+    double load[3];    /* load average at the start; NAN when unknown */
+    unsigned warned;   /* CLI_FLAG_OVERSUB, CLI_WARN_BUSY */
+    double *fake;      /* LINREG_TEST_TIMES */
+    size_t nfake, used;
+} cli_sweep;
+/* At the start of a sweep up to max_threads: reads the load average and
+ * the test hooks (see sweep.c), warns on stderr of oversubscription and of
+ * a busy machine. 0, or an exit status (printed). Ends with cli_sweep_end. */
+int cli_sweep_begin(const char *cmd, int max_threads, cli_sweep *s);
+/* The seconds per iteration to record: measured, or the next injected one. */
+double cli_sweep_time(cli_sweep *s, double measured);
+/* Adds to e: CPU governor, OMP_PROC_BIND, OMP_PLACES, load average at the
+ * start and now, the warnings, and the note of each flag in `seen`
+ * ("flag_notes"). */
+void cli_sweep_env(const cli_sweep *s, unsigned seen, cJSON *e);
+void cli_sweep_end(cli_sweep *s);
+
 #endif

@@ -29,14 +29,13 @@ static void usage(FILE *f)
           "  --features P       its features (default 16)\n"
           "  --iters N          iterations per timed fit (default 100)\n"
           "  --repeat R         timed fits per thread count (default 3)\n"
-          "  --max-threads T    up to T threads (default: the cores present)\n",
+          "  --max-threads T    up to T threads (default: the cores present)\n"
+          "\n"
+          "Thread counts whose results must not be read as scaling are flagged,\n"
+          "with a note on the likely cause: speedup above 1.1 x threads, IQR above\n"
+          "10% of the median, more threads than cores; a busy machine at the start\n"
+          "is warned of. Test hooks as in `linreg scale --help`.\n",
           f);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static char *join(const char *dir, const char *name)
@@ -87,8 +86,18 @@ int cmd_driver(int argc, char **argv)
     char cpu[256];
     int cores;
     cli_machine(cpu, sizeof cpu, &cores);
-    printf("linreg %s driver on %s (%d cores), %s\n\n", LR_VERSION, cpu, cores,
+    cli_sweep sw;
+    int brc = cli_sweep_begin(C, maxt, &sw);
+    if (brc) {
+        cli_sweep_end(&sw);
+        return brc;
+    }
+    printf("linreg %s driver on %s (%d cores), %s\n", LR_VERSION, cpu, cores,
            cli_build_flags());
+    if (isfinite(sw.load[0]))
+        printf("load average at the start: %.2f %.2f %.2f\n", sw.load[0],
+               sw.load[1], sw.load[2]);
+    printf("\n");
 
     /* 1. The tutorial. */
     printf("== 1. The tutorial: make_regression(n_samples=500, n_features=1, "
@@ -102,8 +111,10 @@ int cmd_driver(int argc, char **argv)
     gp.seed = 4;
     double *coef = NULL;
     lr_data *d = cli_generate(C, &gp, &coef);
-    if (!d)
+    if (!d) {
+        cli_sweep_end(&sw);
         return 1;
+    }
     cli_train_opts o;
     memset(&o, 0, sizeof o);
     o.par = lr_params_default();
@@ -136,15 +147,14 @@ int cmd_driver(int argc, char **argv)
     free(data_path);
     free(coef);
     lr_data_free(d);
-    if (rc)
+    if (rc) {
+        cli_sweep_end(&sw);
         return rc;
+    }
 
     /* 2. Thread scaling on a larger problem. */
     printf("\n== 2. Thread scaling: %zu x %zu (fast generator, seed 1, noise 1), "
            "%zu iterations, lr 0.1, median of %zu fits\n", n, p, iters, repeat);
-    if (maxt > cores)
-        printf("   note: %d threads on %d cores oversubscribes; times above %d "
-               "threads mean nothing for speed\n", maxt, cores, cores);
     fflush(stdout);
     gp = lr_gen_params_default();
     gp.n_samples = n;
@@ -153,8 +163,10 @@ int cmd_driver(int argc, char **argv)
     gp.seed = 1;
     gp.generator = LR_GEN_FAST;
     d = cli_generate(C, &gp, NULL);
-    if (!d)
+    if (!d) {
+        cli_sweep_end(&sw);
         return 1;
+    }
     int nt = 0, tlist[64];
     for (int t = 1; t <= maxt && nt < 64; t = t < 8 ? t + 1 : t * 2)
         tlist[nt++] = t;
@@ -174,14 +186,17 @@ int cmd_driver(int argc, char **argv)
     }
     size_t at = (size_t)snprintf(csv, csvcap,
                                  "threads,repeat,n,p,iters,time_per_iter_s\n");
-    char summary[64 * 96];
+    char summary[64 * 160];
     size_t sat = (size_t)snprintf(summary, sizeof summary,
                                   "threads,time_per_iter_s,speedup,efficiency,"
-                                  "gbs_x\n");
+                                  "gbs_x,iqr_s,iqr_rel,flag_speedup,flag_iqr,"
+                                  "flag_oversub\n");
     cJSON *rows = cJSON_CreateArray();
     double t1 = NAN;
-    printf("  %7s %14s %9s %10s %9s %12s %14s\n", "threads", "s/iter", "speedup",
-           "efficiency", "GB/s(X)", "final mse", "max|w_T-w_1|");
+    unsigned seen = 0;  /* the flags of all rows */
+    printf("  %7s %14s %9s %10s %9s %12s %14s %8s %s\n", "threads", "s/iter",
+           "speedup", "efficiency", "GB/s(X)", "final mse", "max|w_T-w_1|",
+           "IQR/med", "flags");
     for (int k = 0; k < nt; k++) {
         lr_params par = lr_params_default();
         par.lr = 0.1;
@@ -192,7 +207,7 @@ int cmd_driver(int argc, char **argv)
         int st = LR_SUCCESS;
         for (size_t r = 0; r < repeat && st == LR_SUCCESS; r++) {
             st = lr_fit(d->X, d->y, n, p, &par, m, &res);
-            times[r] = res.time_s / (double)(res.iterations + 1);
+            times[r] = cli_sweep_time(&sw, res.time_s / (double)(res.iterations + 1));
             at += (size_t)snprintf(csv + at, csvcap - at, "%d,%zu,%zu,%zu,%zu,%.6g\n",
                                    tlist[k], r, n, p, iters, times[r]);
         }
@@ -202,8 +217,8 @@ int cmd_driver(int argc, char **argv)
             cJSON_Delete(rows);
             goto out;
         }
-        qsort(times, repeat, sizeof *times, cmp_double);
-        double med = times[repeat / 2];
+        cli_stats ts = cli_stats_of(times, repeat);
+        double med = ts.med;
         if (k == 0) {
             t1 = med;
             memcpy(lr_model_weights_mut(m1), lr_model_weights(m), p * sizeof(double));
@@ -213,11 +228,17 @@ int cmd_driver(int argc, char **argv)
         for (size_t j = 0; j < p; j++)
             dmax = fmax(dmax, fabs(lr_model_weights(m)[j] - lr_model_weights(m1)[j]));
         double gbs = (double)n * (double)p * 8.0 / med / 1e9;
-        printf("  %7d %14.6g %9.3f %10.3f %9.2f %12.8g %14.3g\n", res.threads, med,
-               t1 / med, t1 / med / res.threads, gbs, res.final_mse, dmax);
+        unsigned fl = cli_flags(t1 / med, res.threads, cores, med, ts.iqr);
+        seen |= fl;
+        char fw[32];
+        printf("  %7d %14.6g %9.3f %10.3f %9.2f %12.8g %14.3g %8.3f %s\n", res.threads,
+               med, t1 / med, t1 / med / res.threads, gbs, res.final_mse, dmax,
+               ts.iqr / med, cli_flag_words(fl, fw, sizeof fw));
         sat += (size_t)snprintf(summary + sat, sizeof summary - sat,
-                                "%d,%.6g,%.4f,%.4f,%.3f\n", res.threads, med,
-                                t1 / med, t1 / med / res.threads, gbs);
+                                "%d,%.6g,%.4f,%.4f,%.3f,%.4g,%.4f,%d,%d,%d\n",
+                                res.threads, med, t1 / med, t1 / med / res.threads,
+                                gbs, ts.iqr, ts.iqr / med, !!(fl & CLI_FLAG_SPEEDUP),
+                                !!(fl & CLI_FLAG_IQR), !!(fl & CLI_FLAG_OVERSUB));
         cJSON *row = cJSON_CreateObject();
         cJSON_AddNumberToObject(row, "threads", res.threads);
         cJSON_AddNumberToObject(row, "time_per_iter_s", med);
@@ -226,7 +247,15 @@ int cmd_driver(int argc, char **argv)
         cJSON_AddNumberToObject(row, "gbs_x", gbs);
         cJSON_AddItemToObject(row, "final_mse", cli_num(res.final_mse));
         cJSON_AddNumberToObject(row, "max_abs_diff_vs_1_thread", dmax);
+        cJSON_AddNumberToObject(row, "iqr_s", ts.iqr);
+        cJSON_AddItemToObject(row, "flag_speedup", cJSON_CreateBool(fl & CLI_FLAG_SPEEDUP));
+        cJSON_AddItemToObject(row, "flag_iqr", cJSON_CreateBool(fl & CLI_FLAG_IQR));
+        cJSON_AddItemToObject(row, "flag_oversub", cJSON_CreateBool(fl & CLI_FLAG_OVERSUB));
         cJSON_AddItemToArray(rows, row);
+    }
+    if (seen) {
+        printf("\n  flags (rows not to be read as scaling):\n");
+        cli_flag_notes(stdout, "  ", seen);
     }
     if (lr_write_file_atomic(csv_path, csv, err, sizeof err) != LR_SUCCESS
         || lr_write_file_atomic(sum_path, summary, err, sizeof err) != LR_SUCCESS) {
@@ -234,7 +263,9 @@ int cmd_driver(int argc, char **argv)
         rc = 1;
     }
     cJSON *doc = cJSON_CreateObject();
-    cJSON_AddItemToObject(doc, "machine", cli_env_json());
+    cJSON *machine = cli_env_json();
+    cli_sweep_env(&sw, seen, machine);
+    cJSON_AddItemToObject(doc, "machine", machine);
     cJSON_AddNumberToObject(doc, "n_samples", (double)n);
     cJSON_AddNumberToObject(doc, "n_features", (double)p);
     cJSON_AddNumberToObject(doc, "iters", (double)iters);
@@ -255,5 +286,6 @@ out:
     lr_model_free(m1);
     lr_model_free(m);
     lr_data_free(d);
+    cli_sweep_end(&sw);
     return rc;
 }

@@ -17,23 +17,15 @@
 #define LR_GIT_COMMIT "unknown"
 #endif
 
-static int cmp_double(const void *a, const void *b)
+static int cmp_int(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
 }
 
-/* Quantile q of sorted v[0..n) by linear interpolation. */
-static double quantile(const double *v, size_t n, double q)
-{
-    double pos = q * (double)(n - 1);
-    size_t lo = (size_t)pos;
-    double f = pos - (double)lo;
-    return lo + 1 < n ? v[lo] * (1 - f) + v[lo + 1] * f : v[lo];
-}
-
-/* "1,2,4" -> list; "" or NULL -> 1, 2, 4, ... up to the cores, and the
- * core count itself. */
+/* "1,2,4" -> list in increasing order (so the 1-thread rows, the base of
+ * every speedup and its flag, come first); "" or NULL -> 1, 2, 4, ... up
+ * to the cores, and the core count itself. */
 static int parse_threads(const char *cmd, const char *s, int *t, int max)
 {
     int n = 0;
@@ -55,6 +47,7 @@ static int parse_threads(const char *cmd, const char *s, int *t, int max)
         if (cli_threads(cmd, "threads", tok, &t[n++]))
             return -1;
     }
+    qsort(t, (size_t)n, sizeof *t, cmp_int);
     return n;
 }
 
@@ -72,7 +65,7 @@ static double read_gbs(const double *a, size_t len, int threads, int reps)
         best[r] = lr_now() - t0;
     }
     (void)sink;
-    qsort(best, (size_t)reps, sizeof *best, cmp_double);
+    qsort(best, (size_t)reps, sizeof *best, cli_cmp_double);
     return (double)len * 8.0 / best[reps / 2] / 1e9;
 }
 
@@ -129,7 +122,8 @@ int cmd_bandwidth(int argc, char **argv)
 
 typedef struct {
     int threads, det, f32;
-    double med, min, max, iqr, gbs, frac_bw, maxdiff, final_mse;
+    unsigned flags;  /* CLI_FLAG_ bits */
+    double med, min, max, iqr, speedup, gbs, frac_bw, maxdiff, final_mse;
 } scale_row;
 
 static void cache_sizes(char *buf, size_t len)
@@ -220,7 +214,16 @@ static void usage(FILE *f)
           "  --reduce LIST      clause,deterministic (default clause)\n"
           "  --precision LIST   double,float (default double)\n"
           "  --out DIR          scaling.csv, summary.csv, env.json, loss.csv\n"
-          "                     (plots: scripts/plot-scaling.sh DIR)\n",
+          "                     (plots: scripts/plot-scaling.sh DIR)\n"
+          "\n"
+          "Rows that must not be read as scaling are flagged (the flags column,\n"
+          "flag_* in summary.csv, with a note on the likely cause): speedup above\n"
+          "1.1 x threads, IQR above 10% of the median, more threads than cores.\n"
+          "Warns when threads exceed the cores and when the load average at the\n"
+          "start leaves fewer free cores than threads. For the tests only:\n"
+          "LINREG_TEST_TIMES=T1,T2,... replaces the measured seconds per iteration\n"
+          "of the timed fits in order; LINREG_TEST_LOADAVG=FILE replaces\n"
+          "/proc/loadavg.\n",
           f);
 }
 
@@ -378,10 +381,16 @@ int cmd_scale(int argc, char **argv)
         maxt = t[k] > maxt ? t[k] : maxt;
     char cpu[256];
     cli_machine(cpu, sizeof cpu, &cores);
+    cli_sweep sw;
+    int brc = cli_sweep_begin(C, maxt, &sw);
+    if (brc) {
+        cli_sweep_end(&sw);
+        return brc;
+    }
     printf("linreg scale on %s (%d cores), %s\n", cpu, cores, cli_build_flags());
-    if (maxt > cores)
-        printf("note: up to %d threads on %d cores oversubscribes: times above "
-               "%d threads say nothing about speed\n", maxt, cores, cores);
+    if (isfinite(sw.load[0]))
+        printf("load average at the start: %.2f %.2f %.2f\n", sw.load[0],
+               sw.load[1], sw.load[2]);
 
     int modes[2], nmodes = 0, precs[2], nprecs = 0;
     if (in_list(reduce, "clause"))
@@ -405,20 +414,23 @@ int cmd_scale(int argc, char **argv)
         free(rows);
         free(times);
         free(bw);
+        cli_sweep_end(&sw);
         return 1;
     }
     size_t at = (size_t)snprintf(csv, cap, "mode,reduce,precision,threads,n,p,"
                                  "repeat,iters,time_per_iter_s\n");
     int rc = 0, nrows = 0;
+    unsigned seen = 0;  /* the flags of all rows */
     lr_data *d = NULL;
     float *Xf = NULL;
     lr_model *m = NULL;
     double *w1s = NULL;
     size_t base_n = gp.n_samples;
 
-    printf("\n%-6s %-13s %-6s %7s %10s %11s %11s %11s %11s %8s %6s %8s %7s %6s %10s\n",
-           "mode", "reduce", "prec", "threads", "n", "median s", "min s", "max s",
-           "IQR s", "speedup", "eff", "Karp-Fl", "GB/s", "of bw", "max|dw|");
+    printf("\n%-6s %-13s %-6s %7s %10s %11s %11s %11s %11s %8s %6s %8s %7s %6s %10s "
+           "%s\n", "mode", "reduce", "prec", "threads", "n", "median s", "min s",
+           "max s", "IQR s", "speedup", "eff", "Karp-Fl", "GB/s", "of bw", "max|dw|",
+           "flags");
     for (int ti = 0; ti < nt && !rc; ti++) {
         /* (re)build the data: once for strong scaling, per thread count for
          * weak scaling */
@@ -480,6 +492,7 @@ int cmd_scale(int argc, char **argv)
                     st = timed_fit(d, xf, &par, m, &tpi, &mse);
                 for (size_t r = 0; r < repeat && !st; r++) {
                     st = timed_fit(d, xf, &par, m, &times[r], &mse);
+                    times[r] = cli_sweep_time(&sw, times[r]);
                     at += (size_t)snprintf(csv + at, cap - at,
                                            "%s,%s,%s,%d,%zu,%zu,%zu,%zu,%.6g\n",
                                            weak ? "weak" : "strong",
@@ -492,15 +505,15 @@ int cmd_scale(int argc, char **argv)
                     rc = 1;
                     break;
                 }
-                qsort(times, repeat, sizeof *times, cmp_double);
+                cli_stats ts = cli_stats_of(times, repeat);
                 scale_row *row = &rows[nrows];
                 row->threads = t[ti];
                 row->det = modes[mi];
                 row->f32 = precs[pi];
-                row->med = quantile(times, repeat, 0.5);
-                row->min = times[0];
-                row->max = times[repeat - 1];
-                row->iqr = quantile(times, repeat, 0.75) - quantile(times, repeat, 0.25);
+                row->med = ts.med;
+                row->min = ts.min;
+                row->max = ts.max;
+                row->iqr = ts.iqr;
                 double bytes = (double)d->n * (double)d->p * (precs[pi] ? 4.0 : 8.0);
                 row->gbs = bytes / row->med / 1e9;
                 row->frac_bw = row->gbs / bw[ti];
@@ -523,25 +536,37 @@ int cmd_scale(int argc, char **argv)
                         dm = fmax(dm, fabs(lr_model_weights(m)[j] - w1[j]));
                     row->maxdiff = dm;
                 }
+                /* speedup against the 1-thread row of the same configuration
+                 * (weak scaling: scaled speedup, T times the work) */
                 double T = (double)t[ti];
-                double S = one && !weak ? one->med / row->med
-                           : one ? one->med / row->med * T : 1.0;
+                if (t[ti] == 1)
+                    one = row;
+                double S = one ? one->med / row->med * (weak ? T : 1.0) : NAN;
                 double eff = S / T;
                 double kf = T > 1 ? (1.0 / S - 1.0 / T) / (1.0 - 1.0 / T) : NAN;
+                row->speedup = S;
+                row->flags = cli_flags(S, t[ti], cores, row->med, row->iqr);
+                seen |= row->flags;
+                char fw[32];
                 printf("%-6s %-13s %-6s %7d %10zu %11.4g %11.4g %11.4g %11.3g %8.3f "
-                       "%6.3f %8.3f %7.2f %6.2f %10.3g\n", weak ? "weak" : "strong",
+                       "%6.3f %8.3f %7.2f %6.2f %10.3g %s\n", weak ? "weak" : "strong",
                        modes[mi] ? "deterministic" : "clause",
                        precs[pi] ? "float" : "double", t[ti], d->n, row->med,
                        row->min, row->max, row->iqr, S, eff, kf, row->gbs,
-                       row->frac_bw, row->maxdiff);
+                       row->frac_bw, row->maxdiff,
+                       cli_flag_words(row->flags, fw, sizeof fw));
                 fflush(stdout);
                 nrows++;
             }
         }
     }
+    if (!rc && seen) {
+        printf("\nflags (rows not to be read as scaling):\n");
+        cli_flag_notes(stdout, "", seen);
+    }
     if (!rc && out) {
         char err[512], path[4096];
-        size_t scap = 256 + (size_t)nrows * 200, sat = 0;
+        size_t scap = 256 + (size_t)nrows * 260, sat = 0;
         char *sum = malloc(scap);
         if (!sum) {
             cli_err(C, "out of memory");
@@ -549,30 +574,29 @@ int cmd_scale(int argc, char **argv)
         } else {
             sat += (size_t)snprintf(sum, scap, "mode,reduce,precision,threads,n,p,"
                                     "median_s,min_s,max_s,iqr_s,speedup,efficiency,"
-                                    "karp_flatt,gbs,read_gbs,frac_bw,max_abs_dw\n");
+                                    "karp_flatt,gbs,read_gbs,frac_bw,max_abs_dw,"
+                                    "iqr_rel,flag_speedup,flag_iqr,flag_oversub\n");
             for (int k = 0; k < nrows; k++) {
                 const scale_row *r = &rows[k];
-                const scale_row *one = NULL;
-                for (int q = 0; q < nrows; q++)
-                    if (rows[q].threads == 1 && rows[q].det == r->det
-                        && rows[q].f32 == r->f32)
-                        one = &rows[q];
                 double T = r->threads;
-                double S = one ? one->med / r->med * (weak ? T : 1.0) : NAN;
+                double S = r->speedup;
                 double kf = T > 1 ? (1.0 / S - 1.0 / T) / (1.0 - 1.0 / T) : 0.0;
                 int ti = 0;
                 while (ti < nt && t[ti] != r->threads)
                     ti++;
                 sat += (size_t)snprintf(sum + sat, scap - sat,
                                         "%s,%s,%s,%d,%zu,%zu,%.6g,%.6g,%.6g,%.4g,%.4f,"
-                                        "%.4f,%.4f,%.3f,%.3f,%.4f,%.3g\n",
+                                        "%.4f,%.4f,%.3f,%.3f,%.4f,%.3g,%.4f,%d,%d,%d\n",
                                         weak ? "weak" : "strong",
                                         r->det ? "deterministic" : "clause",
                                         r->f32 ? "float" : "double", r->threads,
                                         weak ? base_n * (size_t)r->threads : d->n,
                                         d->p, r->med, r->min, r->max, r->iqr, S,
                                         S / T, kf, r->gbs, ti < nt ? bw[ti] : NAN,
-                                        r->frac_bw, r->maxdiff);
+                                        r->frac_bw, r->maxdiff, r->iqr / r->med,
+                                        !!(r->flags & CLI_FLAG_SPEEDUP),
+                                        !!(r->flags & CLI_FLAG_IQR),
+                                        !!(r->flags & CLI_FLAG_OVERSUB));
             }
             snprintf(path, sizeof path, "%s/scaling.csv", out);
             if (lr_write_file_atomic(path, csv, err, sizeof err) == LR_SUCCESS) {
@@ -588,6 +612,7 @@ int cmd_scale(int argc, char **argv)
         }
         if (!rc) {
             cJSON *env = env_json();
+            cli_sweep_env(&sw, seen, env);
             cJSON_AddStringToObject(env, "mode", weak ? "weak" : "strong");
             cJSON_AddNumberToObject(env, "n_samples", (double)(weak ? base_n : d->n));
             cJSON_AddNumberToObject(env, "n_features", (double)d->p);
@@ -648,5 +673,6 @@ int cmd_scale(int argc, char **argv)
     lr_model_free(m);
     free(w1s);
     lr_data_free(d);
+    cli_sweep_end(&sw);
     return rc;
 }
