@@ -45,17 +45,7 @@ static int parse_threads(const char *cmd, const char *s, int *t, int max)
             t[n++] = cores;
         return n;
     }
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", s);
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        if (n == max) {
-            cli_err(cmd, "--threads: at most %d values", max);
-            return -1;
-        }
-        if (cli_threads(cmd, "threads", tok, &t[n++]))
-            return -1;
-    }
-    return n;
+    return cli_threads_list(cmd, "threads", s, t, max);
 }
 
 /* Median read bandwidth (GB/s) of a over `reps` reads at `threads`. */
