@@ -152,8 +152,14 @@ static int line_ends(const char *path, char *s, const char *end, char delim,
 {
     enum { UNSET, LF, CR };
     int conv = UNSET;
-    size_t line = 1, col = 1;
-    int inq = 0, start = 1, header = 1;
+    size_t line, col;
+    int inq, start, header;
+restart:
+    line = 1;
+    col = 1;
+    inq = 0;
+    start = 1;
+    header = 1;
     for (char *q = s; q < end; q++) {
         const char ch = *q;
         if (inq) {
@@ -176,6 +182,12 @@ static int line_ends(const char *path, char *s, const char *end, char delim,
         } else if (ch == '\n' || ch == '\r') {
             const int crlf = ch == '\r' && q + 1 < end && q[1] == '\n';
             const int kind = ch == '\n' || crlf ? LF : CR;
+            if (conv == UNSET && kind == CR) {
+                /* again from the start: CRs in quotes before this one are
+                 * line breaks too */
+                conv = CR;
+                goto restart;
+            }
             if (conv == UNSET)
                 conv = kind;
             if (kind != conv)
