@@ -154,6 +154,13 @@ static int line_ends(const char *path, char *s, const char *end, char delim,
     int conv = UNSET;
     size_t line, col;
     int inq, start, header;
+    /* the common case, fast: every CR (if any) is part of a CRLF, so there
+     * is no CR to convert and none astray */
+    const char *r = s;
+    while ((r = memchr(r, '\r', (size_t)(end - r))) && r + 1 < end && r[1] == '\n')
+        r += 2;
+    if (!r)
+        return LR_SUCCESS;
 restart:
     line = 1;
     col = 1;
