@@ -47,6 +47,8 @@ typedef struct {
     double *X;
     double *y;
     char **names;
+    size_t dropped;     /* rows skipped for a missing value (a CSV read
+                           with lr_csv_opts.na_drop), else 0 */
 } lr_data;
 
 /* Allocates an n x p data set (contents uninitialised, names NULL).
@@ -67,11 +69,15 @@ typedef struct {
                              K-th column (1-based) */
     char delimiter;       /* field separator (','); not a quote or newline */
     int target_required;  /* 1: an error without it; 0: d->y is NULL */
+    int na_drop;          /* 1: skip the rows with a missing value (an empty
+                             cell, NA or NaN), counted in d->dropped; 0 (the
+                             default): such a value is an error */
 } lr_csv_opts;
 lr_csv_opts lr_csv_opts_default(void);
 /* Reads a CSV file (RFC 4180: quoted fields with delimiters, line breaks and
- * "" inside; CRLF or LF; a UTF-8 byte-order mark; blank lines only at the
- * end). Errors name the file, line and column: LR_EIO, LR_EFORMAT,
+ * "" inside; a UTF-8 byte-order mark; blank lines only at the end). Lines
+ * end in LF or CRLF, or in CR alone when the first line does; a CR (or, in
+ * a CR file, an LF) outside quotes that breaks that rule is an error. Errors name the file, line and column: LR_EIO, LR_EFORMAT,
  * LR_ERANGE (NaN, Inf, overflow), LR_ENOMEM, LR_EINVAL (bad options). */
 int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
                      char *err, size_t errlen);
@@ -109,7 +115,8 @@ int lr_csv_write_vector(const char *path, const char *name, const double *v,
 int lr_csv_write(const char *path, const lr_data *d, char *err, size_t errlen);
 
 /* A NumPy .npy array, memory-mapped read-only: float64 or float32,
- * little-endian, C order, 1-D (n,) or 2-D (n, p). */
+ * little-endian, 1-D (n,) or 2-D (n, p); a Fortran-order (column-major)
+ * 2-D array is transposed into a row-major copy. */
 typedef struct {
     size_t n, p;        /* rows and columns (p = 1 for 1-D) */
     int ndim;           /* 1 or 2 */
@@ -117,16 +124,20 @@ typedef struct {
     const void *data;   /* n*p elements, row-major */
     void *map;          /* the mapping (internal) */
     size_t maplen;
+    void *copy;         /* non-NULL: data is this row-major copy of a
+                           Fortran-order file (owned; the file is unmapped) */
 } lr_npy;
 
-/* Maps a .npy file. Refuses bad magic, versions, headers, dtypes, Fortran
- * order, sizes that do not match the file (truncated or trailing data) and
- * NaN or infinite values, with a message naming the file (and the row).
+/* Maps a .npy file (or copies a Fortran-order one, see a->copy). Refuses
+ * bad magic, versions, headers, dtypes, negative or overflowing shapes,
+ * sizes that do not match the file (truncated or trailing data) and NaN or
+ * infinite values, with a message naming the file (and the row).
  * LR_SUCCESS, LR_EIO, LR_EFORMAT, LR_ERANGE or LR_ENOMEM. */
 int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen);
 void lr_npy_close(lr_npy *a);
 /* lr_npy_open without the scan for NaN and Inf (which reads every value):
- * for processes that each check only their rows with lr_npy_check_rows. */
+ * for processes that each check only their rows with lr_npy_check_rows.
+ * It never copies: a Fortran-order 2-D array is refused. */
 int lr_npy_map(const char *path, lr_npy *a, char *err, size_t errlen);
 int lr_npy_check_rows(const lr_npy *a, const char *path, size_t lo, size_t hi,
                       char *err, size_t errlen);

@@ -1,10 +1,10 @@
 /* csv.c -- reading CSV files (RFC 4180): a header row; fields separated by
  * a delimiter (default ','); fields in double quotes may hold delimiters,
- * line breaks and "" for a quote; CRLF or LF line endings; a UTF-8
- * byte-order mark; blank lines only at the end. Every error names the file,
- * the line and the column. The file is read once into memory, records are
- * counted so X is allocated once at its size, then fields are parsed in
- * place. */
+ * line breaks and "" for a quote; LF, CRLF or CR line endings (see
+ * line_ends); a UTF-8 byte-order mark; blank lines only at the end. Every
+ * error names the file, the line and the column. The file is read once into
+ * memory, records are counted so X is allocated once at its size, then
+ * fields are parsed in place. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@
 
 lr_csv_opts lr_csv_opts_default(void)
 {
-    lr_csv_opts o = {"y", ',', 1};
+    lr_csv_opts o = {"y", ',', 1, 0};
     return o;
 }
 
@@ -102,7 +102,7 @@ static char *field(cur_t *c, int *last, int *bad)
                 c->line++;
             *out++ = *s++;
         }
-        while (s < c->end && (*s == ' ' || *s == '\t'))
+        while (s < c->end && (*s == ' ' || *s == '\t') && *s != c->delim)
             s++;
         if (s < c->end && *s != c->delim && *s != '\n' && *s != '\r') {
             *bad = 2; /* text after the closing quote */
@@ -116,7 +116,8 @@ static char *field(cur_t *c, int *last, int *bad)
         while (out > start && (out[-1] == ' ' || out[-1] == '\t'))
             out--;
     }
-    /* the end of the field: delimiter, CRLF, LF or end of file */
+    /* the end of the field: delimiter, CRLF, LF or end of file (line_ends
+     * has turned a CR file's line ends into LFs and refused stray CRs) */
     *last = 1;
     if (s < c->end && *s == c->delim) {
         *last = 0;
@@ -128,12 +129,97 @@ static char *field(cur_t *c, int *last, int *bad)
         s++;
         c->line++;
     } else if (s < c->end && *s == '\r') {
-        s++; /* a lone CR ends the record too */
+        s++; /* not reached: line_ends refuses a lone CR */
         c->line++;
     }
     *out = '\0';
     c->s = s;
     return start;
+}
+
+/* Line ends. The first line end outside quotes sets the file's convention:
+ * LF or CRLF (the two may mix, as when lines are appended by another
+ * program), or CR alone (classic Mac OS). In an LF/CRLF file a CR outside
+ * quotes that is not followed by LF is an error (a stray CR inside a
+ * record); in a CR file an LF outside quotes is one. A CR file's CRs become
+ * LFs in place, inside quotes too (they are its line breaks), so that the
+ * record counter and the field reader, which end records at LF, agree.
+ * Quotes are tracked as the field reader reads them: a quote opens a quoted
+ * field only at the start of a field. Lines are numbered as in csv_core
+ * (first_line > 0: the line of the record after the header). */
+static int line_ends(const char *path, char *s, const char *end, char delim,
+                     size_t first_line, char *err, size_t errlen)
+{
+    enum { UNSET, LF, CR };
+    int conv = UNSET;
+    size_t line, col;
+    int inq, start, header;
+    /* the common case, fast: every CR (if any) is part of a CRLF, so there
+     * is no CR to convert and none astray */
+    const char *r = s;
+    while ((r = memchr(r, '\r', (size_t)(end - r))) && r + 1 < end && r[1] == '\n')
+        r += 2;
+    if (!r)
+        return LR_SUCCESS;
+restart:
+    line = 1;
+    col = 1;
+    inq = 0;
+    start = 1;
+    header = 1;
+    for (char *q = s; q < end; q++) {
+        const char ch = *q;
+        if (inq) {
+            if (ch == '"') {
+                if (q + 1 < end && q[1] == '"')
+                    q++;
+                else
+                    inq = 0;
+            } else if (ch == '\r' && conv == CR) {
+                *q = '\n';
+                line++;
+            } else if (ch == '\n') {
+                line++;
+            }
+            continue;
+        }
+        if (ch == delim) {
+            col++;
+            start = 1;
+        } else if (ch == '\n' || ch == '\r') {
+            const int crlf = ch == '\r' && q + 1 < end && q[1] == '\n';
+            const int kind = ch == '\n' || crlf ? LF : CR;
+            if (conv == UNSET && kind == CR) {
+                /* again from the start: CRs in quotes before this one are
+                 * line breaks too */
+                conv = CR;
+                goto restart;
+            }
+            if (conv == UNSET)
+                conv = kind;
+            if (kind != conv)
+                return lr_set_err(LR_EFORMAT, err, errlen,
+                                  "%s:%zu: column %zu: %s", path, line, col,
+                                  kind == CR
+                                  ? "a carriage return (CR) that does not end "
+                                    "a line: lines here end in LF or CRLF"
+                                  : "a line feed (LF) in a file whose lines end "
+                                    "in CR alone (the first line does)");
+            q += crlf;
+            if (conv == CR)
+                *q = '\n';
+            line = header && first_line > 0 ? first_line : line + 1;
+            header = 0;
+            col = 1;
+            start = 1;
+        } else if (ch == '"' && start) {
+            inq = 1;
+            start = 0;
+        } else if (ch != ' ' && ch != '\t') {
+            start = 0;
+        }
+    }
+    return LR_SUCCESS;
 }
 
 /* Counts the records from s on (quote-aware), ignoring blank lines. */
@@ -194,6 +280,18 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     char **fields = NULL;
     lr_data *d = NULL;
     size_t ncol = 0, tcol = SIZE_MAX, cap = 16;
+    if (len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: a zip archive (an .npz from np.savez?), not a CSV "
+                        "file: save each array with np.save as .npy", path);
+        goto done;
+    }
+    if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: a NumPy .npy array, not a CSV file: name it .npy",
+                        path);
+        goto done;
+    }
     if (memchr(buf, '\0', len)) {
         st = lr_set_err(LR_EFORMAT, err, errlen,
                         "%s: binary data (a NUL byte) in a CSV file", path);
@@ -201,6 +299,8 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     }
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         c.s += 3; /* UTF-8 byte-order mark */
+    if ((st = line_ends(path, c.s, c.end, c.delim, first_line, err, errlen)))
+        goto done;
     if (blank_rest(c.s, c.end)) {
         st = lr_set_err(LR_EFORMAT, err, errlen, "%s: empty file (no header row)",
                         path);
@@ -251,7 +351,10 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     for (size_t j = 0; j < ncol && !st; j++) {
         if (cols[j][0] == '\0') {
             st = lr_set_err(LR_EFORMAT, err, errlen,
-                            "%s:1: column %zu has an empty name", path, j + 1);
+                            "%s:1: column %zu has an empty name%s", path, j + 1,
+                            j == 0 && ncol > 1
+                            ? " (as R's write.csv gives its row names: write "
+                              "with row.names = FALSE)" : "");
             break;
         }
         uint64_t hv = 1469598103934665603ULL; /* FNV-1a */
@@ -331,8 +434,8 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         free(d->y);
         d->y = NULL;
     }
-    size_t n = 0;
-    while (c.s < c.end && n < nrows) {
+    size_t n = 0, dropped = 0;
+    while (c.s < c.end && n + dropped < nrows) {
         if (blank_line(c.s, c.end)) {
             if (blank_rest(c.s, c.end))
                 break;
@@ -360,22 +463,37 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
             goto done;
         }
         double *xi = d->X + n * p;
+        int missing = 0;
         for (size_t j = 0, q = 0; j < ncol; j++) {
             char *f = fields[j], *end;
             errno = 0;
             double v = strtod(f, &end);
+            /* a missing value: an empty cell, NA (R) or NaN (any case, as
+             * strtod reads it: pandas, NumPy) */
+            const int na = f[0] == '\0' || strcmp(f, "NA") == 0
+                           || (*end == '\0' && isnan(v));
+            if (na && opts->na_drop) {
+                missing = 1;
+                continue;
+            }
             if (f[0] == '\0' || *end != '\0') {
                 st = lr_set_err(LR_EFORMAT, err, errlen,
-                                "%s:%zu: column %zu ('%.40s'): '%.40s' is not a "
-                                "number", path, line, j + 1, cols[j], f);
+                                "%s:%zu: column %zu ('%.40s'): %s%.40s%s", path,
+                                line, j + 1, cols[j], na ? "" : "'", na
+                                ? (f[0] ? "'NA' is a missing value"
+                                        : "an empty cell (a missing value)")
+                                : f, na ? "; --na drop skips such rows"
+                                        : "' is not a number");
                 goto done;
             }
             if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) {
                 st = lr_set_err(LR_ERANGE, err, errlen,
                                 "%s:%zu: column %zu ('%.40s'): '%.40s' is %s",
                                 path, line, j + 1, cols[j], f,
-                                isnan(v) ? "NaN" : errno == ERANGE
-                                ? "too large for a double" : "infinite");
+                                isnan(v) ? "NaN, a missing value; --na drop "
+                                           "skips such rows"
+                                : errno == ERANGE ? "too large for a double"
+                                : "infinite");
                 goto done;
             }
             if (j == tcol)
@@ -383,9 +501,19 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
             else
                 xi[q++] = v;
         }
-        n++;
+        if (missing)
+            dropped++;
+        else
+            n++;
+    }
+    if (n == 0) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: every one of the %zu rows has a missing value",
+                        path, dropped);
+        goto done;
     }
     d->n = n;
+    d->dropped = dropped;
     d->names = calloc(p, sizeof *d->names);
     if (!d->names) {
         st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
@@ -480,7 +608,15 @@ static int header_end(const char *path, int fd, size_t size, size_t *h,
         for (size_t q = 0; q < len; q++) {
             if (b[q] == '"')
                 inq = !inq;
-            else if (b[q] == '\n' && !inq) {
+            else if (b[q] == '\r' && !inq && q + 1 < len && b[q + 1] != '\n') {
+                /* records are found by LF: a CR file would be one line */
+                free(b);
+                return lr_set_err(LR_EFORMAT, err, errlen,
+                                  "%s:1: a carriage return (CR) without LF in "
+                                  "the header: a file read in parts needs LF or "
+                                  "CRLF line ends (convert a CR-only file: "
+                                  "tr '\\r' '\\n' <in >out)", path);
+            } else if (b[q] == '\n' && !inq) {
                 *h = q + 1;
                 free(b);
                 return LR_SUCCESS;

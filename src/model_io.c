@@ -129,6 +129,45 @@ static char *slurp(const char *path, char *err, size_t errlen, int *st)
     return buf;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first key that appears twice in one object, anywhere in the tree
+ * (cJSON keeps both and finds the first; JSON leaves it undefined), or
+ * NULL; *st is LR_ENOMEM when memory ran short. Keys are sorted, so an
+ * object of k keys costs k log k. */
+static const char *duplicate_key(const cJSON *node, int *st)
+{
+    for (const cJSON *c = node ? node->child : NULL; c; c = c->next) {
+        const char *d = duplicate_key(c, st);
+        if (d || *st)
+            return d;
+    }
+    if (!cJSON_IsObject(node))
+        return NULL;
+    size_t k = 0, i = 0;
+    for (const cJSON *c = node->child; c; c = c->next)
+        k++;
+    if (k < 2)
+        return NULL;
+    const char **keys = malloc(k * sizeof *keys);
+    if (!keys) {
+        *st = LR_ENOMEM;
+        return NULL;
+    }
+    for (const cJSON *c = node->child; c; c = c->next)
+        keys[i++] = c->string;
+    qsort(keys, k, sizeof *keys, cmp_str);
+    const char *d = NULL;
+    for (i = 1; i < k && !d; i++)
+        if (strcmp(keys[i - 1], keys[i]) == 0)
+            d = keys[i];
+    free(keys);
+    return d;
+}
+
 int lr_model_load(const char *path, lr_model **out, char ***names,
                   char *err, size_t errlen)
 {
@@ -136,15 +175,31 @@ int lr_model_load(const char *path, lr_model **out, char ***names,
     char *text = slurp(path, err, errlen, &st);
     if (!text)
         return st;
-    cJSON *root = cJSON_Parse(text);
+    const char *tail = NULL;
+    cJSON *root = cJSON_ParseWithOpts(text, &tail, 0);
     lr_model *m = NULL;
     char **nm = NULL;
     size_t p = 0;
+    const char *dup;
     if (!root) {
         const char *at = cJSON_GetErrorPtr();
         st = lr_set_err(LR_EFORMAT, err, errlen,
                         "%s: not valid JSON (at byte %ld)", path,
                         at ? (long)(at - text) : -1L);
+        goto done;
+    }
+    tail += strspn(tail, " \t\r\n");
+    if (*tail) {
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: text after the JSON object (at byte %ld)", path,
+                        (long)(tail - text));
+        goto done;
+    }
+    if ((dup = duplicate_key(root, &st))) {
+        st = st ? lr_set_err(st, err, errlen, "%s: out of memory", path)
+                : lr_set_err(LR_EFORMAT, err, errlen,
+                             "%s: key \"%.60s\" appears twice in one object",
+                             path, dup);
         goto done;
     }
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");

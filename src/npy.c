@@ -1,6 +1,8 @@
-/* npy.c -- NumPy .npy files: float64 and float32, little-endian, C order,
- * 1-D or 2-D. Reading maps the file (the data are not copied); writing goes
- * through a temporary file renamed into place. Format:
+/* npy.c -- NumPy .npy files: float64 and float32, little-endian, 1-D or
+ * 2-D. Reading maps the file (C-order data are not copied; Fortran-order
+ * data, what np.save writes for pandas' df.values, are transposed once into
+ * a row-major copy); writing goes through a temporary file renamed into
+ * place. Format:
  * numpy.org/doc/stable/reference/generated/numpy.lib.format.html */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,8 +38,44 @@ static const char *dict_value(const char *h, const char *key)
     return k;
 }
 
-static int npy_map(const char *path, lr_npy *a, int check, char *err,
-                   size_t errlen)
+/* One dimension of a shape at *v: 0 and *out, or a message for err. */
+static const char *shape_dim(const char **v, unsigned long long *out)
+{
+    const char *s = *v;
+    char *end;
+    while (*s == ' ')
+        s++;
+    if (*s == '-')
+        return "a negative dimension";
+    if (*s < '0' || *s > '9')
+        return "an unreadable value";
+    errno = 0;
+    *out = strtoull(s, &end, 10);
+    if (errno == ERANGE || *out > SIZE_MAX)
+        return "a dimension that overflows";
+    *v = end;
+    return NULL;
+}
+
+/* The row-major copy of a column-major n x p array of `size`-byte
+ * elements, by 64 x 64 tiles (both sides stay in cache). */
+static void *transpose(const void *src, size_t n, size_t p, size_t size)
+{
+    const size_t T = 64;
+    char *dst = malloc(n * p * size);
+    const char *in = src;
+    for (size_t i0 = 0; dst && i0 < n; i0 += T)
+        for (size_t j0 = 0; j0 < p; j0 += T)
+            for (size_t j = j0; j < j0 + T && j < p; j++)
+                for (size_t i = i0; i < i0 + T && i < n; i++)
+                    memcpy(dst + (i * p + j) * size, in + (j * n + i) * size, size);
+    return dst;
+}
+
+/* check: scan for NaN and Inf; copy_ok: a Fortran-order 2-D array may be
+ * transposed into a copy (else it is refused). */
+static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
+                   char *err, size_t errlen)
 {
     memset(a, 0, sizeof *a);
     int fd = open(path, O_RDONLY);
@@ -55,6 +93,12 @@ static int npy_map(const char *path, lr_npy *a, int check, char *err,
         close(fd);
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: too short for a .npy file (%zu bytes)", path, flen);
+    }
+    if (memcmp(pre, "PK\x03\x04", 4) == 0) {
+        close(fd);
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: a zip archive (an .npz from np.savez?), not a .npy "
+                          "file: save each array with np.save", path);
     }
     if (memcmp(pre, "\x93NUMPY", 6) != 0) {
         close(fd);
@@ -112,60 +156,49 @@ static int npy_map(const char *path, lr_npy *a, int check, char *err,
                         "%s: dtype %.*s' is not supported (float64 or float32, "
                         "little-endian: '<f8' or '<f4')", path, l, v);
     }
+    int fortran = 0;
     if (!st) {
         v = dict_value(h, "fortran_order");
-        if (!v || strncmp(v, "False", 5) != 0)
+        if (v && strncmp(v, "True", 4) == 0)
+            fortran = 1;
+        else if (!v || strncmp(v, "False", 5) != 0)
             st = lr_set_err(LR_EFORMAT, err, errlen,
-                            "%s: Fortran-order (column-major) arrays are not "
-                            "supported: save with np.ascontiguousarray", path);
+                            "%s: header has no 'fortran_order' True or False", path);
     }
     if (!st) {
+        /* (n,) or (n, p), a trailing comma allowed */
         v = dict_value(h, "shape");
-        unsigned long long d0 = 0, d1 = 1;
+        unsigned long long d[2] = {0, 1};
         int nd = 0;
-        if (v && *v == '(') {
-            char *end;
+        const char *why = v && *v == '(' ? NULL : "an unreadable value";
+        if (!why)
             v++;
+        while (!why && nd < 2) {
             while (*v == ' ')
                 v++;
-            if (*v != ')') {
-                errno = 0;
-                d0 = strtoull(v, &end, 10);
-                if (end != v && errno == 0) {
-                    nd = 1;
-                    v = end;
-                    while (*v == ' ')
-                        v++;
-                    if (*v == ',') {
-                        v++;
-                        while (*v == ' ')
-                            v++;
-                        if (*v != ')') {
-                            d1 = strtoull(v, &end, 10);
-                            if (end != v && errno == 0) {
-                                nd = 2;
-                                v = end;
-                                while (*v == ' ' || *v == ',')
-                                    v++;
-                            } else {
-                                nd = -1;
-                            }
-                        }
-                    }
-                    if (*v != ')')
-                        nd = -1;
-                } else {
-                    nd = -1;
-                }
+            if (*v == ')')
+                break;
+            if (!(why = shape_dim(&v, &d[nd++]))) {
+                while (*v == ' ')
+                    v++;
+                if (*v == ',')
+                    v++;
+                else if (*v != ')')
+                    why = "an unreadable value";
             }
         }
-        if (nd <= 0)
+        while (!why && *v == ' ')
+            v++;
+        if (!why && (nd == 0 || *v != ')'))
+            why = nd == 0 ? "no dimensions" : "more than 2 dimensions";
+        if (why)
             st = lr_set_err(LR_EFORMAT, err, errlen,
-                            "%s: shape must be (n,) or (n, p)", path);
+                            "%s: shape has %s: it must be (n,) or (n, p)", path,
+                            why);
         else {
             a->ndim = nd;
-            a->n = (size_t)d0;
-            a->p = (size_t)d1;
+            a->n = (size_t)d[0];
+            a->p = (size_t)d[1];
         }
     }
     free(h);
@@ -186,6 +219,12 @@ static int npy_map(const char *path, lr_npy *a, int check, char *err,
     if (!st && doff % (a->f32 ? 4 : 8) != 0)
         st = lr_set_err(LR_EFORMAT, err, errlen,
                         "%s: data offset %zu is not aligned", path, doff);
+    fortran = fortran && a->ndim == 2 && a->n > 1 && a->p > 1; /* else the
+                                                  same bytes as C order */
+    if (!st && fortran && !copy_ok)
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: a Fortran-order (column-major) array cannot be read "
+                        "by rows here: save it with np.ascontiguousarray", path);
     if (!st) {
         void *map = mmap(NULL, flen, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED)
@@ -198,6 +237,18 @@ static int npy_map(const char *path, lr_npy *a, int check, char *err,
         }
     }
     close(fd);
+    if (!st && fortran) {
+        /* column-major: one transposed copy, then the file is let go */
+        a->copy = transpose(a->data, a->n, a->p, a->f32 ? 4 : 8);
+        munmap(a->map, a->maplen);
+        a->map = NULL;
+        a->maplen = 0;
+        a->data = a->copy;
+        if (!a->copy)
+            st = lr_set_err(LR_ENOMEM, err, errlen,
+                            "%s: out of memory for a row-major copy of the "
+                            "Fortran-order %zu x %zu array", path, a->n, a->p);
+    }
     if (!st && check)
         st = lr_npy_check_rows(a, path, 0, a->n, err, errlen);
     if (st)
@@ -225,18 +276,20 @@ int lr_npy_check_rows(const lr_npy *a, const char *path, size_t lo, size_t hi,
 
 int lr_npy_open(const char *path, lr_npy *a, char *err, size_t errlen)
 {
-    return npy_map(path, a, 1, err, errlen);
+    return npy_map(path, a, 1, 1, err, errlen);
 }
 
 int lr_npy_map(const char *path, lr_npy *a, char *err, size_t errlen)
 {
-    return npy_map(path, a, 0, err, errlen);
+    return npy_map(path, a, 0, 0, err, errlen);
 }
 
 void lr_npy_close(lr_npy *a)
 {
     if (a && a->map)
         munmap(a->map, a->maplen);
+    if (a)
+        free(a->copy);
     if (a)
         memset(a, 0, sizeof *a);
 }

@@ -16,6 +16,7 @@ Suite *suite_threads(void);
 Suite *suite_io(void);
 Suite *suite_solvers(void);
 Suite *suite_exact(void);
+Suite *suite_input(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

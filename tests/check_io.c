@@ -234,8 +234,6 @@ START_TEST(test_npy_errors)
                      48, LR_EFORMAT, "'>f8'");
     expect_npy_error("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }\n",
                      48, LR_EFORMAT, "not supported");
-    expect_npy_error("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }\n",
-                     48, LR_EFORMAT, "Fortran");
     expect_npy_error("{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 4), }\n",
                      192, LR_EFORMAT, "shape");
     expect_npy_error("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3), }\n",

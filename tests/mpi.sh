@@ -140,5 +140,25 @@ rc=$?; ok=1
 [ $rc -eq 1 ] && grep -q "diverged" err.txt && [ "$(grep -c diverged err.txt)" -eq 1 ] && [ ! -e div.json ] && ok=0
 report $ok "divergence: every rank stops, one message, no model" "$(cat err.txt)"
 
+# input (issue 8): what ranks cannot read by rows is refused, with one
+# message: a CR-only CSV (records are found by LF), a Fortran-order X (a
+# rank maps its rows), --na drop (rows are placed by counting records)
+printf 'x,y\r1,2\r3,5\r5,9\r7,11\r' >cr.csv
+run_mpi 2 --data cr.csv $common --model-out bad.json
+rc=$?; ok=1
+[ $rc -eq 1 ] && [ "$(grep -c linreg-mpi err.txt)" -eq 1 ] && grep -q "cr.csv:1:" err.txt \
+    && grep -q "LF or CRLF" err.txt && [ ! -e bad.json ] && ok=0
+report $ok "a CR-only CSV: one message asking for LF or CRLF line ends, no model" "$(cat err.txt)"
+"$py" -c 'import numpy as np; np.save("Xf.npy", np.asfortranarray(np.load("X.npy")))'
+run_mpi 2 --data Xf.npy --target-file y.npy $common --model-out bad.json
+rc=$?; ok=1
+[ $rc -eq 1 ] && [ "$(grep -c linreg-mpi err.txt)" -eq 1 ] && grep -q "Fortran-order" err.txt \
+    && grep -q "np.ascontiguousarray" err.txt && [ ! -e bad.json ] && ok=0
+report $ok "a Fortran-order X: one message naming np.ascontiguousarray, no model" "$(cat err.txt)"
+run_mpi 2 --data d.csv --na drop $common --model-out bad.json
+rc=$?; ok=1
+[ $rc -eq 2 ] && grep -q "na drop" err.txt && [ ! -e bad.json ] && ok=0
+report $ok "--na drop is a usage error under MPI" "$(cat err.txt)"
+
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

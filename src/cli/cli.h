@@ -37,6 +37,13 @@ int cli_u32(const char *cmd, const char *opt, const char *s, uint64_t *out);
 int cli_double(const char *cmd, const char *opt, const char *s, double min,
                int min_open, double *out);
 int cli_threads(const char *cmd, const char *opt, const char *s, int *out);
+/* A comma-separated list of thread counts (1,2,4) into t[0..max): the
+ * count, or -1 (printed) for an empty list or item or a bad count. */
+int cli_threads_list(const char *cmd, const char *opt, const char *s, int *t,
+                     int max);
+/* s is a non-empty string of letters from `allowed` ("abcd"). 0 or -1. */
+int cli_letters(const char *cmd, const char *opt, const char *s,
+                const char *allowed);
 /* s must be one of the NULL-terminated names; *out receives its index
  * (the option's enum values follow that order). */
 int cli_choice(const char *cmd, const char *opt, const char *s,
@@ -85,12 +92,22 @@ typedef struct {
     double *ybuf;
     const float *Xf;  /* X when it is float32 (view.X is then NULL) */
     char **names;
+    const char *how;  /* for the summary: " (memory-mapped)", " (Fortran
+                         order: copied to rows)", ... or "" */
 } cli_dataset;
 int cli_is_npy(const char *path);
-/* Returns 0, or an exit status after printing the error. */
+/* Returns 0, or an exit status after printing the error. na_drop: skip
+ * the CSV rows with a missing value (lr_csv_opts.na_drop) and print how
+ * many on stderr; with a .npy it is a usage error. */
 int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
                      const char *target, const char *target_file, char delim,
-                     int need_target);
+                     int need_target, int na_drop);
+/* --na error|drop: *drop is 0 or 1. 0 or -1 (printed). */
+int cli_na(const char *cmd, const char *s, int *drop);
+#define CLI_NA_HELP \
+    "  --na error|drop    a missing value (an empty cell, NA or NaN) in a CSV\n" \
+    "                     file is an error (default), or drop: its row is\n" \
+    "                     skipped, and the count printed\n"
 /* --delimiter: one character, or "tab". 0 or -1 (printed). */
 int cli_delimiter(const char *cmd, const char *s, char *out);
 void cli_dataset_free(cli_dataset *ds);
@@ -168,6 +185,7 @@ typedef struct {
     const char *data, *target, *target_file;
     char delim;
     int gen_given;
+    int na_drop;              /* --na drop */
 } cli_train_args;
 /* 0: parsed; -1: --help was printed; else an exit status (printed). */
 int cli_train_parse(const char *cmd, int argc, char **argv, cli_train_args *a);

@@ -149,10 +149,9 @@ int cmd_bench(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    int tl[32], nt = 0;
-    for (char *tok = strtok(tbuf, ","); tok && nt < 32; tok = strtok(NULL, ","))
-        if (cli_threads(C, "threads", tok, &tl[nt++]))
-            return EXIT_USAGE;
+    int tl[32], nt = cli_threads_list(C, "threads", tbuf, tl, 32);
+    if (nt < 0 || cli_letters(C, "sizes", sizes, "abcd"))
+        return EXIT_USAGE;
     static const bsize all[] = {{'a', 500, 1}, {'b', 1000000, 16},
                                 {'c', 100000, 256}, {'d', 4000000, 8}};
     char cpu[256];

@@ -25,7 +25,8 @@ static void applied_free(applied *a)
 /* Loads the model and the data and checks the features match, by count and
  * by name. 0, or an exit status (printed). */
 static int load(const char *C, applied *a, const char *model, const char *data,
-                const char *target, const char *tfile, char delim, int need_target)
+                const char *target, const char *tfile, char delim, int need_target,
+                int na_drop)
 {
     char err[512];
     memset(a, 0, sizeof *a);
@@ -34,7 +35,8 @@ static int load(const char *C, applied *a, const char *model, const char *data,
         return 1;
     }
     a->p = lr_model_nfeatures(a->m);
-    int rc = cli_dataset_load(C, &a->ds, data, target, tfile, delim, need_target);
+    int rc = cli_dataset_load(C, &a->ds, data, target, tfile, delim, need_target,
+                              na_drop);
     if (rc) {
         lr_names_free(a->names, a->p);
         lr_model_free(a->m);
@@ -72,15 +74,17 @@ static void predict_all(const applied *a, double *pred)
                        lr_model_bias(a->m), pred);
 }
 
-enum { O_MODEL = 1, O_DATA, O_OUT, O_TARGET, O_TFILE, O_DELIM, O_HELP };
+enum { O_MODEL = 1, O_DATA, O_OUT, O_TARGET, O_TFILE, O_DELIM, O_HELP, O_NA };
 static const struct option longopts[] = {
     {"model", 1, 0, O_MODEL}, {"data", 1, 0, O_DATA}, {"out", 1, 0, O_OUT},
     {"target", 1, 0, O_TARGET}, {"target-file", 1, 0, O_TFILE},
-    {"delimiter", 1, 0, O_DELIM}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
+    {"delimiter", 1, 0, O_DELIM}, {"na", 1, 0, O_NA},
+    {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
 
 typedef struct {
     const char *model, *data, *out, *target, *tfile;
     char delim;
+    int na_drop;
 } args;
 
 /* 0 to go on, -1 after --help, or an exit status. */
@@ -101,6 +105,10 @@ static int parse(const char *C, int argc, char **argv, args *g,
         case O_TFILE: g->tfile = optarg; break;
         case O_DELIM:
             if (cli_delimiter(C, optarg, &g->delim))
+                return EXIT_USAGE;
+            break;
+        case O_NA:
+            if (cli_na(C, optarg, &g->na_drop))
                 return EXIT_USAGE;
             break;
         case O_HELP: usage(stdout); return -1;
@@ -126,7 +134,9 @@ static void predict_usage(FILE *f)
           "y of a CSV, or --target-file), MSE and R^2 are printed.\n"
           "  --target NAME      the target column, if present (default y)\n"
           "  --target-file Y    the target of a .npy X\n"
-          "  --delimiter C      the CSV field separator (default ',')\n",
+          "  --delimiter C      the CSV field separator (default ',')\n"
+          CLI_NA_HELP
+          "                     (the predictions are of the rows kept)\n",
           f);
 }
 
@@ -145,7 +155,8 @@ int cmd_predict(int argc, char **argv)
     if (cli_outputs_writable(C, outs, 1))
         return 1;
     applied a;
-    if ((rc = load(C, &a, g.model, g.data, g.target, g.tfile, g.delim, 0)))
+    if ((rc = load(C, &a, g.model, g.data, g.target, g.tfile, g.delim, 0,
+                   g.na_drop)))
         return rc;
     const lr_data *d = &a.ds.view;
     double *pred = malloc(d->n * sizeof *pred);
@@ -179,7 +190,8 @@ static void evaluate_usage(FILE *f)
           "Prints MSE, RMSE, MAE and R^2 of the model on data with a target\n"
           "(column y of a CSV, --target NAME, or a .npy with --target-file or\n"
           "the target as its last column).\n"
-          "  --delimiter C      the CSV field separator (default ',')\n",
+          "  --delimiter C      the CSV field separator (default ',')\n"
+          CLI_NA_HELP,
           f);
 }
 
@@ -196,7 +208,8 @@ int cmd_evaluate(int argc, char **argv)
         return EXIT_USAGE;
     }
     applied a;
-    if ((rc = load(C, &a, g.model, g.data, g.target, g.tfile, g.delim, 1)))
+    if ((rc = load(C, &a, g.model, g.data, g.target, g.tfile, g.delim, 1,
+                   g.na_drop)))
         return rc;
     const lr_data *d = &a.ds.view;
     double *pred = malloc(d->n * sizeof *pred);

@@ -37,18 +37,10 @@ static int parse_threads(const char *cmd, const char *s, int *t, int max)
             t[n++] = cores;
         return n;
     }
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", s);
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-        if (n == max) {
-            cli_err(cmd, "--threads: at most %d values", max);
-            return -1;
-        }
-        if (cli_threads(cmd, "threads", tok, &t[n++]))
-            return -1;
-    }
-    qsort(t, (size_t)n, sizeof *t, cmp_int);
-    return n;
+    int m = cli_threads_list(cmd, "threads", s, t, max);
+    if (m > 0)
+        qsort(t, (size_t)m, sizeof *t, cmp_int);
+    return m;
 }
 
 /* Median read bandwidth (GB/s) of a over `reps` reads at `threads`. */

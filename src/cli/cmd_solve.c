@@ -22,6 +22,7 @@ static void usage(FILE *f)
           "  --data FILE        CSV, or .npy (with --target-file y.npy, or one\n"
           "                     (n, p+1) array, the target last)\n"
           "  --target NAME      target column of a CSV file (default y)\n"
+          CLI_NA_HELP
           "  --no-intercept     fit y = X w\n"
           "  --standardize      solve on standardized columns (better conditioned)\n"
           "  --l2 ALPHA         ridge term, as in train\n"
@@ -132,18 +133,19 @@ int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
 int cmd_solve(int argc, char **argv)
 {
     enum { O_DATA = 1, O_TARGET, O_TFILE, O_NOI, O_STD, O_L2, O_MODEL, O_DELIM,
-           O_HELP };
+           O_HELP, O_NA };
     static const struct option longopts[] = {
         {"data", 1, 0, O_DATA}, {"target", 1, 0, O_TARGET},
         {"target-file", 1, 0, O_TFILE}, {"no-intercept", 0, 0, O_NOI},
         {"standardize", 0, 0, O_STD}, {"l2", 1, 0, O_L2},
         {"model-out", 1, 0, O_MODEL}, {"delimiter", 1, 0, O_DELIM},
+        {"na", 1, 0, O_NA},
         {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
     const char *C = "solve", *data = NULL, *target = "y", *tfile = NULL;
     const char *model_out = NULL;
     lr_params par = lr_params_default();
     char delim = ',';
-    int opt;
+    int opt, na_drop = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
@@ -161,6 +163,10 @@ int cmd_solve(int argc, char **argv)
             if (cli_delimiter(C, optarg, &delim))
                 return EXIT_USAGE;
             break;
+        case O_NA:
+            if (cli_na(C, optarg, &na_drop))
+                return EXIT_USAGE;
+            break;
         case O_HELP: usage(stdout); return 0;
         default:
             cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -176,7 +182,7 @@ int cmd_solve(int argc, char **argv)
     if (cli_outputs_writable(C, outs, 1))
         return 1;
     cli_dataset ds;
-    int rc = cli_dataset_load(C, &ds, data, target, tfile, delim, 1);
+    int rc = cli_dataset_load(C, &ds, data, target, tfile, delim, 1, na_drop);
     if (rc)
         return rc;
     const lr_data *d = &ds.view;

@@ -12,7 +12,8 @@ enum {
     OPT_DATA = OPT_GEN_LAST, OPT_TARGET, OPT_LR, OPT_ITERS, OPT_THREADS,
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
     OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_STOP_GAP, OPT_NO_ICPT,
-    OPT_L2, OPT_STDZ, OPT_OPTIMIZER, OPT_MOMENTUM, OPT_DELIM, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP
+    OPT_L2, OPT_STDZ, OPT_OPTIMIZER, OPT_MOMENTUM, OPT_DELIM, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP,
+    OPT_NA
 };
 
 static void usage(FILE *f)
@@ -23,13 +24,16 @@ static void usage(FILE *f)
           "  r = Xw + b - y, w -= lr X^T r / n, b -= lr mean(r).\n"
           "\n"
           "data:\n"
-          "  --data FILE.csv    a CSV file with a header row\n"
-          "  --data X.npy       a NumPy array (float64 or float32, memory-mapped):\n"
+          "  --data FILE.csv    a CSV file with a header row (lines end in LF or\n"
+          "                     CRLF, or in CR alone when the first line does)\n"
+          "  --data X.npy       a NumPy array (float64 or float32, memory-mapped;\n"
+          "                     Fortran order: copied to rows once):\n"
           "                     with --target-file y.npy, or one (n, p+1) array\n"
           "                     whose last column is the target\n"
           "  --target NAME      the target column of a CSV file (default y), or #K\n"
           "                     for the K-th column\n"
           "  --delimiter C      the CSV field separator (default ','; 'tab')\n"
+          CLI_NA_HELP
           "  without --data, data are generated in-process:\n"
           CLI_GEN_HELP
           "training:\n"
@@ -460,6 +464,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         {"model-out", 1, 0, OPT_MODEL_OUT}, {"report", 1, 0, OPT_REPORT},
         {"history", 1, 0, OPT_HISTORY}, {"solver", 1, 0, OPT_SOLVER},
         {"precision", 1, 0, OPT_PRECISION}, {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
+        {"na", 1, 0, OPT_NA},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
     /* in the order of the options' enum values */
     static const char *const optimizers[] = {"gd", "momentum", "nesterov", NULL};
@@ -474,7 +479,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
     o.table = 1;
     o.exact = 1;
     const char *data = NULL, *target = "y", *target_file = NULL;
-    int gen_given = 0, opt, momentum_given = 0;
+    int gen_given = 0, opt, momentum_given = 0, na_drop = 0;
     char delim = ',';
     optind = 1;
     opterr = 0;
@@ -501,6 +506,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
             break;
         case OPT_NO_ICPT: o.par.intercept = 0; break;
         case OPT_DELIM: bad = cli_delimiter(C, optarg, &delim); break;
+        case OPT_NA: bad = cli_na(C, optarg, &na_drop); break;
         case OPT_L2: bad = cli_double(C, "l2", optarg, 0.0, 0, &o.par.l2); break;
         case OPT_STDZ: o.par.standardize = 1; break;
         case OPT_OPTIMIZER:
@@ -584,6 +590,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
     a->target_file = target_file;
     a->delim = delim;
     a->gen_given = gen_given;
+    a->na_drop = na_drop;
     return 0;
 }
 
@@ -606,13 +613,13 @@ int cmd_train(int argc, char **argv)
     cli_dataset ds;
     memset(&ds, 0, sizeof ds);
     if (data) {
-        rc = cli_dataset_load(C, &ds, data, target, target_file, delim, 1);
+        rc = cli_dataset_load(C, &ds, data, target, target_file, delim, 1,
+                              a.na_drop);
         if (rc)
             return rc;
         o.Xf = ds.Xf;
         fprintf(stderr, "linreg train: %s: %zu samples, %zu features%s\n", data,
-                ds.view.n, ds.view.p, ds.Xf ? " (float32, memory-mapped)"
-                : ds.owned ? "" : " (memory-mapped)");
+                ds.view.n, ds.view.p, ds.how);
     } else {
         gp.threads = o.par.threads;
         d = cli_generate(C, &gp, &coef);

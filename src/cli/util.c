@@ -115,6 +115,46 @@ int cli_threads(const char *cmd, const char *opt, const char *s, int *out)
     return 0;
 }
 
+int cli_threads_list(const char *cmd, const char *opt, const char *s, int *t,
+                     int max)
+{
+    int n = 0;
+    for (const char *q = s;; q++) {
+        const size_t l = strcspn(q, ",");
+        char item[32];
+        if (l == 0 || l >= sizeof item) {
+            cli_err(cmd, "--%s: '%s' %s", opt, s, l ? "has an item too long"
+                    : "has an empty item: give thread counts like 1,2,4");
+            return -1;
+        }
+        if (n == max) {
+            cli_err(cmd, "--%s: at most %d values", opt, max);
+            return -1;
+        }
+        memcpy(item, q, l);
+        item[l] = '\0';
+        if (cli_threads(cmd, opt, item, &t[n++]))
+            return -1;
+        q += l;
+        if (!*q)
+            return n;
+    }
+}
+
+int cli_letters(const char *cmd, const char *opt, const char *s,
+                const char *allowed)
+{
+    if (!*s)
+        return bad(cmd, opt, s, "is empty");
+    for (const char *q = s; *q; q++)
+        if (!strchr(allowed, *q)) {
+            cli_err(cmd, "--%s: '%s': '%c' is not one of the letters %s", opt, s,
+                    *q, allowed);
+            return -1;
+        }
+    return 0;
+}
+
 int cli_gen_option(const char *cmd, int opt, const char *arg, lr_gen_params *gp)
 {
     switch (opt) {
@@ -325,7 +365,7 @@ static char **default_names(size_t p)
 
 int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
                      const char *target, const char *target_file, char delim,
-                     int need_target)
+                     int need_target, int na_drop)
 {
     char err[512];
     memset(ds, 0, sizeof *ds);
@@ -338,18 +378,32 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
         co.target = target;
         co.delimiter = delim ? delim : ',';
         co.target_required = need_target;
+        co.na_drop = na_drop;
         if (lr_csv_read_opts(path, &co, &ds->owned, err, sizeof err) != LR_SUCCESS) {
             cli_err(cmd, "%s", err);
             return 1;
         }
+        if (na_drop)
+            fprintf(stderr, "linreg %s: %s: --na drop: %zu row%s with a missing "
+                    "value dropped, %zu kept\n", cmd, path, ds->owned->dropped,
+                    ds->owned->dropped == 1 ? "" : "s", ds->owned->n);
+        ds->how = "";
         ds->view = *ds->owned;
         return 0;
+    }
+    if (na_drop) {
+        cli_err(cmd, "--na drop reads CSV files; in a .npy, drop the rows with "
+                "NaN in NumPy (X[~np.isnan(X).any(axis=1)])");
+        return EXIT_USAGE;
     }
     if (lr_npy_open(path, &ds->ax, err, sizeof err) != LR_SUCCESS) {
         cli_err(cmd, "%s", err);
         return 1;
     }
     const lr_npy *a = &ds->ax;
+    ds->how = a->copy ? a->f32 ? " (float32, Fortran order: copied to rows)"
+                               : " (Fortran order: copied to rows)"
+              : a->f32 ? " (float32, memory-mapped)" : " (memory-mapped)";
     if (!need_target || target_file) {
         /* X mapped as it is, not copied: as features only, or with y from
          * its own file */
@@ -416,6 +470,7 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
                     ds->owned->y[i] = v;
             }
         }
+        ds->how = a->copy ? " (Fortran order: copied to rows)" : "";
         lr_npy_close(&ds->ax);
         ds->view = *ds->owned;
     }
@@ -440,6 +495,12 @@ void cli_dataset_free(cli_dataset *ds)
         lr_names_free(ds->names, ds->view.p);
     lr_data_free(ds->owned);
     memset(ds, 0, sizeof *ds);
+}
+
+int cli_na(const char *cmd, const char *s, int *drop)
+{
+    static const char *const names[] = {"error", "drop", NULL};
+    return cli_choice(cmd, "na", s, names, drop);
 }
 
 int cli_delimiter(const char *cmd, const char *s, char *out)

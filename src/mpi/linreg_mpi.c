@@ -138,6 +138,14 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return EXIT_USAGE;
     }
+    if (a.na_drop) {
+        if (c.rank == 0)
+            cli_err("train", "linreg-mpi places rows by counting records: "
+                    "--na drop is not supported (drop the rows first, or use "
+                    "linreg train)");
+        MPI_Finalize();
+        return EXIT_USAGE;
+    }
     if (a.data && cli_is_npy(a.data) && !a.target_file) {
         if (c.rank == 0)
             cli_err("train", "linreg-mpi reads --data X.npy with --target-file "
