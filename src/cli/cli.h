@@ -121,6 +121,7 @@ typedef struct {
     const char *history_out;  /* history as CSV iter,mse,grad_norm; may be NULL */
     int table;                /* print the table (or progress line) on stderr */
     int exact;                /* compute the exact optimum with GSL */
+    int require_conv;         /* --require-convergence: unconverged is exit 1 */
     const char *model_out;    /* may be NULL */
     const char *report_out;   /* may be NULL */
     const double *true_coef;  /* generated data: the true coefficients */
@@ -132,6 +133,30 @@ typedef struct {
  * Returns an exit status: 0, or 1 on divergence or a failed write. */
 int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
               cJSON **report);
+
+/* The gap of a fit: (mse - mse*) / max(mse*, 1e-6 mse_null), mse_null
+ * the MSE of the best constant (var(y)) or, without an intercept, of zero
+ * (mean(y^2)); NaN when mse* or mse_null is not known. *basis (may be
+ * NULL) names the denominator: "mse*" or "1e-6 var(y)". */
+#define CLI_GAP_FLOOR 1e-6
+double cli_gap(double mse, double mse_opt, double mse_null, const char **basis);
+/* A run that ends by max_iter more than this gap from the optimum has not
+ * converged. */
+#define CLI_CONVERGED_GAP 1e-6
+/* Whether a finished run converged: 1, 0, or -1 when it cannot be told
+ * (ended by max_iter without a known gap). Stopping by tol or the target
+ * gap counts as converged. */
+int cli_converged(int stop_reason, double gap);
+/* The warning (or, with require, the error) for an unconverged run, on
+ * stderr. */
+void cli_not_converged(const char *cmd, double gap, int require);
+/* Refuses data whose scales the iterations cannot represent: values of X
+ * or y beyond 1e100 or below 1e-100 in magnitude (per column; zero columns
+ * are fine), values outside float's range with f32, and an all-zero X
+ * without an intercept. xmax and ymax from lr_max_abs; names may be NULL.
+ * 0, or 1 after printing the message. */
+int cli_check_scales(const char *cmd, char *const *names, size_t p,
+                     const double *xmax, double ymax, int intercept, int f32);
 
 /* The options of `train`, parsed (shared with linreg-mpi). */
 typedef struct {
