@@ -468,7 +468,7 @@ static int gd_step(void *ctx, int phase)
         g2 += gd->grad[j] * gd->grad[j];
     gd->mse = gd->acc[p + 1] * inv_n;
     gd->gnorm = sqrt(g2);
-    if (gd->csd)
+    if (gd->par.tol > 0)
         gd->grel = grad_rel(gd);
     if (!gd->started) {
         gd->started = 1;

@@ -79,10 +79,12 @@ static void usage(FILE *f)
     fputs("\n"
           "The gap to the exact optimum mse* (GSL least squares) is\n"
           "  (mse - mse*) / max(mse*, 1e-6 var(y))\n"
-          "(mean(y^2) for var(y) without an intercept): relative to mse*, and to\n"
-          "a millionth of the variance of y when the fit is (nearly) exact and\n"
-          "mse* is only rounding. A run that ends by --iters with a gap above\n"
-          "1e-6 is reported as not converged (a warning, \"converged\": false).\n"
+          "(mean(y^2) for var(y) without an intercept or for a constant y):\n"
+          "relative to mse*, and to a millionth of the variance of y when the\n"
+          "fit is (nearly) exact and mse* is only rounding. The tol measure\n"
+          "|g~| / sd(y) is in the report as grad_rel. A run that ends by\n"
+          "--iters with a gap above 1e-6 is reported as not converged (a\n"
+          "warning, \"converged\": false).\n"
           "Divergence (exit 1, no model): a non-finite loss, a loss that keeps\n"
           "rising, or one 10 times its first (1e6 with momentum).\n"
           "Values of X or y beyond 1e100 or below 1e-100 in magnitude are\n"
@@ -261,8 +263,11 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     /* The exact optimum first (not timed): the yardstick of the report, and
      * the stopping target of --stop-gap. */
     double bopt = NAN, mse_opt = NAN;
-    /* the gap's yardstick for exact fits: var(y), or mean(y^2) */
-    const double mse_null = lr_null_mse(d->y, n, par->intercept);
+    /* the gap's yardstick for exact fits: var(y), or mean(y^2) without an
+     * intercept or when y is constant */
+    double mse_null = lr_null_mse(d->y, n, par->intercept);
+    if (!(mse_null > 0))
+        mse_null = lr_null_mse(d->y, n, 0);
     int have_opt = 0;
     if (o->exact || o->stop_gap > 0) {
         int sst = lr_solve(d->X, d->X ? NULL : Xt, d->y, n, p, par, wopt, &bopt,
@@ -435,7 +440,8 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         if (isfinite(gap))
             printf("gap             %.6g   ((mse - mse*) / %s)\n", gap, gap_basis);
         else
-            printf("gap             mse - mse* = %.6g (y is 0)\n", mse - mse_opt);
+            printf("gap             mse - mse* = %.6g (y is constant: no "
+                   "relative gap)\n", mse - mse_opt);
         printf("|w - w*|        %.6g   (weights and bias)\n", wdist);
     }
     if (o->true_coef)

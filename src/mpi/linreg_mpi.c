@@ -403,16 +403,19 @@ int main(int argc, char **argv)
     size_t every = o.log_every ? o.log_every
                    : (par->max_iter >= 10 ? par->max_iter / 10 : 1);
     /* the yardstick of the gap for exact fits (cli_gap): var(y) about the
-     * mean of all rows, or mean(y^2), in two passes: [sum y, n, sum d^2] */
-    double ynull[3] = {0.0, 0.0, 0.0};
+     * mean of all rows, or mean(y^2) without an intercept or for a constant
+     * y, in two passes: [sum y, mean, sum d^2, sum y^2] */
+    double ynull[4] = {0.0, 0.0, 0.0, 0.0};
     for (size_t i = 0; par->intercept && i < nl; i++)
         ynull[0] += y[i];
     MPI_Allreduce(MPI_IN_PLACE, ynull, 1, MPI_DOUBLE, MPI_SUM, c.comm);
     ynull[1] = par->intercept ? ynull[0] / (double)n : 0.0;
-    for (size_t i = 0; i < nl; i++)
+    for (size_t i = 0; i < nl; i++) {
         ynull[2] += (y[i] - ynull[1]) * (y[i] - ynull[1]);
-    MPI_Allreduce(MPI_IN_PLACE, &ynull[2], 1, MPI_DOUBLE, MPI_SUM, c.comm);
-    ynull[2] /= (double)n;
+        ynull[3] += y[i] * y[i];
+    }
+    MPI_Allreduce(MPI_IN_PLACE, &ynull[2], 2, MPI_DOUBLE, MPI_SUM, c.comm);
+    ynull[2] = (ynull[2] > 0 ? ynull[2] : ynull[3]) / (double)n;
     double t0 = MPI_Wtime(), L = NAN;
     int st = lr_gd_init(gd);
     if (st == LR_SUCCESS && o.stop_gap > 0)

@@ -367,3 +367,21 @@ if abs(r["final_mse"] - mse) > 4e-16 * mse:
     print("mse %.17g exact %.17g" % (r["final_mse"], mse))
 ' bm.json bigmean.csv
 report "R^2 and MSE on y with mean 1e8 and spread 1: within 1e-15 of exact arithmetic"
+
+# a constant y: var(y) is 0, so the gap falls back to mean(y^2) (a
+# relative gap against mse* = rounding would read 1e22)
+printf 'x1,y\n1.5,2.25\n2.75,2.25\n3.5,2.25\n4.125,2.25\n' >const.csv
+rm -f c.json
+run train --data const.csv --standardize --lr auto --iters 200 --quiet --report c.json
+expect_rc 0
+grep -q "not converged" "$err" && fail "warned: $(cat "$err")"
+[ -s c.json ] && pycheck c.json '
+import json, sys
+r = json.load(open(sys.argv[1]))
+g = (r["final_mse"] - r["optimal_mse"]) / max(r["optimal_mse"], 1e-6 * 2.25 ** 2)
+if r["converged"] is not True or abs(g - r["gap"]) > 1e-9 * abs(g) + 1e-300:
+    print("converged", r["converged"], "gap", r["gap"], "expected", g)
+if r["grad_rel"] is not None:
+    print("grad_rel", r["grad_rel"], "without --tol")
+' c.json
+report "a constant y: the gap relative to 1e-6 mean(y^2), converged"
