@@ -323,7 +323,6 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     }
     double *w0 = malloc(p * sizeof *w0);
     if (!w0) {
-        cli_err(cmd, "out of memory");
         st = LR_ENOMEM;
     } else {
         memcpy(w0, lr_gd_weights(gd), p * sizeof *w0);
@@ -346,7 +345,10 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     }
     double elapsed = lr_now() - t0;
     int rc = 0;
-    if (st == LR_ENOMEM || st == LR_EINVAL) {
+    if (st != LR_SUCCESS && st != LR_EDIVERGE) {
+        /* --lr auto's failure is already reported */
+        if (st != LR_EINVAL)
+            cli_err(cmd, "training: %s", lr_strerror(st));
         rc = 1;
         goto out;
     }

@@ -458,7 +458,10 @@ int main(int argc, char **argv)
             st = LR_EDIVERGE;
     }
     double elapsed = MPI_Wtime() - t0;
-    if (st == LR_EINVAL) {
+    if (st != LR_SUCCESS && st != LR_EDIVERGE) {
+        /* --lr auto's failure is already reported */
+        if (c.rank == 0 && st != LR_EINVAL)
+            fprintf(stderr, "linreg-mpi: training: %s\n", lr_strerror(st));
         rc = 1;
     } else if (st == LR_EDIVERGE) {
         if (c.rank == 0 && !isfinite(lr_gd_mse0(gd)))
