@@ -112,7 +112,7 @@ typedef struct {
     lr_params par;
     int f32;                  /* train on a single-precision copy of X */
     int lr_auto;              /* step 1/L, L by power iteration */
-    double stop_gap;          /* stop at (mse - mse*)/mse* <= stop_gap; 0: off */
+    double stop_gap;          /* stop at a gap (cli_gap) <= stop_gap; 0: off */
     const float *Xf;          /* X in single precision when the data have no
                                  double X (a float32 .npy): d->X is NULL */
     size_t log_every;         /* history/table every K iterations; 0: auto */
