@@ -214,8 +214,9 @@ enum { LR_OPT_GD = 0, LR_OPT_MOMENTUM = 1, LR_OPT_NESTEROV = 2 };
 enum {
     LR_STOP_NONE = 0,     /* not stopped */
     LR_STOP_MAX_ITER = 1, /* ran every iteration */
-    LR_STOP_TOL = 2,      /* gradient norm <= tol * first gradient norm */
-    LR_STOP_DIVERGED = 3, /* loss or weights not finite, or loss growing */
+    LR_STOP_TOL = 2,      /* lr_gd_grad_rel <= tol */
+    LR_STOP_DIVERGED = 3, /* loss or weights not finite, loss growing, or
+                             far above the first (10x; 1e6x with momentum) */
     LR_STOP_TARGET = 4    /* the MSE reached stop_mse ("target_gap") */
 };
 const char *lr_stop_name(int reason);
@@ -227,7 +228,9 @@ typedef struct {
     int threads;        /* 0: OpenMP default (OMP_NUM_THREADS or cores) */
     int init;           /* LR_INIT_UNIFORM (default) or LR_INIT_ZEROS */
     uint64_t init_seed; /* uniform: weights = RandomState(init_seed).rand(p) */
-    double tol;         /* stop when |grad| <= tol*|grad_0|; 0: never */
+    double tol;         /* stop when lr_gd_grad_rel <= tol (the gradient in
+                           standardized units over sd(y)); 0: only at a
+                           gradient of exactly 0 */
     int deterministic;  /* 1: same bits for any thread count */
     int solver;         /* LR_SOLVER_STREAM (default) or LR_SOLVER_GRAM */
     double stop_mse;    /* stop once the MSE <= stop_mse (0: off); with the
@@ -283,6 +286,12 @@ size_t lr_gd_iter(const lr_gd *gd);          /* updates done */
 double lr_gd_mse(const lr_gd *gd);           /* MSE of the current weights */
 double lr_gd_grad_norm(const lr_gd *gd);     /* |(dw, db)| at current weights */
 double lr_gd_grad_norm0(const lr_gd *gd);    /* |(dw, db)| at the start */
+/* The tol rule's measure (tol > 0, else NaN): the gradient with respect to
+ * the standardized weights (columns at mean 0, sd 1), over sd(y) (rms(y)
+ * without an intercept); the same for any initial weights and any scale of
+ * y or of the columns. */
+double lr_gd_grad_rel(const lr_gd *gd);
+double lr_gd_mse0(const lr_gd *gd);          /* MSE of the initial weights */
 int lr_gd_stop_reason(const lr_gd *gd);
 int lr_gd_threads(const lr_gd *gd);          /* threads actually used */
 const double *lr_gd_weights(const lr_gd *gd);
@@ -304,6 +313,13 @@ int lr_gd_lipschitz(lr_gd *gd, double *L);
 int lr_gd_loss(const lr_gd *gd, const double *w, double b, double *mse);
 /* Sets the stopping target stop_mse of a workspace (0: off). */
 int lr_gd_set_stop_mse(lr_gd *gd, double stop_mse);
+/* Stops once the MSE is at most `excess` above mse_opt, the MSE of the
+ * exact optimum (w, b) (after lr_gd_init). The gram solver measures the
+ * excess as d^T Xa^T Xa d / n, d the distance to (w, b), which keeps its
+ * digits where the difference of two losses would not; otherwise it is
+ * lr_gd_set_stop_mse(mse_opt + excess). LR_SUCCESS, LR_EINVAL, LR_ENOMEM. */
+int lr_gd_set_stop_excess(lr_gd *gd, const double *w, double b,
+                          double mse_opt, double excess);
 
 /* Changes the step size of a workspace (for example to 1/L after
  * lr_gd_lipschitz). LR_SUCCESS or LR_EINVAL. */
@@ -447,7 +463,9 @@ long lr_design_check(const double *X, const float *Xf, size_t n, size_t p,
 /* pred (n) = X w + b. */
 void lr_predict(const double *X, size_t n, size_t p, const double *w,
                 double b, double *pred);
-/* MSE and R^2 = 1 - SSE/SST of predictions against y. r2 is NaN when y is
+/* MSE and R^2 = 1 - SSE/SST of predictions against y, SST about the mean
+ * of y; two passes and compensated sums, so both keep their digits when
+ * the mean of y is large against its spread. r2 is NaN when y is
  * constant. */
 void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
                 double *r2);
@@ -457,6 +475,14 @@ void lr_score(const double *X, const double *y, size_t n, size_t p,
               const double *w, double b, double *mse, double *r2);
 void lr_score_f32(const float *X, const double *y, size_t n, size_t p,
                   const double *w, double b, double *mse, double *r2);
+/* xmax[j] = max_i |X_ij| (p entries) and *ymax = max_i |y_i| (y may be NULL,
+ * ymax may be NULL): the scales checked before training. X or Xf. */
+void lr_max_abs(const double *X, const float *Xf, const double *y, size_t n,
+                size_t p, double *xmax, double *ymax);
+/* The MSE of the best constant model, var(y) (center 1), or of the zero
+ * model, mean(y^2) (center 0), with compensated two-pass sums: the yardstick
+ * of the gap when the optimum is an exact fit. */
+double lr_null_mse(const double *y, size_t n, int center);
 /* The trace bound L <= 1 + sum_j mean(x_j^2) on the largest eigenvalue of
  * [X 1]^T [X 1] / n: any lr below 2/bound is stable. */
 double lr_trace_bound(const double *X, size_t n, size_t p);

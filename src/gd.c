@@ -95,6 +95,12 @@ int lr_params_check(const lr_params *par, const char **field)
 #define LR_GROW_LIMIT 20
 /* Momentum methods may rise for a while before they fall. */
 #define LR_GROW_LIMIT_MOMENTUM 500
+/* A loss this many times the first is divergence at once, however short
+ * the run: gradient descent below 2/L never rises at all, and the
+ * transient rise of a stable heavy-ball or Nesterov iteration from rest
+ * stays orders of magnitude below 1e6 for momentum up to 0.999. */
+#define LR_FAR_ABOVE 10.0
+#define LR_FAR_ABOVE_MOMENTUM 1e6
 
 struct lr_gd {
     lr_kernel_state ks;
@@ -112,6 +118,12 @@ struct lr_gd {
     int stop_reason;
     double mse, mse0, prev_mse;
     double gnorm, gnorm0;
+    /* the tol rule's measure: the gradient in standardized coordinates over
+     * the scale of y (see gd_step); with tol > 0 only */
+    double grel;
+    double *cmu, *csd;  /* column means and sds (mu, sd when standardizing) */
+    double ysc;         /* sd(y) (rms(y) without an intercept), else 1 */
+    double far_above;
     size_t grow;
     size_t target;      /* iteration at which the current run stops */
     /* gram solver: raw sums [G (m x m, full), c (m), yy], m = p + 1 */
@@ -131,6 +143,10 @@ struct lr_gd {
     int distributed;
     lr_dist dist;
     double *gall;       /* det mode: every process's block partials */
+    /* gram solver with a target (lr_gd_set_stop_excess): the optimum
+     * [w*, b*] and the excess MSE to stop at */
+    double *wopt;
+    double stop_excess;
 };
 
 /* Sums buf over the processes of a distributed fit (nothing otherwise). */
@@ -181,11 +197,17 @@ static lr_gd *gd_alloc(const double *X, const float *Xf, const double *y,
     if (par->standardize) {
         gd->mu = malloc(p * sizeof(double));
         gd->sd = malloc(p * sizeof(double));
+        gd->cmu = gd->mu;
+        gd->csd = gd->sd;
+    } else if (par->tol > 0) {
+        gd->cmu = malloc(p * sizeof(double));
+        gd->csd = malloc(p * sizeof(double));
     }
     gd->acc = aligned_alloc(64, stride * sizeof(double));
     gd->part = partn ? aligned_alloc(64, partn) : NULL;
     if (!gd->w || !gd->grad || !gd->acc || (partn && !gd->part) || !gd->th
-        || !gd->thp || !gd->wa || (par->standardize && (!gd->mu || !gd->sd))) {
+        || !gd->thp || !gd->wa || (par->standardize && (!gd->mu || !gd->sd))
+        || (par->tol > 0 && (!gd->cmu || !gd->csd))) {
         lr_gd_free(gd);
         return NULL;
     }
@@ -272,9 +294,14 @@ void lr_gd_free(lr_gd *gd)
     free(gd->grad);
     free(gd->th);
     free(gd->thp);
+    if (gd->cmu != gd->mu) {
+        free(gd->cmu);
+        free(gd->csd);
+    }
     free(gd->mu);
     free(gd->sd);
     free(gd->gall);
+    free(gd->wopt);
     free(gd->acc);
     free(gd->part);
     free(gd);
@@ -309,6 +336,51 @@ static void from_raw(const lr_gd *gd, const double *G, double R,
         g[j] = gj + gd->par.l2 * th[j];
     }
     *gc = gd->par.intercept ? R : 0.0;
+}
+
+/* The measure of the tol rule: |g~| / s_y, with g~ the gradient of
+ * MSE/2 (+ the l2 term) with respect to the standardized coordinates
+ * v_j = s_j w_j, c = b + sum_j mu_j w_j (mu_j, s_j the column means and
+ * sds; no centering without an intercept). By the chain rule
+ * g~_j = (g_j - mu_j g_b)/s_j, g~_c = g_b for the raw gradient (g, g_b),
+ * and g~ = g when the optimizer already works in these coordinates. g~_j is
+ * cov(x_j, r)/s_j and g~_c = mean(r): in units of s_y = sd(y) (rms(y)
+ * without an intercept) the measure does not change when y or a column is
+ * scaled, nor with the initial weights (the old rule, |g| <= tol |g_0|,
+ * measured against the first gradient, which a far-off start inflates).
+ * The components are scaled by s_y before squaring, so the norm neither
+ * underflows nor overflows for data in range. */
+static double grad_rel(const lr_gd *gd)
+{
+    const size_t p = gd->p;
+    const double gb = gd->gb, inv = 1.0 / gd->ysc;
+    double s = (gb * inv) * (gb * inv);
+    for (size_t j = 0; j < p; j++) {
+        double gj = gd->sd ? gd->grad[j]
+                           : (gd->grad[j] - gd->cmu[j] * gb) / gd->csd[j];
+        gj *= inv;
+        s += gj * gj;
+    }
+    return sqrt(s);
+}
+
+/* The gram solver's MSE above the optimum, d^T G d / n with d = [w, b] -
+ * [w*, b*] and G = Xa^T Xa: for a quadratic the exact excess, and free of
+ * the cancellation of quad - 2 lin + yy, whose rounding (a few ulps of
+ * mean(y^2)) would hide a small target. */
+static double excess_mse(const lr_gd *gd)
+{
+    const size_t p = gd->p, m = p + 1;
+    const double *G = gd->gbuf;
+    double q = 0.0;
+    for (size_t j = 0; j < m; j++) {
+        const double dj = (j < p ? gd->w[j] : gd->b) - gd->wopt[j];
+        double s = 0.0;
+        for (size_t k = 0; k < m; k++)
+            s += G[j * m + k] * ((k < p ? gd->w[k] : gd->b) - gd->wopt[k]);
+        q += dj * s;
+    }
+    return q / (double)gd->n;
 }
 
 /* Called between passes on one thread (see lr_kernel_run). */
@@ -396,6 +468,8 @@ static int gd_step(void *ctx, int phase)
         g2 += gd->grad[j] * gd->grad[j];
     gd->mse = gd->acc[p + 1] * inv_n;
     gd->gnorm = sqrt(g2);
+    if (gd->par.tol > 0)
+        gd->grel = grad_rel(gd);
     if (!gd->started) {
         gd->started = 1;
         gd->mse0 = gd->prev_mse = gd->mse;
@@ -406,16 +480,18 @@ static int gd_step(void *ctx, int phase)
         gd->prev_mse = gd->mse;
     }
     if (!isfinite(gd->mse) || !isfinite(gd->gnorm)
-        || (gd->grow >= gd->grow_limit && gd->mse > gd->mse0)) {
+        || (gd->grow >= gd->grow_limit && gd->mse > gd->mse0)
+        || gd->mse > gd->far_above * gd->mse0) {
         gd->status = LR_EDIVERGE;
         gd->stop_reason = LR_STOP_DIVERGED;
-    } else if (gd->par.stop_mse > 0 && gd->mse <= gd->par.stop_mse) {
+    } else if (gd->wopt ? excess_mse(gd) <= gd->stop_excess
+               : gd->par.stop_mse > 0 && gd->mse <= gd->par.stop_mse) {
         gd->status = LR_SUCCESS;
         gd->stop_reason = LR_STOP_TARGET;
-    } else if (gd->gnorm <= gd->par.tol * gd->gnorm0) {
-        /* The relative gradient norm is the stopping rule: for a quadratic
-         * it bounds the distance to the optimum. gnorm0 == 0 means the
-         * initial weights are already optimal. */
+    } else if (gd->par.tol > 0 ? gd->grel <= gd->par.tol : gd->gnorm == 0.0) {
+        /* tol > 0: the gradient in standardized coordinates, in units of
+         * the scale of y, at most tol (grad_rel). tol 0: only a gradient of
+         * exactly 0 (the initial weights were optimal). */
         gd->status = LR_SUCCESS;
         gd->stop_reason = LR_STOP_TOL;
     } else if (gd->iter >= gd->par.max_iter) {
@@ -485,33 +561,50 @@ int lr_gd_init(lr_gd *gd)
     gd->b = 0.0;
     const size_t p = gd->p, n = gd->n;
     const lr_kernel_state *ks = &gd->ks;
-    if (gd->sd && !gd->distributed) {
-        lr_column_stats(ks->X, ks->Xf, n, p, gd->par.intercept, gd->mu, gd->sd);
-    } else if (gd->sd) {
+    double *mu = gd->cmu, *sd = gd->csd;
+    if (sd && !gd->distributed) {
+        lr_column_stats(ks->X, ks->Xf, n, p, gd->par.intercept, mu, sd);
+    } else if (sd) {
         /* the same two passes, each summed over the processes */
         const size_t nl = ks->n;
         for (size_t j = 0; j < p; j++)
-            gd->mu[j] = gd->sd[j] = 0.0;
+            mu[j] = sd[j] = 0.0;
         if (gd->par.intercept) {
             for (size_t i = 0; i < nl; i++)
                 for (size_t j = 0; j < p; j++)
-                    gd->mu[j] += ks->X ? ks->X[i * p + j] : (double)ks->Xf[i * p + j];
-            dist_sum(gd, gd->mu, p);
+                    mu[j] += ks->X ? ks->X[i * p + j] : (double)ks->Xf[i * p + j];
+            dist_sum(gd, mu, p);
             for (size_t j = 0; j < p; j++)
-                gd->mu[j] /= (double)n;
+                mu[j] /= (double)n;
         }
         for (size_t i = 0; i < nl; i++)
             for (size_t j = 0; j < p; j++) {
                 double d = (ks->X ? ks->X[i * p + j] : (double)ks->Xf[i * p + j])
-                           - gd->mu[j];
-                gd->sd[j] += d * d;
+                           - mu[j];
+                sd[j] += d * d;
             }
-        dist_sum(gd, gd->sd, p);
+        dist_sum(gd, sd, p);
         for (size_t j = 0; j < p; j++) {
-            gd->sd[j] = sqrt(gd->sd[j] / (double)n);
-            if (!(gd->sd[j] > 0) || !isfinite(gd->sd[j]))
-                gd->sd[j] = 1.0;
+            sd[j] = sqrt(sd[j] / (double)n);
+            if (!(sd[j] > 0) || !isfinite(sd[j]))
+                sd[j] = 1.0;
         }
+    }
+    if (gd->par.tol > 0) {
+        /* s_y of the tol rule: sd(y) about its mean (two passes), or
+         * rms(y) without an intercept; 1 for a zero y */
+        double sy = 0.0, my = 0.0;
+        if (gd->par.intercept) {
+            for (size_t i = 0; i < ks->n; i++)
+                my += ks->y[i];
+            dist_sum(gd, &my, 1);
+            my /= (double)n;
+        }
+        for (size_t i = 0; i < ks->n; i++)
+            sy += (ks->y[i] - my) * (ks->y[i] - my);
+        dist_sum(gd, &sy, 1);
+        sy = sqrt(sy / (double)n);
+        gd->ysc = sy > 0 && isfinite(sy) ? sy : 1.0;
     }
     /* theta for the initial raw weights (the tutorial's), bias 0 */
     double c = 0.0;
@@ -526,6 +619,9 @@ int lr_gd_init(lr_gd *gd)
     gd->tk = 1.0;
     gd->grow_limit = gd->par.optimizer == LR_OPT_GD ? LR_GROW_LIMIT
                                                     : LR_GROW_LIMIT_MOMENTUM;
+    gd->far_above = gd->par.optimizer == LR_OPT_GD ? LR_FAR_ABOVE
+                                                   : LR_FAR_ABOVE_MOMENTUM;
+    gd->grel = NAN;
     gd->iter = 0;
     gd->started = 0;
     gd->grow = 0;
@@ -608,6 +704,23 @@ int lr_gd_set_stop_mse(lr_gd *gd, double stop_mse)
     if (!gd || !isfinite(stop_mse) || stop_mse < 0)
         return LR_EINVAL;
     gd->par.stop_mse = stop_mse;
+    return LR_SUCCESS;
+}
+
+int lr_gd_set_stop_excess(lr_gd *gd, const double *w, double b,
+                          double mse_opt, double excess)
+{
+    if (!gd || !w || !gd->started || !isfinite(mse_opt) || mse_opt < 0
+        || !isfinite(excess) || excess < 0)
+        return LR_EINVAL;
+    if (gd->par.solver != LR_SOLVER_GRAM)
+        return lr_gd_set_stop_mse(gd, mse_opt + excess);
+    const size_t p = gd->p;
+    if (!gd->wopt && !(gd->wopt = malloc((p + 1) * sizeof *gd->wopt)))
+        return LR_ENOMEM;
+    memcpy(gd->wopt, w, p * sizeof *w);
+    gd->wopt[p] = gd->par.intercept ? b : 0.0;
+    gd->stop_excess = excess;
     return LR_SUCCESS;
 }
 
@@ -700,6 +813,8 @@ size_t lr_gd_iter(const lr_gd *gd) { return gd->iter; }
 double lr_gd_mse(const lr_gd *gd) { return gd->mse; }
 double lr_gd_grad_norm(const lr_gd *gd) { return gd->gnorm; }
 double lr_gd_grad_norm0(const lr_gd *gd) { return gd->gnorm0; }
+double lr_gd_grad_rel(const lr_gd *gd) { return gd->grel; }
+double lr_gd_mse0(const lr_gd *gd) { return gd->mse0; }
 int lr_gd_stop_reason(const lr_gd *gd) { return gd->stop_reason; }
 int lr_gd_threads(const lr_gd *gd) { return gd->ks.threads; }
 const double *lr_gd_weights(const lr_gd *gd) { return gd->w; }

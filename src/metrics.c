@@ -16,22 +16,57 @@ void lr_predict(const double *X, size_t n, size_t p, const double *w,
     }
 }
 
-void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
-                double *r2)
+/* A sum that keeps its digits: Neumaier's compensated summation (the
+ * rounding error of each addition is carried in c). */
+typedef struct {
+    double s, c;
+} ksum;
+
+static void ksum_add(ksum *k, double v)
 {
-    double mean = 0.0, sse = 0.0, sst = 0.0;
+    double t = k->s + v;
+    k->c += fabs(k->s) >= fabs(v) ? (k->s - t) + v : (v - t) + k->s;
+    k->s = t;
+}
+
+static double ksum_get(const ksum *k) { return k->s + k->c; }
+
+/* The mean of y in two passes: the compensated sum over n, then the mean
+ * of the deviations from it added back (which removes the rounding of the
+ * first division). */
+static double mean_of(const double *y, size_t n)
+{
+    ksum a = {0, 0}, d = {0, 0};
     for (size_t i = 0; i < n; i++)
-        mean += y[i];
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++) {
-        double r = pred[i] - y[i], d = y[i] - mean;
-        sse += r * r;
-        sst += d * d;
-    }
+        ksum_add(&a, y[i]);
+    const double m = ksum_get(&a) / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ksum_add(&d, y[i] - m);
+    return m + ksum_get(&d) / (double)n;
+}
+
+/* MSE and R^2 from the residual sum of squares and the centred total sum
+ * of squares, both summed with compensation (statsmodels' definitions:
+ * two passes, sums about the mean). */
+static void mse_r2(double sse, double sst, size_t n, double *mse, double *r2)
+{
     if (mse)
         *mse = sse / (double)n;
     if (r2)
         *r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+}
+
+void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
+                double *r2)
+{
+    const double mean = mean_of(y, n);
+    ksum sse = {0, 0}, sst = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        double r = pred[i] - y[i], d = y[i] - mean;
+        ksum_add(&sse, r * r);
+        ksum_add(&sst, d * d);
+    }
+    mse_r2(ksum_get(&sse), ksum_get(&sst), n, mse, r2);
 }
 
 void lr_gradient(const double *X, const double *y, size_t n, size_t p,
@@ -92,22 +127,26 @@ double lr_trace_bound_f32(const float *X, size_t n, size_t p)
 static void score(const double *X, const float *Xf, const double *y, size_t n,
                   size_t p, const double *w, double b, double *mse, double *r2)
 {
-    double mean = 0.0, sse = 0.0, sst = 0.0;
-    for (size_t i = 0; i < n; i++)
-        mean += y[i];
-    mean /= (double)n;
+    const double mean = mean_of(y, n);
+    ksum sse = {0, 0}, sst = {0, 0};
     for (size_t i = 0; i < n; i++) {
-        double s = 0.0;
-        for (size_t j = 0; j < p; j++)
-            s += (X ? X[i * p + j] : (double)Xf[i * p + j]) * w[j];
-        double r = s + b - y[i], dy = y[i] - mean;
-        sse += r * r;
-        sst += dy * dy;
+        /* the residual x_i.w + b - y_i as a compensated dot product (each
+         * product's rounding error recovered by fma): exact to about an
+         * ulp of r even when x_i.w and y_i cancel to a few digits */
+        ksum rs = {0, 0};
+        for (size_t j = 0; j < p; j++) {
+            const double x = X ? X[i * p + j] : (double)Xf[i * p + j];
+            const double t = x * w[j];
+            ksum_add(&rs, t);
+            rs.c += fma(x, w[j], -t);
+        }
+        ksum_add(&rs, b);
+        ksum_add(&rs, -y[i]);
+        double r = ksum_get(&rs), dy = y[i] - mean;
+        ksum_add(&sse, r * r);
+        ksum_add(&sst, dy * dy);
     }
-    if (mse)
-        *mse = sse / (double)n;
-    if (r2)
-        *r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+    mse_r2(ksum_get(&sse), ksum_get(&sst), n, mse, r2);
 }
 
 void lr_score(const double *X, const double *y, size_t n, size_t p,
@@ -120,4 +159,32 @@ void lr_score_f32(const float *X, const double *y, size_t n, size_t p,
                   const double *w, double b, double *mse, double *r2)
 {
     score(NULL, X, y, n, p, w, b, mse, r2);
+}
+
+void lr_max_abs(const double *X, const float *Xf, const double *y, size_t n,
+                size_t p, double *xmax, double *ymax)
+{
+    for (size_t j = 0; j < p; j++)
+        xmax[j] = 0.0;
+    double ym = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < p; j++) {
+            double v = fabs(X ? X[i * p + j] : (double)Xf[i * p + j]);
+            if (v > xmax[j])
+                xmax[j] = v;
+        }
+        if (y && fabs(y[i]) > ym)
+            ym = fabs(y[i]);
+    }
+    if (ymax)
+        *ymax = ym;
+}
+
+double lr_null_mse(const double *y, size_t n, int center)
+{
+    const double m = center ? mean_of(y, n) : 0.0;
+    ksum s = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        ksum_add(&s, (y[i] - m) * (y[i] - m));
+    return ksum_get(&s) / (double)n;
 }

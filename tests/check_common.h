@@ -17,6 +17,7 @@ Suite *suite_io(void);
 Suite *suite_solvers(void);
 Suite *suite_exact(void);
 Suite *suite_input(void);
+Suite *suite_convergence(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

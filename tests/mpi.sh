@@ -159,6 +159,35 @@ run_mpi 2 --data d.csv --na drop $common --model-out bad.json
 rc=$?; ok=1
 [ $rc -eq 2 ] && grep -q "na drop" err.txt && [ ! -e bad.json ] && ok=0
 report $ok "--na drop is a usage error under MPI" "$(cat err.txt)"
+# convergence as train reports it (tests/cli/convergence.sh): a short
+# divergent run, an unconverged run under --require-convergence, the gap on
+# noise-free data, and data beyond double's comfortable range
+run_mpi 2 $gen --lr 5 --iters 8 --quiet --model-out div.json
+rc=$?; ok=1
+[ $rc -eq 1 ] && [ "$(grep -c diverged err.txt)" -eq 1 ] && [ ! -e div.json ] && ok=0
+report $ok "--lr 5 --iters 8 on 2 ranks: divergence caught in a short run" "$(cat err.txt)"
+run_mpi 2 $gen --lr 0.001 --iters 3 --quiet --require-convergence --model-out nc.json
+rc=$?; ok=1
+[ $rc -eq 1 ] && [ "$(grep -c "not converged" err.txt)" -eq 1 ] && [ ! -e nc.json ] && ok=0
+report $ok "--require-convergence on 2 ranks: an unconverged run exits 1, no model" "$(cat err.txt)"
+run_mpi 3 --samples 60000 --features 6 --generator fast --seed 9 --lr auto \
+    --stop-gap 1e-9 --iters 100000 --solver gram --threads 1 --quiet --report nf.json
+rc=$?
+"$py" -c '
+import json, sys
+r = json.load(open("nf.json"))
+sys.exit(0 if r["stop_reason"] == "target_gap" and r["gap"] <= 2e-9
+         and r["gap_basis"] == "1e-6 var(y)" and r["converged"] is True
+         and r["time_to_solution_s"] > 0 else 1)' 2>/dev/null
+ok=$?; [ $rc -ne 0 ] && ok=1
+report $ok "noise-free data, --stop-gap 1e-9, 3 ranks: stops at the gap relative to 1e-6 var(y)" "$(cat err.txt)"
+"$py" -c '
+import numpy as np
+np.save("Xh.npy", np.load("X.npy") * 1e200)'
+run_mpi 2 --data Xh.npy --target-file y.npy $common --model-out h.json
+rc=$?; ok=1
+[ $rc -eq 1 ] && [ "$(grep -c "above 1e100" err.txt)" -eq 1 ] && [ ! -e h.json ] && ok=0
+report $ok "X near 1e200 on 2 ranks: refused with one message naming the scale" "$(cat err.txt)"
 
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

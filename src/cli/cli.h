@@ -129,7 +129,7 @@ typedef struct {
     lr_params par;
     int f32;                  /* train on a single-precision copy of X */
     int lr_auto;              /* step 1/L, L by power iteration */
-    double stop_gap;          /* stop at (mse - mse*)/mse* <= stop_gap; 0: off */
+    double stop_gap;          /* stop at a gap (cli_gap) <= stop_gap; 0: off */
     const float *Xf;          /* X in single precision when the data have no
                                  double X (a float32 .npy): d->X is NULL */
     size_t log_every;         /* history/table every K iterations; 0: auto */
@@ -138,6 +138,7 @@ typedef struct {
     const char *history_out;  /* history as CSV iter,mse,grad_norm; may be NULL */
     int table;                /* print the table (or progress line) on stderr */
     int exact;                /* compute the exact optimum with GSL */
+    int require_conv;         /* --require-convergence: unconverged is exit 1 */
     const char *model_out;    /* may be NULL */
     const char *report_out;   /* may be NULL */
     const double *true_coef;  /* generated data: the true coefficients */
@@ -177,6 +178,29 @@ void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
 int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
                         const lr_params *par, int required, double *w,
                         double *b, double *mse, cli_exact *ex);
+/* The gap of a fit: (mse - mse*) / max(mse*, 1e-6 mse_null), mse_null
+ * the MSE of the best constant (var(y)) or, without an intercept, of zero
+ * (mean(y^2)); NaN when mse* or mse_null is not known. *basis (may be
+ * NULL) names the denominator: "mse*" or "1e-6 var(y)". */
+#define CLI_GAP_FLOOR 1e-6
+double cli_gap(double mse, double mse_opt, double mse_null, const char **basis);
+/* A run that ends by max_iter more than this gap from the optimum has not
+ * converged. */
+#define CLI_CONVERGED_GAP 1e-6
+/* Whether a finished run converged: 1, 0, or -1 when it cannot be told
+ * (ended by max_iter without a known gap). Stopping by tol or the target
+ * gap counts as converged. */
+int cli_converged(int stop_reason, double gap);
+/* The warning (or, with require, the error) for an unconverged run, on
+ * stderr. */
+void cli_not_converged(const char *cmd, double gap, int require);
+/* Refuses data whose scales the iterations cannot represent: values of X
+ * or y beyond 1e100 or below 1e-100 in magnitude (per column; zero columns
+ * are fine), values outside float's range with f32, and an all-zero X
+ * without an intercept. xmax and ymax from lr_max_abs; names may be NULL.
+ * 0, or 1 after printing the message. */
+int cli_check_scales(const char *cmd, char *const *names, size_t p,
+                     const double *xmax, double ymax, int intercept, int f32);
 
 /* The options of `train`, parsed (shared with linreg-mpi). */
 typedef struct {

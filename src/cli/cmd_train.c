@@ -1,5 +1,6 @@
 /* cmd_train.c -- `linreg train`: gradient descent with a convergence
  * report, measured against the exact optimum. */
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ enum {
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
     OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_STOP_GAP, OPT_NO_ICPT,
     OPT_L2, OPT_STDZ, OPT_OPTIMIZER, OPT_MOMENTUM, OPT_DELIM, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP,
-    OPT_NA
+    OPT_NA, OPT_REQUIRE_CONV
 };
 
 static void usage(FILE *f)
@@ -45,10 +46,18 @@ static void usage(FILE *f)
           "  --init uniform|zeros   initial weights (default uniform: the\n"
           "                     tutorial's np.random.rand, bias 0)\n"
           "  --init-seed S      seed of the uniform weights (default 0)\n"
-          "  --stop-gap G       stop once (mse - mse*)/mse* <= G, mse* the exact\n"
-          "                     optimum (computed first, not timed)\n"
-          "  --tol T            stop when |gradient| <= T |first gradient| (default 0:\n"
-          "                     run every iteration)\n"
+          "  --stop-gap G       stop once the gap <= G (see below; the exact optimum\n"
+          "                     is computed first, not timed)\n"
+          "  --tol T            stop when |g~| <= T sd(y), g~ the gradient of MSE/2\n"
+          "                     with respect to the standardized weights (columns\n"
+          "                     at mean 0 and sd 1: g~_j = cov(x_j, r)/sd(x_j),\n"
+          "                     g~_b = mean(r)); without an intercept, about 0 and\n"
+          "                     with rms(y). The same stopping point for any\n"
+          "                     initial weights and any scale of y or of a column\n"
+          "                     (default 0: run every iteration)\n"
+          "  --require-convergence   exit 1, writing nothing, when the run ends by\n"
+          "                     --iters with a gap above 1e-6 (or, without the\n"
+          "                     exact optimum, not by --tol or --stop-gap)\n"
           "  --deterministic    identical bits for any thread count\n"
           "  --standardize      iterate on columns scaled to mean 0, sd 1 (no copy\n"
           "                     of X); weights are reported in original units\n"
@@ -61,8 +70,9 @@ static void usage(FILE *f)
           "  --solver S         stream (a pass over X per iteration, default) or\n"
           "                     gram (one pass for X^T X, then O(p^2) iterations)\n"
           "  --precision P      double (default) or float (X stored in single\n"
-          "                     precision, sums in double)\n"
-          "output:\n"
+          "                     precision, sums in double)\n",
+          f);
+    fputs("output:\n"
           "  --log-every K      history every K iterations (default iters/10)\n"
           "  --model-out FILE   the model as JSON\n"
           "  --report FILE      the convergence report as JSON\n"
@@ -73,6 +83,20 @@ static void usage(FILE *f)
           "                     flops; gram: n (p+1)^2 + 2 (p+1)^2 iters) and over\n"
           "                     1e9 flops, unless --stop-gap needs it\n"
           "  --quiet            no convergence table on stderr\n",
+          f);
+    fputs("\n"
+          "The gap to the exact optimum mse* (GSL least squares) is\n"
+          "  (mse - mse*) / max(mse*, 1e-6 var(y))\n"
+          "(mean(y^2) for var(y) without an intercept or for a constant y):\n"
+          "relative to mse*, and to a millionth of the variance of y when the\n"
+          "fit is (nearly) exact and mse* is only rounding. The tol measure\n"
+          "|g~| / sd(y) is in the report as grad_rel. A run that ends by\n"
+          "--iters with a gap above 1e-6 is reported as not converged (a\n"
+          "warning, \"converged\": false).\n"
+          "Divergence (exit 1, no model): a non-finite loss, a loss that keeps\n"
+          "rising, or one 10 times its first (1e6 with momentum).\n"
+          "Values of X or y beyond 1e100 or below 1e-100 in magnitude are\n"
+          "refused (their squares leave double's range): rescale them.\n",
           f);
 }
 
@@ -100,14 +124,120 @@ static double dist2(const double *a, const double *b, size_t p)
     return s;
 }
 
+double cli_gap(double mse, double mse_opt, double mse_null, const char **basis)
+{
+    const double floor = CLI_GAP_FLOOR * mse_null;
+    if (basis)
+        *basis = mse_opt >= floor ? "mse*" : "1e-6 var(y)";
+    if (!isfinite(mse_opt) || !(mse_null >= 0) || !(mse_opt >= 0))
+        return NAN;
+    const double den = mse_opt >= floor ? mse_opt : floor;
+    /* den is 0 only for y = 0 and an exact fit: the gap is then 0 or
+     * undefined */
+    return den > 0 ? (mse - mse_opt) / den : mse == mse_opt ? 0.0 : NAN;
+}
+
+int cli_converged(int stop_reason, double gap)
+{
+    if (stop_reason == LR_STOP_TOL || stop_reason == LR_STOP_TARGET)
+        return 1;
+    if (!isfinite(gap))
+        return -1;
+    return fabs(gap) <= CLI_CONVERGED_GAP;
+}
+
+void cli_not_converged(const char *cmd, double gap, int require)
+{
+    if (isfinite(gap))
+        fprintf(stderr, "linreg %s: %s: the run ended by --iters with a gap of "
+                "%.3g to the exact optimum (above %g): not converged. What "
+                "usually helps: --standardize (columns of different scales), "
+                "--optimizer nesterov, --lr auto, more --iters.%s\n", cmd,
+                require ? "error" : "warning", gap, CLI_CONVERGED_GAP,
+                require ? " No model was written." : "");
+    else
+        fprintf(stderr, "linreg %s: %s: the run ended by --iters and, without "
+                "the exact optimum, its convergence is unknown: stop it with "
+                "--tol or --stop-gap, or drop --no-exact.%s\n", cmd,
+                require ? "error" : "warning",
+                require ? " No model was written." : "");
+}
+
+/* The limits of cli_check_scales: squares of values up to 1e100 (times n)
+ * stay far inside double's range, and residuals 1e-16 of values down to
+ * 1e-100 still square to normal numbers. */
+#define SCALE_MAX 1e100
+#define SCALE_MIN 1e-100
+
+int cli_check_scales(const char *cmd, char *const *names, size_t p,
+                     const double *xmax, double ymax, int intercept, int f32)
+{
+    char nbuf[32];
+    int any = 0;
+    if (ymax > SCALE_MAX || (ymax > 0 && ymax < SCALE_MIN)) {
+        cli_err(cmd, "y has values of magnitude %.3g, %s: the loss (a mean of "
+                "squares) and the gradient cannot be represented in double. "
+                "Rescale y (e.g. divide it by %.0e)", ymax, ymax > SCALE_MAX
+                ? "above 1e100" : "below 1e-100",
+                pow(10.0, floor(log10(ymax))));
+        return 1;
+    }
+    for (size_t j = 0; j < p; j++) {
+        const double v = xmax[j];
+        const char *name = names && names[j] ? names[j] : nbuf;
+        if (!names || !names[j])
+            snprintf(nbuf, sizeof nbuf, "x%zu", j + 1);
+        any |= v > 0;
+        if (v > SCALE_MAX || (v > 0 && v < SCALE_MIN)) {
+            cli_err(cmd, "column %s (feature %zu) has values of magnitude %.3g, "
+                    "%s: the products and squares the iterations form cannot "
+                    "be represented in double. Rescale it (e.g. divide it by "
+                    "%.0e); --standardize then takes care of columns of "
+                    "different scales", name, j + 1, v, v > SCALE_MAX
+                    ? "above 1e100" : "below 1e-100", pow(10.0, floor(log10(v))));
+            return 1;
+        }
+        if (f32 && (v > FLT_MAX || (v > 0 && v < FLT_MIN))) {
+            cli_err(cmd, "--precision float: column %s (feature %zu) has values "
+                    "of magnitude %.3g, %s float's range (%.3g to %.3g): they "
+                    "would become %s. Use --precision double, or rescale the "
+                    "column", name, j + 1, v, v > FLT_MAX ? "above" : "below",
+                    (double)FLT_MIN, (double)FLT_MAX,
+                    v > FLT_MAX ? "infinite" : "zero or lose their digits");
+            return 1;
+        }
+    }
+    if (!any && !intercept) {
+        cli_err(cmd, "X is all zero and --no-intercept fits y = X w: there is "
+                "nothing to fit (every weight gives the same predictions, 0)");
+        return 1;
+    }
+    return 0;
+}
+
 int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
               cJSON **report)
 {
     const size_t n = d->n, p = d->p;
     lr_params pl = o->par;
     const lr_params *par = &pl;
+    {
+        /* data the iterations cannot represent are refused here, before
+         * they turn into an underflowed gradient or a "divergence" */
+        double *xmax = malloc(p * sizeof *xmax), ymax;
+        if (!xmax) {
+            cli_err(cmd, "out of memory");
+            return 1;
+        }
+        lr_max_abs(d->X, d->X ? NULL : o->Xf, d->y, n, p, xmax, &ymax);
+        int bad = cli_check_scales(cmd, d->names, p, xmax, ymax, par->intercept,
+                                   o->f32 && !o->Xf);
+        free(xmax);
+        if (bad)
+            return 1;
+    }
     if (o->lr_auto)
-        pl.lr = 1.0; /* replaced by 1/L once L is known */
+        pl.lr = 1.0; /* replaced by 1/L once L is known (never used before) */
     size_t every = o->log_every ? o->log_every
                    : (par->max_iter >= 10 ? par->max_iter / 10 : 1);
     size_t cap = par->max_iter / every + 3;
@@ -141,6 +271,11 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     /* The exact optimum first (not timed): the yardstick of the report, and
      * the stopping target of --stop-gap. */
     double bopt = NAN, mse_opt = NAN;
+    /* the gap's yardstick for exact fits: var(y), or mean(y^2) without an
+     * intercept or when y is constant */
+    double mse_null = lr_null_mse(d->y, n, par->intercept);
+    if (!(mse_null > 0))
+        mse_null = lr_null_mse(d->y, n, 0);
     int have_opt = 0;
     cli_exact xref = {LR_EXACT_AUTO, NAN, NAN, "not asked for (--no-exact)"};
     cli_design_warn(cmd, d, Xt, par);
@@ -164,15 +299,13 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
 
     double t0 = lr_now(), L = NAN, t_lip = 0.0;
     int st = lr_gd_init(gd);
-    if (st == LR_SUCCESS && o->stop_gap > 0) {
-        /* the target in the solver's own measure of the loss: the gram
-         * formula's rounding (from sums of squares over all rows) would
-         * otherwise hide a gap of 1e-9 */
-        double f_opt = mse_opt;
-        if (par->solver == LR_SOLVER_GRAM)
-            lr_gd_loss(gd, wopt, bopt, &f_opt);
-        lr_gd_set_stop_mse(gd, f_opt + o->stop_gap * mse_opt);
-    }
+    const int started = st == LR_SUCCESS;
+    if (st == LR_SUCCESS && o->stop_gap > 0)
+        /* the gap's denominator is max(mse*, 1e-6 var(y)) (cli_gap); the
+         * gram solver measures the excess from the distance to the optimum,
+         * where its loss formula's rounding would hide a gap of 1e-9 */
+        st = lr_gd_set_stop_excess(gd, wopt, bopt, mse_opt, o->stop_gap
+                                   * fmax(mse_opt, CLI_GAP_FLOOR * mse_null));
     if (st == LR_SUCCESS && o->lr_auto) {
         /* after init, so the gram solver estimates L from its Gram matrix */
         double tl = lr_now();
@@ -185,13 +318,14 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
                     "%.3g s), lr = 1/L = %.6g; the largest stable step is 2/L = "
                     "%.6g\n", cmd, L, t_lip, pl.lr, 2.0 / L);
         } else {
-            cli_err(cmd, "--lr auto: cannot estimate L (%s)", lr_strerror(st));
-            st = LR_EDIVERGE;
+            cli_err(cmd, "--lr auto: cannot estimate L, the largest eigenvalue "
+                    "of [X 1]^T [X 1] / n (%s). No model was written.",
+                    lr_strerror(st));
+            st = LR_EINVAL;
         }
     }
     double *w0 = malloc(p * sizeof *w0);
     if (!w0) {
-        cli_err(cmd, "out of memory");
         st = LR_ENOMEM;
     } else {
         memcpy(w0, lr_gd_weights(gd), p * sizeof *w0);
@@ -214,7 +348,10 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     }
     double elapsed = lr_now() - t0;
     int rc = 0;
-    if (st == LR_ENOMEM) {
+    if (st != LR_SUCCESS && st != LR_EDIVERGE) {
+        /* --lr auto's failure is already reported */
+        if (st != LR_EINVAL)
+            cli_err(cmd, "training: %s", lr_strerror(st));
         rc = 1;
         goto out;
     }
@@ -224,20 +361,31 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         double Ld = L;
         if (!(Ld > 0) && lr_gd_lipschitz(gd, &Ld) != LR_SUCCESS)
             Ld = d->X ? lr_trace_bound(d->X, n, p) : lr_trace_bound_f32(Xt, n, p);
-        if (par->lr > 2.0 / Ld)
+        if (!started || !isfinite(lr_gd_mse0(gd)))
+            /* before the first step (and, with --lr auto, before the step
+             * is known): no step size to blame */
             cli_err(cmd,
-                    "training diverged at iteration %zu (mse %.6g): the learning "
-                    "rate %g exceeds 2/L = %.6g, the largest stable step for this "
-                    "data (L = %.6g, the largest eigenvalue of [X 1]^T [X 1] / n). "
-                    "Use --lr auto (1/L = %.6g) or a step below %.6g. No model "
-                    "was written.", lr_gd_iter(gd), lr_gd_mse(gd), par->lr,
-                    2.0 / Ld, Ld, 1.0 / Ld, 2.0 / Ld);
+                    "the loss of the initial weights is not finite (mse %.6g): "
+                    "the data or the initial weights are too large for double. "
+                    "Try --init zeros, or rescale the data. No model was "
+                    "written.", lr_gd_mse0(gd));
+        else if (par->lr > 2.0 / Ld)
+            cli_err(cmd,
+                    "training diverged at iteration %zu (mse %.6g, first %.6g): "
+                    "the learning rate %g exceeds 2/L = %.6g, the largest stable "
+                    "step for this data (L = %.6g, the largest eigenvalue of "
+                    "[X 1]^T [X 1] / n). Use --lr auto (1/L = %.6g) or a step "
+                    "below %.6g. No model was written.", lr_gd_iter(gd),
+                    lr_gd_mse(gd), lr_gd_mse0(gd), par->lr, 2.0 / Ld, Ld,
+                    1.0 / Ld, 2.0 / Ld);
         else
             cli_err(cmd,
-                    "training diverged at iteration %zu (mse %.6g) with learning "
-                    "rate %g (2/L = %.6g): the data may hold extreme values. "
-                    "Try --lr auto or a smaller step. No model was written.",
-                    lr_gd_iter(gd), lr_gd_mse(gd), par->lr, 2.0 / Ld);
+                    "training diverged at iteration %zu (mse %.6g, first %.6g) "
+                    "with learning rate %g%s (2/L = %.6g): the data may hold "
+                    "extreme values. Try %sa smaller step. No model was "
+                    "written.", lr_gd_iter(gd), lr_gd_mse(gd), lr_gd_mse0(gd),
+                    par->lr, o->lr_auto ? " (--lr auto: 1/L)" : "", 2.0 / Ld,
+                    o->lr_auto ? "--standardize, or " : "--lr auto or ");
         rc = 1;
         goto out;
     }
@@ -253,14 +401,19 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     double tpi = elapsed / (double)(iters + 1); /* iters + 1 passes over X */
 
     double gap = NAN, wdist = NAN;
+    const char *gap_basis = NULL;
     if (have_opt) {
-        /* relative to mse*, unless the fit is exact (mse* at rounding level
-         * of mean(y^2)): then only the absolute difference means anything */
-        double ysq = 0.0;
-        for (size_t i = 0; i < n; i++)
-            ysq += d->y[i] * d->y[i] / (double)n;
-        gap = mse_opt > 1e-24 * ysq ? (mse - mse_opt) / mse_opt : NAN;
+        gap = cli_gap(mse, mse_opt, mse_null, &gap_basis);
         wdist = sqrt(dist2(w, wopt, p) + (b - bopt) * (b - bopt));
+    }
+    const int reason = lr_gd_stop_reason(gd);
+    const int converged = cli_converged(reason, gap);
+    if (converged == 0 || (converged < 0 && o->require_conv)) {
+        cli_not_converged(cmd, gap, o->require_conv);
+        if (o->require_conv) {
+            rc = 1;
+            goto out;
+        }
     }
     double coef_err = NAN;
     if (o->true_coef)
@@ -273,6 +426,9 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     printf("r2              %.15g\n", r2);
     printf("grad norm       %.6g (first %.6g)\n", lr_gd_grad_norm(gd),
            lr_gd_grad_norm0(gd));
+    if (par->tol > 0)
+        printf("tol measure     %.6g   (|g~| / sd(y), standardized; stop at %g)\n",
+               lr_gd_grad_rel(gd), par->tol);
     printf("time            %.6g s total, %.6g s per iteration\n", elapsed, tpi);
     printf("threads         %d\n", lr_gd_threads(gd));
     if (o->lr_auto)
@@ -287,11 +443,10 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     if (have_opt) {
         printf("optimal mse     %.15g   (exact least squares, GSL)\n", mse_opt);
         if (isfinite(gap))
-            printf("gap             %.6g   ((mse - mse*) / mse*)\n", gap);
+            printf("gap             %.6g   ((mse - mse*) / %s)\n", gap, gap_basis);
         else
-            printf("gap             mse - mse* = %.6g (an exact fit: mse* is 0 "
-                   "to rounding)\n",
-                   mse - mse_opt);
+            printf("gap             mse - mse* = %.6g (y is constant: no "
+                   "relative gap)\n", mse - mse_opt);
         printf("|w - w*|        %.6g   (weights and bias)\n", wdist);
     }
     if (o->true_coef)
@@ -338,15 +493,25 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     cJSON_AddItemToObject(rep, "exact_note", have_opt ? cJSON_CreateNull()
                           : cJSON_CreateString(xref.note));
     cJSON_AddItemToObject(rep, "gap", cli_num(gap));
+    cJSON_AddItemToObject(rep, "gap_basis", gap_basis && have_opt
+                          ? cJSON_CreateString(gap_basis) : cJSON_CreateNull());
+    cJSON_AddItemToObject(rep, "converged", converged < 0 ? cJSON_CreateNull()
+                          : cJSON_CreateBool(converged));
     cJSON_AddItemToObject(rep, "dist_to_optimum", cli_num(wdist));
     cJSON_AddItemToObject(rep, "r2", cli_num(r2));
     cJSON_AddItemToObject(rep, "grad_norm", cli_num(lr_gd_grad_norm(gd)));
     cJSON_AddItemToObject(rep, "grad_norm0", cli_num(lr_gd_grad_norm0(gd)));
+    cJSON_AddItemToObject(rep, "grad_rel", cli_num(lr_gd_grad_rel(gd)));
     cJSON_AddNumberToObject(rep, "time_s", elapsed);
     cJSON_AddNumberToObject(rep, "time_per_iter_s", tpi);
     /* everything the solution cost: step-size estimate, Gram pass (if
-     * any) and iterations; not the exact solve of the stopping test */
-    cJSON_AddNumberToObject(rep, "time_to_solution_s", elapsed);
+     * any) and iterations; not the exact solve of the stopping test. null
+     * when there was no solution: --stop-gap's target not reached, or a
+     * run that did not converge */
+    cJSON_AddItemToObject(rep, "time_to_solution_s",
+                          (o->stop_gap > 0 ? reason == LR_STOP_TARGET
+                                           : converged != 0)
+                          ? cJSON_CreateNumber(elapsed) : cJSON_CreateNull());
     cJSON_AddNumberToObject(rep, "threads", lr_gd_threads(gd));
     cJSON_AddItemToObject(rep, "initial_weights", cli_array(w0, p));
     cJSON_AddNumberToObject(rep, "initial_bias", 0.0);
@@ -399,7 +564,8 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         }
         cJSON *mt = cJSON_AddObjectToObject(ex, "metrics");
         const char *mkeys[] = {"n_samples", "iterations", "stop_reason", "final_mse",
-                               "r2", "optimal_mse", "gap", "grad_norm"};
+                               "r2", "optimal_mse", "gap", "grad_norm",
+                               "converged"};
         for (size_t k = 0; k < sizeof mkeys / sizeof *mkeys; k++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(rep, mkeys[k]);
             if (v)
@@ -465,6 +631,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         {"history", 1, 0, OPT_HISTORY}, {"solver", 1, 0, OPT_SOLVER},
         {"precision", 1, 0, OPT_PRECISION}, {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
         {"na", 1, 0, OPT_NA},
+        {"require-convergence", 0, 0, OPT_REQUIRE_CONV},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
     /* in the order of the options' enum values */
     static const char *const optimizers[] = {"gd", "momentum", "nesterov", NULL};
@@ -532,8 +699,8 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         case OPT_TOL:
             bad = cli_double(C, "tol", optarg, 0.0, 0, &o.par.tol);
             if (!bad && o.par.tol >= 1) {
-                cli_err(C, "--tol: '%s' must be below 1 (a fraction of the "
-                        "first gradient norm)", optarg);
+                cli_err(C, "--tol: '%s' must be below 1 (the gradient in "
+                        "standardized units, over sd(y))", optarg);
                 bad = 1;
             }
             break;
@@ -550,6 +717,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         case OPT_HISTORY: o.history_out = optarg; break;
         case OPT_NO_EXACT: o.exact = 0; break;
         case OPT_QUIET: o.table = 0; break;
+        case OPT_REQUIRE_CONV: o.require_conv = 1; break;
         case OPT_HELP: usage(stdout); return -1;
         default:
             cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);

@@ -345,7 +345,23 @@ int main(int argc, char **argv)
     free(counts);
     starts = NULL;
     counts = NULL;
-    if (agree(&c, failed, msg)) {
+    failed = agree(&c, failed, msg);
+    if (!failed) {
+        /* the scales of X and y over all ranks: data the iterations cannot
+         * represent are refused as train refuses them (cli_check_scales) */
+        double *mx = malloc((p + 1) * sizeof *mx);
+        failed = agree(&c, !mx, "out of memory");
+        if (!failed) {
+            lr_max_abs(X, NULL, y, nl, p, mx, &mx[p]);
+            MPI_Allreduce(MPI_IN_PLACE, mx, (int)(p + 1), MPI_DOUBLE, MPI_MAX,
+                          c.comm);
+            /* every rank decides alike; only rank 0's stderr is open */
+            failed = cli_check_scales("train", hdr ? hdr->names : NULL, p, mx,
+                                      mx[p], par->intercept, o.f32);
+        }
+        free(mx);
+    }
+    if (failed) {
         lr_data_free(d);
         lr_data_free(hdr);
         free(coef);
@@ -401,18 +417,40 @@ int main(int argc, char **argv)
     }
     size_t every = o.log_every ? o.log_every
                    : (par->max_iter >= 10 ? par->max_iter / 10 : 1);
+    /* the yardstick of the gap for exact fits (cli_gap): var(y) about the
+     * mean of all rows, or mean(y^2) without an intercept or for a constant
+     * y, in two passes: [sum y, mean, sum d^2, sum y^2] */
+    double ynull[4] = {0.0, 0.0, 0.0, 0.0};
+    for (size_t i = 0; par->intercept && i < nl; i++)
+        ynull[0] += y[i];
+    MPI_Allreduce(MPI_IN_PLACE, ynull, 1, MPI_DOUBLE, MPI_SUM, c.comm);
+    ynull[1] = par->intercept ? ynull[0] / (double)n : 0.0;
+    for (size_t i = 0; i < nl; i++) {
+        ynull[2] += (y[i] - ynull[1]) * (y[i] - ynull[1]);
+        ynull[3] += y[i] * y[i];
+    }
+    MPI_Allreduce(MPI_IN_PLACE, &ynull[2], 2, MPI_DOUBLE, MPI_SUM, c.comm);
+    ynull[2] = (ynull[2] > 0 ? ynull[2] : ynull[3]) / (double)n;
     double t0 = MPI_Wtime(), L = NAN;
     int st = lr_gd_init(gd);
-    if (st == LR_SUCCESS && o.stop_gap > 0) {
-        double f_opt = mse_opt;
-        if (par->solver == LR_SOLVER_GRAM)
-            lr_gd_loss(gd, wopt, bopt, &f_opt); /* in the solver's measure */
-        lr_gd_set_stop_mse(gd, f_opt + o.stop_gap * mse_opt);
-    }
-    if (st == LR_SUCCESS && o.lr_auto && lr_gd_lipschitz(gd, &L) == LR_SUCCESS) {
-        lr_gd_set_lr(gd, 1.0 / L);
-        if (c.rank == 0)
-            fprintf(stderr, "linreg-mpi: --lr auto: L = %.6g, lr = %.6g\n", L, 1.0 / L);
+    if (st == LR_SUCCESS && o.stop_gap > 0)
+        /* as train: the gap relative to max(mse*, 1e-6 var(y)) */
+        st = lr_gd_set_stop_excess(gd, wopt, bopt, mse_opt, o.stop_gap
+                                   * fmax(mse_opt, CLI_GAP_FLOOR * ynull[2]));
+    if (st == LR_SUCCESS && o.lr_auto) {
+        st = lr_gd_lipschitz(gd, &L);
+        if (st == LR_SUCCESS) {
+            lr_gd_set_lr(gd, 1.0 / L);
+            if (c.rank == 0)
+                fprintf(stderr, "linreg-mpi: --lr auto: L = %.6g, lr = %.6g\n", L,
+                        1.0 / L);
+        } else {
+            if (c.rank == 0)
+                fprintf(stderr, "linreg-mpi: --lr auto: cannot estimate L, the "
+                        "largest eigenvalue of [X 1]^T [X 1] / n (%s). No model "
+                        "was written.\n", lr_strerror(st));
+            st = LR_EINVAL;
+        }
     }
     cJSON *hist = cJSON_CreateArray();
     if (o.table && c.rank == 0)
@@ -435,41 +473,63 @@ int main(int argc, char **argv)
             st = LR_EDIVERGE;
     }
     double elapsed = MPI_Wtime() - t0;
-    if (st == LR_EDIVERGE) {
-        if (c.rank == 0)
+    if (st != LR_SUCCESS && st != LR_EDIVERGE) {
+        /* --lr auto's failure is already reported */
+        if (c.rank == 0 && st != LR_EINVAL)
+            fprintf(stderr, "linreg-mpi: training: %s\n", lr_strerror(st));
+        rc = 1;
+    } else if (st == LR_EDIVERGE) {
+        if (c.rank == 0 && !isfinite(lr_gd_mse0(gd)))
+            fprintf(stderr, "linreg-mpi: the loss of the initial weights is not "
+                    "finite (mse %.6g): the data or the initial weights are too "
+                    "large for double. Try --init zeros, or rescale the data. "
+                    "No model was written.\n", lr_gd_mse0(gd));
+        else if (c.rank == 0)
             fprintf(stderr, "linreg-mpi: training diverged at iteration %zu (mse "
-                    "%.6g) with learning rate %g: use --lr auto or a smaller step. "
-                    "No model was written.\n", lr_gd_iter(gd), lr_gd_mse(gd),
-                    o.lr_auto ? 1.0 / L : par->lr);
+                    "%.6g, first %.6g) with learning rate %g%s: use %sa smaller "
+                    "step. No model was written.\n", lr_gd_iter(gd),
+                    lr_gd_mse(gd), lr_gd_mse0(gd), o.lr_auto ? 1.0 / L : par->lr,
+                    o.lr_auto ? " (--lr auto: 1/L)" : "",
+                    o.lr_auto ? "--standardize or " : "--lr auto or ");
         rc = 1;
     } else {
         /* the final MSE and R^2 over all rows */
         const double *w = lr_gd_weights(gd);
         const double b = lr_gd_bias(gd);
-        double s[3] = {0, 0, 0}; /* sum r^2, sum y, sum y^2 */
-        for (size_t i = 0; i < nl; i++) {
-            double t = 0.0;
-            for (size_t j = 0; j < p; j++)
-                t += X[i * p + j] * w[j];
-            double r = t + b - y[i];
-            s[0] += r * r;
-            s[1] += y[i];
-            s[2] += y[i] * y[i];
+        /* each rank's sums by lr_score (compensated, about the global
+         * mean): s = [sum r^2, sum (y - mean)^2], R^2 = 1 - s0 / s1 */
+        const double ym = ynull[0] / (double)n;
+        double s[2] = {0, 0}, r2l;
+        if (nl) {
+            lr_score(X, y, nl, p, w, b, &s[0], &r2l);
+            s[0] *= (double)nl;
+            s[1] = 0.0;
+            for (size_t i = 0; i < nl; i++)
+                s[1] += (y[i] - ym) * (y[i] - ym);
         }
-        MPI_Allreduce(MPI_IN_PLACE, s, 3, MPI_DOUBLE, MPI_SUM, c.comm);
-        double mse = s[0] / (double)n, ym = s[1] / (double)n;
-        double sst = s[2] - (double)n * ym * ym;
-        double r2 = sst > 0 ? 1.0 - s[0] / sst : NAN;
+        MPI_Allreduce(MPI_IN_PLACE, s, 2, MPI_DOUBLE, MPI_SUM, c.comm);
+        double mse = s[0] / (double)n;
+        double r2 = s[1] > 0 ? 1.0 - s[0] / s[1] : NAN;
         double comm_max;
         MPI_Reduce(&c.t_comm, &comm_max, 1, MPI_DOUBLE, MPI_MAX, 0, c.comm);
-        if (c.rank == 0) {
+        /* every rank judges convergence alike (train's rules) */
+        const char *gap_basis = NULL;
+        double gap = have_opt ? cli_gap(mse, mse_opt, ynull[2], &gap_basis) : NAN;
+        const int reason = lr_gd_stop_reason(gd);
+        const int converged = cli_converged(reason, gap);
+        if (converged == 0 || (converged < 0 && o.require_conv)) {
+            if (c.rank == 0)
+                cli_not_converged("train", gap, o.require_conv);
+            if (o.require_conv)
+                rc = 1;
+        }
+        if (c.rank == 0 && !rc) {
             size_t it = lr_gd_iter(gd);
             double tpi = elapsed / (double)(it + 1);
-            double gap = have_opt && mse_opt > 0 ? (mse - mse_opt) / mse_opt : NAN;
             if (have_opt)
                 printf("optimal mse     %.15g   (exact least squares, all ranks)\n"
-                       "gap             %.6g   ((mse - mse*) / mse*)\n", mse_opt,
-                       gap);
+                       "gap             %.6g   ((mse - mse*) / %s)\n", mse_opt,
+                       gap, gap_basis);
             printf("iterations      %zu\nstop reason     %s\nfinal mse       %.15g\n"
                    "r2              %.15g\ntime            %.6g s total, %.6g s per "
                    "iteration\ncommunication   %.6g s (max over ranks, %.1f%% of the "
@@ -508,6 +568,17 @@ int main(int argc, char **argv)
                 cJSON_AddItemToObject(rep, "r2", cli_num(r2));
                 cJSON_AddItemToObject(rep, "optimal_mse", cli_num(mse_opt));
                 cJSON_AddItemToObject(rep, "gap", cli_num(gap));
+                cJSON_AddItemToObject(rep, "gap_basis", have_opt
+                                      ? cJSON_CreateString(gap_basis)
+                                      : cJSON_CreateNull());
+                cJSON_AddItemToObject(rep, "converged", converged < 0
+                                      ? cJSON_CreateNull()
+                                      : cJSON_CreateBool(converged));
+                cJSON_AddItemToObject(rep, "time_to_solution_s",
+                                      (o.stop_gap > 0 ? reason == LR_STOP_TARGET
+                                                      : converged != 0)
+                                      ? cJSON_CreateNumber(elapsed)
+                                      : cJSON_CreateNull());
                 cJSON_AddNumberToObject(rep, "time_s", elapsed);
                 cJSON_AddNumberToObject(rep, "time_per_iter_s", tpi);
                 cJSON_AddNumberToObject(rep, "comm_time_s", comm_max);
