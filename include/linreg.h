@@ -460,8 +460,9 @@ int lr_path_writable(const char *path, char *err, size_t errlen);
  * by lr_output_commit; lr_output_discard removes the temporary. Symbolic
  * links are followed (the link stays a link; target is the file replaced),
  * an existing file's owner and permission bits are kept, and a FIFO, a
- * character device or a /proc descriptor link (/dev/stdout) is written in
- * place (tmp NULL). lr_output_open: LR_SUCCESS, LR_EIO or LR_ENOMEM, with a
+ * character device or a /proc link is written in place (tmp NULL); a
+ * link to one of this process's descriptors (/dev/stdout, /dev/fd/N)
+ * through a dup of it. lr_output_open: LR_SUCCESS, LR_EIO or LR_ENOMEM, with a
  * message naming path; lr_output_close flushes and closes the stream (LR_EIO
  * on a write error) and leaves the temporary to commit or discard; commit
  * closes too, and frees in every case. */
@@ -471,8 +472,12 @@ typedef struct {
     char *tmp;          /* the temporary, or NULL when written in place */
     FILE *fp;           /* open from lr_output_open to close or commit */
     int direct;         /* written in place */
+    int fd;             /* >= 0: through a dup of this descriptor */
 } lr_output;
 int lr_output_open(lr_output *o, const char *path, char *err, size_t errlen);
+/* The file lr_output_open would write for path: its symbolic links
+ * followed (malloc'd; NULL without memory). */
+char *lr_path_target(const char *path);
 int lr_output_close(lr_output *o, char *err, size_t errlen);
 int lr_output_commit(lr_output *o, char *err, size_t errlen);
 void lr_output_discard(lr_output *o);

@@ -7,6 +7,7 @@
  * the old file's permission bits); a FIFO or a device is written in place.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,11 +99,32 @@ static int in_proc(const char *p)
     return r;
 }
 
+/* N when p is a descriptor link of this process (/proc/self/fd/N, which
+ * /dev/stdout and /dev/fd/N lead to), else -1. Such an output is written
+ * through a dup of N: reopening it could be refused (a pipe or a file of
+ * another user) and would not share the descriptor's offset. */
+static int own_fd(const char *p)
+{
+    const char *slash = strrchr(p, '/');
+    char *end, want[64];
+    long n = slash && slash[1] ? strtol(slash + 1, &end, 10) : -1;
+    if (n < 0 || n > 1 << 30 || *end)
+        return -1;
+    char *dir = beside(p, ".");
+    char *real = dir ? realpath(dir, NULL) : NULL;
+    snprintf(want, sizeof want, "/proc/%ld/fd", (long)getpid());
+    int r = real && strcmp(real, want) == 0 ? (int)n : -1;
+    free(dir);
+    free(real);
+    return r;
+}
+
 /* path with its symbolic links followed (each relative to the link's own
  * directory), so the link stays a link and its target gets the data. A
  * dangling link names the file to create. *direct is set when the chain
- * reaches a /proc file-descriptor link. malloc'd; NULL without memory. */
-static char *follow_links(const char *path, int *direct)
+ * reaches a /proc link (*fd too when it is one of this process's
+ * descriptors). malloc'd; NULL without memory. */
+static char *follow_links(const char *path, int *direct, int *fd)
 {
     char *p = strdup(path);
     for (int hops = 0; p && hops < 40; hops++) {
@@ -111,6 +133,7 @@ static char *follow_links(const char *path, int *direct)
             break;
         if (in_proc(p)) {
             *direct = 1;
+            *fd = own_fd(p);
             break;
         }
         char buf[4096];
@@ -125,15 +148,30 @@ static char *follow_links(const char *path, int *direct)
     return p;
 }
 
+char *lr_path_target(const char *path)
+{
+    int direct = 0, fd = -1;
+    return follow_links(path, &direct, &fd);
+}
+
 /* Resolves o->path into o->target, o->direct and the mode a new file or
  * the replacement of an existing one gets. */
 static int output_resolve(lr_output *o, struct stat *old, int *exists,
                           char *err, size_t errlen)
 {
     o->direct = 0;
-    o->target = follow_links(o->path, &o->direct);
+    o->fd = -1;
+    o->target = follow_links(o->path, &o->direct, &o->fd);
     if (!o->target)
         return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", o->path);
+    if (o->fd >= 0) {
+        int fl = fcntl(o->fd, F_GETFL);
+        if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+            return lr_set_err(LR_EIO, err, errlen, "%s: descriptor %d is not "
+                              "open for writing", o->path, o->fd);
+        *exists = 0;
+        return LR_SUCCESS;
+    }
     *exists = stat(o->target, old) == 0;
     if (*exists && S_ISDIR(old->st_mode))
         return lr_set_err(LR_EIO, err, errlen, "%s: is a directory", o->path);
@@ -195,7 +233,15 @@ int lr_output_open(lr_output *o, const char *path, char *err, size_t errlen)
     memset(o, 0, sizeof *o);
     o->path = path;
     int st = output_resolve(o, &old, &exists, err, errlen);
-    if (st == LR_SUCCESS && o->direct) {
+    if (st == LR_SUCCESS && o->fd >= 0) {
+        int fd = dup(o->fd);
+        if (fd < 0 || !(o->fp = fdopen(fd, "w"))) {
+            st = lr_set_err(LR_EIO, err, errlen, "%s: cannot write: %s", path,
+                            strerror(errno));
+            if (fd >= 0)
+                close(fd);
+        }
+    } else if (st == LR_SUCCESS && o->direct) {
         if (!(o->fp = fopen(o->target, "w")))
             st = lr_set_err(LR_EIO, err, errlen, "%s: cannot write: %s", path,
                             strerror(errno));
@@ -270,7 +316,7 @@ int lr_path_writable(const char *path, char *err, size_t errlen)
     memset(&o, 0, sizeof o);
     o.path = path;
     int st = output_resolve(&o, &old, &exists, err, errlen);
-    if (st == LR_SUCCESS && o.direct && access(o.target, W_OK) != 0)
+    if (st == LR_SUCCESS && o.direct && o.fd < 0 && access(o.target, W_OK) != 0)
         st = lr_set_err(LR_EIO, err, errlen, "%s: cannot write: %s", path,
                         strerror(errno));
     else if (st == LR_SUCCESS && !o.direct

@@ -182,22 +182,28 @@ static cli_out_entry *find(cli_outset *s, const char *path)
     return NULL;
 }
 
-/* The file path stands for: its directory made absolute, links in the
- * last component followed (so a.csv, ./a.csv and a link to it agree). */
+/* The file path stands for: links followed, its directory made absolute
+ * (so a.csv, ./a.csv and a link to it, even dangling, agree). */
 static char *canonical(const char *path)
 {
-    char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
-    if (!dir)
+    char *t = lr_path_target(path);
+    if (!t)
         return NULL;
-    const char *base = slash ? slash + 1 : path;
-    if (slash)
-        slash[slash == dir ? 1 : 0] = '\0';
-    char *real = realpath(slash ? dir : ".", NULL);
+    char *slash = strrchr(t, '/'), *real;
+    const char *base = slash ? slash + 1 : t;
+    if (!slash) {
+        real = realpath(".", NULL);
+    } else if (slash == t) {
+        real = strdup(""); /* in the root directory */
+    } else {
+        *slash = '\0';
+        real = realpath(t, NULL);
+    }
     char *r = real ? malloc(strlen(real) + strlen(base) + 2) : NULL;
     if (r)
         sprintf(r, "%s/%s", real, base);
     free(real);
-    free(dir);
+    free(t);
     return r;
 }
 
