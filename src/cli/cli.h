@@ -82,6 +82,7 @@ lr_data *cli_generate(const char *cmd, const lr_gen_params *gp, double **coef);
 typedef struct {
     const char *opt, *path;   /* option (for messages) and path as given */
     int std;                  /* "-": standard output */
+    int opened;               /* cli_out_open was called */
     lr_output o;
 } cli_out_entry;
 typedef struct cli_outset {

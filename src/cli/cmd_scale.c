@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -369,6 +370,13 @@ int cmd_scale(int argc, char **argv)
     int nt = parse_threads(C, tl, t, 64);
     if (nt < 0)
         return EXIT_USAGE;
+    for (int k = 0; weak && k < nt; k++) {
+        if (gp.n_samples > SIZE_MAX / (size_t)t[k]) { /* weak: n grows with t */
+            cli_err(C, "--samples %zu x %d threads (--mode weak) overflows the "
+                    "size of memory", gp.n_samples, t[k]);
+            return EXIT_USAGE;
+        }
+    }
     /* the four files, declared and checked before any timing, and renamed
      * into place together at the end */
     char p_csv[4096], p_sum[4096], p_env[4096], p_loss[4096];

@@ -174,10 +174,13 @@ void cli_out_add(cli_outset *s, const char *opt, const char *path, int dash_stdo
     e->std = dash_stdout && strcmp(path, "-") == 0;
 }
 
-static cli_out_entry *find(cli_outset *s, const char *path)
+/* The entry of path not yet opened (opening) or open (closing): two
+ * outputs may share a character device's path. */
+static cli_out_entry *find(cli_outset *s, const char *path, int opening)
 {
     for (size_t k = 0; path && k < s->n; k++)
-        if (s->e[k].path == path || strcmp(s->e[k].path, path) == 0)
+        if ((s->e[k].path == path || strcmp(s->e[k].path, path) == 0)
+            && (opening ? !s->e[k].opened : s->e[k].o.fp != NULL))
             return &s->e[k];
     return NULL;
 }
@@ -259,11 +262,12 @@ int cli_out_check(cli_outset *s)
 
 FILE *cli_out_open(cli_outset *s, const char *path)
 {
-    cli_out_entry *e = find(s, path);
+    cli_out_entry *e = find(s, path, 1);
     if (!e) {
         cli_err(s->cmd, "%s: not a declared output", path); /* a bug */
         return NULL;
     }
+    e->opened = 1;
     if (e->std) {
         fflush(stdout);
         int fd = dup(1);
@@ -290,7 +294,7 @@ FILE *cli_out_open(cli_outset *s, const char *path)
 
 int cli_out_close(cli_outset *s, const char *path, int ok)
 {
-    cli_out_entry *e = find(s, path);
+    cli_out_entry *e = find(s, path, 0);
     char err[512];
     if (e && lr_output_close(&e->o, err, sizeof err) != LR_SUCCESS) {
         cli_err(s->cmd, "%s", err);

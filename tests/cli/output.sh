@@ -293,3 +293,7 @@ report "train --iters 2^61-3 --log-every 1: history size overflow refused, no cr
 run bench --csv-mb 18446744073709551615 --sizes a --repeat 1
 expect_rc 2; expect_prefix bench; expect_err "--csv-mb" "overflows"
 report "usage error: bench --csv-mb whose byte count overflows"
+
+run scale --mode weak --samples 1e19 --threads 1,2
+expect_rc 2; expect_prefix scale; expect_err "--samples 10000000000000000000 x 2 threads" "overflows"
+report "usage error: scale --mode weak whose samples x threads overflows"
