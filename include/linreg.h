@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -113,6 +114,10 @@ int lr_csv_write_vector(const char *path, const char *name, const double *v,
  * which round-trip). The file is written to a temporary file in the same
  * directory and renamed into place. Returns LR_SUCCESS or LR_EIO. */
 int lr_csv_write(const char *path, const lr_data *d, char *err, size_t errlen);
+/* lr_csv_write and lr_csv_write_vector to an open stream (the caller
+ * closes it and checks the close): LR_SUCCESS or LR_EIO on a write error. */
+int lr_csv_fwrite(FILE *f, const lr_data *d);
+int lr_csv_fwrite_vector(FILE *f, const char *name, const double *v, size_t n);
 
 /* A NumPy .npy array, memory-mapped read-only: float64 or float32,
  * little-endian, 1-D (n,) or 2-D (n, p); a Fortran-order (column-major)
@@ -145,6 +150,8 @@ int lr_npy_check_rows(const lr_npy *a, const char *path, size_t lo, size_t hi,
  * it back. */
 int lr_npy_write(const char *path, const double *a, size_t n, size_t p,
                  int ndim, char *err, size_t errlen);
+/* lr_npy_write to an open stream: LR_SUCCESS or LR_EIO on a write error. */
+int lr_npy_fwrite(FILE *f, const double *a, size_t n, size_t p, int ndim);
 
 /* ---------------------------------------------------------- generation */
 
@@ -509,6 +516,11 @@ int lr_model_save(const char *path, const lr_model *m, char *const *names,
  * are added to the file. LR_EINVAL if it is not a JSON object. */
 int lr_model_save_ex(const char *path, const lr_model *m, char *const *names,
                      const char *extra_json, char *err, size_t errlen);
+/* lr_model_save_ex to an open stream; path only names the file in
+ * messages. Writes nothing when it refuses the model. */
+int lr_model_fwrite(FILE *f, const char *path, const lr_model *m,
+                    char *const *names, const char *extra_json, char *err,
+                    size_t errlen);
 /* Reads a model written by lr_model_save. *names receives p strings (free
  * with lr_names_free) if names is not NULL. */
 int lr_model_load(const char *path, lr_model **out, char ***names,
@@ -519,6 +531,32 @@ void lr_names_free(char **names, size_t p);
  * removing a temporary file beside it), so a run does not fail after
  * writing some of its outputs. LR_SUCCESS or LR_EIO with a message. */
 int lr_path_writable(const char *path, char *err, size_t errlen);
+
+/* One output file, written to a temporary beside it and renamed into place
+ * by lr_output_commit; lr_output_discard removes the temporary. Symbolic
+ * links are followed (the link stays a link; target is the file replaced),
+ * an existing file's owner and permission bits are kept, and a FIFO, a
+ * character device or a /proc link is written in place (tmp NULL); a
+ * link to one of this process's descriptors (/dev/stdout, /dev/fd/N)
+ * through a dup of it. lr_output_open: LR_SUCCESS, LR_EIO or LR_ENOMEM, with a
+ * message naming path; lr_output_close flushes and closes the stream (LR_EIO
+ * on a write error) and leaves the temporary to commit or discard; commit
+ * closes too, and frees in every case. */
+typedef struct {
+    const char *path;   /* as given (borrowed) */
+    char *target;       /* the file written: path with links followed */
+    char *tmp;          /* the temporary, or NULL when written in place */
+    FILE *fp;           /* open from lr_output_open to close or commit */
+    int direct;         /* written in place */
+    int fd;             /* >= 0: through a dup of this descriptor */
+} lr_output;
+int lr_output_open(lr_output *o, const char *path, char *err, size_t errlen);
+/* The file lr_output_open would write for path: its symbolic links
+ * followed (malloc'd; NULL without memory). */
+char *lr_path_target(const char *path);
+int lr_output_close(lr_output *o, char *err, size_t errlen);
+int lr_output_commit(lr_output *o, char *err, size_t errlen);
+void lr_output_discard(lr_output *o);
 
 /* Writes text to path atomically: a temporary file in the same directory,
  * then rename. LR_SUCCESS or LR_EIO. */

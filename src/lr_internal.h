@@ -24,8 +24,7 @@ int lr_set_err(int status, char *err, size_t errlen, const char *fmt, ...)
  * lr_atomic_end when ok and every write succeeded (removed otherwise). */
 typedef struct {
     FILE *fp;
-    char *tmp;
-    const char *path;
+    lr_output out;
 } lr_atomic_file;
 int lr_atomic_begin(lr_atomic_file *f, const char *path, char *err,
                     size_t errlen);

@@ -26,6 +26,19 @@ int lr_model_save(const char *path, const lr_model *m, char *const *names,
 int lr_model_save_ex(const char *path, const lr_model *m, char *const *names,
                      const char *extra_json, char *err, size_t errlen)
 {
+    lr_atomic_file f;
+    int st = lr_atomic_begin(&f, path, err, errlen);
+    if (st != LR_SUCCESS)
+        return st;
+    st = lr_model_fwrite(f.fp, path, m, names, extra_json, err, errlen);
+    int est = lr_atomic_end(&f, st == LR_SUCCESS, err, errlen);
+    return st != LR_SUCCESS ? st : est;
+}
+
+int lr_model_fwrite(FILE *f, const char *path, const lr_model *m,
+                    char *const *names, const char *extra_json, char *err,
+                    size_t errlen)
+{
     const size_t p = lr_model_nfeatures(m);
     const double *w = lr_model_weights(m);
     for (size_t j = 0; j < p; j++)
@@ -85,9 +98,10 @@ int lr_model_save_ex(const char *path, const lr_model *m, char *const *names,
     }
     withnl[l] = '\n';
     withnl[l + 1] = '\0';
-    int st = lr_write_file_atomic(path, withnl, err, errlen);
+    fputs(withnl, f);
     free(withnl);
-    return st;
+    return ferror(f) ? lr_set_err(LR_EIO, err, errlen, "%s: write failed", path)
+                     : LR_SUCCESS;
 }
 
 static char *slurp(const char *path, char *err, size_t errlen, int *st)

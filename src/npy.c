@@ -294,8 +294,7 @@ void lr_npy_close(lr_npy *a)
         memset(a, 0, sizeof *a);
 }
 
-int lr_npy_write(const char *path, const double *a, size_t n, size_t p,
-                 int ndim, char *err, size_t errlen)
+int lr_npy_fwrite(FILE *f, const double *a, size_t n, size_t p, int ndim)
 {
     char hdr[256];
     int hl = ndim == 1
@@ -313,12 +312,19 @@ int lr_npy_write(const char *path, const double *a, size_t n, size_t p,
                              (unsigned char)(len & 0xff),
                              (unsigned char)(len >> 8)};
     size_t cells = n * (ndim == 1 ? 1 : p);
+    fwrite(pre, 1, sizeof pre, f);
+    fwrite(hdr, 1, len, f);
+    fwrite(a, sizeof *a, cells, f);
+    return ferror(f) ? LR_EIO : LR_SUCCESS;
+}
+
+int lr_npy_write(const char *path, const double *a, size_t n, size_t p,
+                 int ndim, char *err, size_t errlen)
+{
     lr_atomic_file f;
     int st = lr_atomic_begin(&f, path, err, errlen);
     if (st)
         return st;
-    fwrite(pre, 1, sizeof pre, f.fp);
-    fwrite(hdr, 1, len, f.fp);
-    fwrite(a, sizeof *a, cells, f.fp);
+    lr_npy_fwrite(f.fp, a, n, p, ndim);
     return lr_atomic_end(&f, 1, err, errlen);
 }

@@ -18,6 +18,7 @@ Suite *suite_solvers(void);
 Suite *suite_exact(void);
 Suite *suite_input(void);
 Suite *suite_convergence(void);
+Suite *suite_output(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

@@ -78,9 +78,56 @@ int cli_gen_option(const char *cmd, int opt, const char *arg, lr_gen_params *gp)
  * receives a malloc'd copy of the true coefficients. Prints errors. */
 lr_data *cli_generate(const char *cmd, const lr_gen_params *gp, double **coef);
 
-/* Checks that every non-NULL path in paths[0..n) can be written; prints
- * the first failure. 0 or -1. */
-int cli_outputs_writable(const char *cmd, const char *const *paths, size_t n);
+/* The outputs of one command, one unit (outputs.c): declared before any
+ * work, checked, each written to a temporary file, and renamed into place
+ * together by cli_out_finish only when all are complete; on failure, or on
+ * SIGINT, SIGTERM, SIGHUP or SIGPIPE (exit 128 + signal), every temporary
+ * is removed. Symbolic links are written through, FIFOs and devices in
+ * place, an existing file keeps its permission bits. Every function prints
+ * its errors. */
+#define CLI_OUT_MAX 16
+typedef struct {
+    const char *opt, *path;   /* option (for messages) and path as given */
+    int std;                  /* "-": standard output */
+    int opened;               /* cli_out_open was called */
+    lr_output o;
+} cli_out_entry;
+typedef struct cli_outset {
+    const char *cmd;
+    size_t n;
+    cli_out_entry e[CLI_OUT_MAX];
+} cli_outset;
+void cli_out_init(cli_outset *s, const char *cmd);
+/* path NULL: not asked for. dash_stdout: "-" means standard output. */
+void cli_out_add(cli_outset *s, const char *opt, const char *path,
+                 int dash_stdout);
+/* Two outputs naming one file: EXIT_USAGE; one that cannot be written: 1;
+ * else 0. Installs the signal handlers; the set must outlive the writes. */
+int cli_out_check(cli_outset *s);
+/* The stream for a declared path, or NULL. cli_out_close closes it (not
+ * yet renamed): 0, or -1 when ok is 0 or a write failed. */
+FILE *cli_out_open(cli_outset *s, const char *path);
+int cli_out_close(cli_outset *s, const char *path, int ok);
+/* Opens, writes text (or the JSON document and a newline), closes: 0 or -1. */
+int cli_out_text(cli_outset *s, const char *path, const char *text);
+int cli_out_json(cli_outset *s, const char *path, const cJSON *doc);
+/* lr_model_fwrite into a declared output: 0 or -1. */
+int cli_out_model(cli_outset *s, const char *path, const lr_model *m,
+                  char *const *names, const char *extra_json);
+/* rc 0: renames every output into place (1 if one fails); otherwise
+ * removes every temporary. Returns the exit status. */
+int cli_out_finish(cli_outset *s, int rc);
+/* --out DIR of driver, scale and bench: created if missing, and checked to
+ * be a directory one can write in, before any work. 0 or 1 (printed). */
+int cli_out_dir(const char *cmd, const char *dir);
+/* A SIGBUS inside [base, base+len) (the file shrank under its mapping)
+ * prints "linreg CMD: PATH changed while being read", removes the
+ * temporaries and exits 1. */
+void cli_watch_mapping(const char *cmd, const void *base, size_t len,
+                       const char *path);
+void cli_signals_install(void);
+/* A scratch file (not an output) removed on those signals too; NULL: none. */
+void cli_scratch(const char *path);
 
 /* A data set from --data: CSV (owned), a .npy X mapped with y from
  * --target-file (not copied; float32 X stays float), or one (n, p+1) .npy
@@ -112,8 +159,6 @@ int cli_na(const char *cmd, const char *s, int *drop);
 int cli_delimiter(const char *cmd, const char *s, char *out);
 void cli_dataset_free(cli_dataset *ds);
 
-/* Writes a cJSON document atomically to path; prints errors. 0 or -1. */
-int cli_write_json(const char *cmd, const char *path, const cJSON *doc);
 /* cJSON number, or null when not finite (JSON has no NaN). */
 cJSON *cli_num(double v);
 cJSON *cli_array(const double *v, size_t n);
@@ -140,6 +185,8 @@ typedef struct {
     int exact;                /* compute the exact optimum with GSL */
     int require_conv;         /* --require-convergence: unconverged is exit 1 */
     const char *model_out;    /* may be NULL */
+    struct cli_outset *outs;  /* where model, report and history go
+                                 (declared there; committed by the caller) */
     const char *report_out;   /* may be NULL */
     const double *true_coef;  /* generated data: the true coefficients */
     double true_bias;

@@ -6,6 +6,7 @@
  * generator's normal draws per second. Reports; never asserts. */
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,12 +88,14 @@ static int bench_csv(const char *C, size_t mb, size_t repeat)
         return 1;
     }
     close(fd);
+    cli_scratch(path); /* removed on a signal too */
     int rc = lr_csv_write(path, d, err, sizeof err) != LR_SUCCESS;
     lr_data_free(d);
     struct stat sb;
     if (rc || stat(path, &sb) != 0) {
         cli_err(C, "%s", err);
         unlink(path);
+        cli_scratch(NULL);
         return 1;
     }
     double *t = malloc(repeat * sizeof *t);
@@ -111,6 +114,7 @@ static int bench_csv(const char *C, size_t mb, size_t repeat)
     }
     free(t);
     unlink(path);
+    cli_scratch(NULL);
     return rc || !t;
 }
 
@@ -152,6 +156,17 @@ int cmd_bench(int argc, char **argv)
     int tl[32], nt = cli_threads_list(C, "threads", tbuf, tl, 32);
     if (nt < 0 || cli_letters(C, "sizes", sizes, "abcd"))
         return EXIT_USAGE;
+    if (csv_mb > SIZE_MAX / 1000000) {
+        cli_err(C, "--csv-mb: '%zu' overflows the size of memory", csv_mb);
+        return EXIT_USAGE;
+    }
+    /* --out checked before any timing; written at the end */
+    cli_outset os;
+    cli_out_init(&os, C);
+    cli_out_add(&os, "out", out, 0);
+    int rc = cli_out_check(&os);
+    if (rc)
+        return rc;
     static const bsize all[] = {{'a', 500, 1}, {'b', 1000000, 16},
                                 {'c', 100000, 256}, {'d', 4000000, 8}};
     char cpu[256];
@@ -169,14 +184,13 @@ int cmd_bench(int argc, char **argv)
         free(csv);
         free(times);
         cli_err(C, "out of memory");
-        return 1;
+        return cli_out_finish(&os, 1);
     }
     at += (size_t)snprintf(csv, cap,
                            "cpu,cores,compiler,flags,size,n,p,threads,threads_used,"
                            "read_s,read_gbs,clause_s,clause_gbs,ratio_to_read,"
                            "det_s,det_over_clause,float_s,double_over_float,"
                            "float_max_rel_dw,gen_s,gen_mdraws_per_s_per_thread\n");
-    int rc = 0;
     for (size_t s = 0; s < 4 && !rc; s++) {
         if (!strchr(sizes, all[s].name))
             continue;
@@ -259,15 +273,11 @@ int cmd_bench(int argc, char **argv)
     }
     if (!rc && csv_mb > 0)
         rc = bench_csv(C, csv_mb, repeat);
-    if (!rc && out) {
-        char err[512];
-        if (lr_write_file_atomic(out, csv, err, sizeof err) != LR_SUCCESS) {
-            cli_err(C, "%s", err);
-            rc = 1;
-        } else {
-            printf("wrote %s\n", out);
-        }
-    }
+    if (!rc && out && cli_out_text(&os, out, csv))
+        rc = 1;
+    rc = cli_out_finish(&os, rc);
+    if (!rc && out)
+        printf("wrote %s\n", out);
     free(csv);
     free(times);
     return rc;

@@ -3,6 +3,7 @@
  * trained at 1, 2, ... threads up to the cores present, with time per
  * iteration, speedup and efficiency for each thread count. */
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -79,19 +80,41 @@ int cmd_driver(int argc, char **argv)
         cli_err(C, "unexpected argument '%s'", argv[optind]);
         return EXIT_USAGE;
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cli_err(C, "cannot create the output directory %s", dir);
+    /* every file of the run, declared and checked before any work, and
+     * renamed into place together at the end */
+    if (cli_out_dir(C, dir))
         return 1;
-    }
+    char *rep_path = join(dir, "tutorial_report.json");
+    char *model_path = join(dir, "tutorial_model.json");
+    char *hist_path = join(dir, "tutorial_history.csv");
+    char *data_path = join(dir, "tutorial_data.csv");
+    char *csv_path = join(dir, "scaling.csv");
+    char *json_path = join(dir, "driver.json");
+    char *sum_path = join(dir, "scaling_summary.csv");
+    cli_sweep sw;
+    memset(&sw, 0, sizeof sw);
+    cli_outset os;
+    cli_out_init(&os, C);
+    cli_out_add(&os, "out", rep_path, 0);
+    cli_out_add(&os, "out", model_path, 0);
+    cli_out_add(&os, "out", hist_path, 0);
+    cli_out_add(&os, "out", data_path, 0);
+    cli_out_add(&os, "out", csv_path, 0);
+    cli_out_add(&os, "out", json_path, 0);
+    cli_out_add(&os, "out", sum_path, 0);
+    int rc = rep_path && model_path && hist_path && data_path && csv_path
+             && json_path && sum_path ? cli_out_check(&os) : 1;
+    lr_data *d = NULL;
+    lr_model *m1 = NULL, *m = NULL;
+    double *times = NULL;
+    char *csv = NULL;
+    if (rc)
+        goto out;
     char cpu[256];
     int cores;
     cli_machine(cpu, sizeof cpu, &cores);
-    cli_sweep sw;
-    int brc = cli_sweep_begin(C, maxt, &sw);
-    if (brc) {
-        cli_sweep_end(&sw);
-        return brc;
-    }
+    if ((rc = cli_sweep_begin(C, maxt, &sw)))
+        goto out;
     printf("linreg %s driver on %s (%d cores), %s\n", LR_VERSION, cpu, cores,
            cli_build_flags());
     if (isfinite(sw.load[0]))
@@ -110,10 +133,10 @@ int cmd_driver(int argc, char **argv)
     gp.noise = 15;
     gp.seed = 4;
     double *coef = NULL;
-    lr_data *d = cli_generate(C, &gp, &coef);
+    d = cli_generate(C, &gp, &coef);
     if (!d) {
-        cli_sweep_end(&sw);
-        return 1;
+        rc = 1;
+        goto out;
     }
     cli_train_opts o;
     memset(&o, 0, sizeof o);
@@ -124,33 +147,20 @@ int cmd_driver(int argc, char **argv)
     o.table = 1;
     o.exact = 1;
     o.true_coef = coef;
-    char *rep_path = join(dir, "tutorial_report.json");
-    char *model_path = join(dir, "tutorial_model.json");
-    char *hist_path = join(dir, "tutorial_history.csv");
-    char *data_path = join(dir, "tutorial_data.csv");
     o.report_out = rep_path;
     o.model_out = model_path;
     o.history_out = hist_path;
-    const char *outs[] = {rep_path, model_path, hist_path, data_path};
-    int rc = rep_path && model_path && hist_path && data_path
-             && !cli_outputs_writable(C, outs, 4) ? 0 : 1;
-    char err[512];
-    if (!rc && lr_csv_write(data_path, d, err, sizeof err) != LR_SUCCESS) {
-        cli_err(C, "%s", err);
+    o.outs = &os;
+    FILE *f = cli_out_open(&os, data_path);
+    if (!f || cli_out_close(&os, data_path, lr_csv_fwrite(f, d) == LR_SUCCESS))
         rc = 1;
-    }
     if (!rc)
         rc = cli_train(C, d, &o, NULL);
-    free(rep_path);
-    free(model_path);
-    free(hist_path);
-    free(data_path);
     free(coef);
     lr_data_free(d);
-    if (rc) {
-        cli_sweep_end(&sw);
-        return rc;
-    }
+    d = NULL;
+    if (rc)
+        goto out;
 
     /* 2. Thread scaling on a larger problem. */
     printf("\n== 2. Thread scaling: %zu x %zu (fast generator, seed 1, noise 1), "
@@ -164,22 +174,23 @@ int cmd_driver(int argc, char **argv)
     gp.generator = LR_GEN_FAST;
     d = cli_generate(C, &gp, NULL);
     if (!d) {
-        cli_sweep_end(&sw);
-        return 1;
+        rc = 1;
+        goto out;
     }
     int nt = 0, tlist[64];
     for (int t = 1; t <= maxt && nt < 64; t = t < 8 ? t + 1 : t * 2)
         tlist[nt++] = t;
     if (tlist[nt - 1] != maxt && nt < 64)
         tlist[nt++] = maxt;
-    lr_model *m1 = lr_model_alloc(p), *m = lr_model_alloc(p);
-    double *times = malloc(repeat * sizeof *times);
-    char *csv_path = join(dir, "scaling.csv");
-    char *json_path = join(dir, "driver.json");
-    char *sum_path = join(dir, "scaling_summary.csv");
-    size_t csvcap = 256 + (size_t)nt * repeat * 96;
-    char *csv = malloc(csvcap);
-    if (!m1 || !m || !times || !csv_path || !json_path || !sum_path || !csv) {
+    m1 = lr_model_alloc(p);
+    m = lr_model_alloc(p);
+    size_t csvcap; /* sizes from --repeat: checked */
+    int big = __builtin_mul_overflow((size_t)nt * 96, repeat, &csvcap)
+              || __builtin_add_overflow(csvcap, 256, &csvcap)
+              || repeat > SIZE_MAX / sizeof(double);
+    times = big ? NULL : malloc(repeat * sizeof *times);
+    csv = big ? NULL : malloc(csvcap);
+    if (!m1 || !m || !times || !csv) {
         cli_err(C, "out of memory");
         rc = 1;
         goto out;
@@ -257,11 +268,8 @@ int cmd_driver(int argc, char **argv)
         printf("\n  flags (rows not to be read as scaling):\n");
         cli_flag_notes(stdout, "  ", seen);
     }
-    if (lr_write_file_atomic(csv_path, csv, err, sizeof err) != LR_SUCCESS
-        || lr_write_file_atomic(sum_path, summary, err, sizeof err) != LR_SUCCESS) {
-        cli_err(C, "%s", err);
+    if (cli_out_text(&os, csv_path, csv) || cli_out_text(&os, sum_path, summary))
         rc = 1;
-    }
     cJSON *doc = cJSON_CreateObject();
     cJSON *machine = cli_env_json();
     cli_sweep_env(&sw, seen, machine);
@@ -271,21 +279,27 @@ int cmd_driver(int argc, char **argv)
     cJSON_AddNumberToObject(doc, "iters", (double)iters);
     cJSON_AddNumberToObject(doc, "repeat", (double)repeat);
     cJSON_AddItemToObject(doc, "scaling", rows);
-    if (!rc && cli_write_json(C, json_path, doc))
+    if (!rc && cli_out_json(&os, json_path, doc))
         rc = 1;
     cJSON_Delete(doc);
+    rc = cli_out_finish(&os, rc);
     if (!rc)
         printf("\nwrote %s/tutorial_{report.json,model.json,history.csv,data.csv}, "
                "%s, %s\n", dir, csv_path, json_path);
 out:
+    rc = cli_out_finish(&os, rc); /* on failure: every temporary removed */
     free(csv);
-    free(csv_path);
-    free(json_path);
-    free(sum_path);
     free(times);
     lr_model_free(m1);
     lr_model_free(m);
     lr_data_free(d);
     cli_sweep_end(&sw);
+    free(rep_path);
+    free(model_path);
+    free(hist_path);
+    free(data_path);
+    free(csv_path);
+    free(json_path);
+    free(sum_path);
     return rc;
 }

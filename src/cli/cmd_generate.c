@@ -1,5 +1,6 @@
 /* cmd_generate.c -- `linreg generate`: synthetic regression data. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@ static void usage(FILE *f)
           "Writes make_regression data as CSV (header x1..xp,y; %.17g values).\n"
           "\n"
           CLI_GEN_HELP
-          "  --out FILE.csv     the data (header x1..xp,y)\n"
+          "  --out FILE.csv     the data (header x1..xp,y); - for standard output\n"
           "  --out FILE.npy     the data as one (n, p+1) float64 array, the target\n"
           "                     last; with --target-out y.npy: X (n, p) and y (n,)\n"
           "  --coef-out FILE    the true coefficients (header x1..xp,bias)\n"
@@ -22,28 +23,19 @@ static void usage(FILE *f)
           f);
 }
 
-static int write_coef(const char *path, const double *c, size_t p, double bias)
+static int write_coef(cli_outset *os, const char *path, const double *c,
+                      size_t p, double bias)
 {
-    size_t cap = 64 + p * 32;
-    char *buf = malloc(cap), err[512];
-    if (!buf) {
-        cli_err("generate", "out of memory");
+    FILE *f = cli_out_open(os, path);
+    if (!f)
         return -1;
-    }
-    size_t at = 0;
     for (size_t j = 0; j < p; j++)
-        at += (size_t)snprintf(buf + at, cap - at, "x%zu,", j + 1);
-    at += (size_t)snprintf(buf + at, cap - at, "bias\n");
+        fprintf(f, "x%zu,", j + 1);
+    fputs("bias\n", f);
     for (size_t j = 0; j < p; j++)
-        at += (size_t)snprintf(buf + at, cap - at, "%.17g,", c[j]);
-    snprintf(buf + at, cap - at, "%.17g\n", bias);
-    int st = lr_write_file_atomic(path, buf, err, sizeof err);
-    free(buf);
-    if (st != LR_SUCCESS) {
-        cli_err("generate", "%s", err);
-        return -1;
-    }
-    return 0;
+        fprintf(f, "%.17g,", c[j]);
+    fprintf(f, "%.17g\n", bias);
+    return cli_out_close(os, path, 1);
 }
 
 int cmd_generate(int argc, char **argv)
@@ -90,29 +82,35 @@ int cmd_generate(int argc, char **argv)
         cli_err("generate", "--target-out y.npy goes with --out X.npy");
         return EXIT_USAGE;
     }
-    const char *outs[] = {out, coef_out, target_out};
-    if (cli_outputs_writable("generate", outs, 3))
-        return 1;
+    cli_outset os;
+    cli_out_init(&os, "generate");
+    cli_out_add(&os, "out", out, 1);
+    cli_out_add(&os, "coef-out", coef_out, 0);
+    cli_out_add(&os, "target-out", target_out, 0);
+    int rc = cli_out_check(&os);
+    if (rc)
+        return rc;
     double *coef = NULL;
     lr_data *d = cli_generate("generate", &gp, &coef);
     if (!d)
-        return 1;
-    int rc = 0;
-    char err[512];
-    if (out && !cli_is_npy(out) && lr_csv_write(out, d, err, sizeof err) != LR_SUCCESS) {
-        cli_err("generate", "%s", err);
-        rc = 1;
-    }
+        return cli_out_finish(&os, 1);
+    FILE *f;
+    if (out && !cli_is_npy(out))
+        rc = !(f = cli_out_open(&os, out))
+             || cli_out_close(&os, out, lr_csv_fwrite(f, d) == LR_SUCCESS);
     if (out && cli_is_npy(out) && target_out) {
-        if (lr_npy_write(out, d->X, d->n, d->p, 2, err, sizeof err) != LR_SUCCESS
-            || lr_npy_write(target_out, d->y, d->n, 1, 1, err, sizeof err)
-               != LR_SUCCESS) {
-            cli_err("generate", "%s", err);
-            rc = 1;
-        }
+        rc = !(f = cli_out_open(&os, out))
+             || cli_out_close(&os, out, lr_npy_fwrite(f, d->X, d->n, d->p, 2)
+                                        == LR_SUCCESS)
+             || !(f = cli_out_open(&os, target_out))
+             || cli_out_close(&os, target_out, lr_npy_fwrite(f, d->y, d->n, 1, 1)
+                                               == LR_SUCCESS);
     } else if (out && cli_is_npy(out)) {
         /* one (n, p+1) array, the target in the last column */
-        double *xy = malloc(d->n * (d->p + 1) * sizeof *xy);
+        size_t cells;
+        double *xy = __builtin_mul_overflow(d->n, d->p + 1, &cells)
+                     || cells > SIZE_MAX / sizeof *xy ? NULL
+                     : malloc(cells * sizeof *xy);
         if (!xy) {
             cli_err("generate", "out of memory");
             rc = 1;
@@ -121,16 +119,15 @@ int cmd_generate(int argc, char **argv)
                 memcpy(xy + i * (d->p + 1), d->X + i * d->p, d->p * sizeof *xy);
                 xy[i * (d->p + 1) + d->p] = d->y[i];
             }
-            if (lr_npy_write(out, xy, d->n, d->p + 1, 2, err, sizeof err)
-                != LR_SUCCESS) {
-                cli_err("generate", "%s", err);
-                rc = 1;
-            }
+            rc = !(f = cli_out_open(&os, out))
+                 || cli_out_close(&os, out, lr_npy_fwrite(f, xy, d->n, d->p + 1, 2)
+                                            == LR_SUCCESS);
             free(xy);
         }
     }
-    if (!rc && coef_out && write_coef(coef_out, coef, d->p, gp.bias))
+    if (!rc && coef_out && write_coef(&os, coef_out, coef, d->p, gp.bias))
         rc = 1;
+    rc = cli_out_finish(&os, rc);
     if (!rc)
         fprintf(stderr, "linreg generate: %zu x %zu (%s generator, seed %llu)%s%s\n",
                 d->n, d->p, gp.generator == LR_GEN_FAST ? "fast" : "sklearn",

@@ -132,6 +132,8 @@ static void predict_usage(FILE *f)
           "The data's feature columns must match the model's, by name and\n"
           "order (a .npy X: by position). When the data have the target (column\n"
           "y of a CSV, or --target-file), MSE and R^2 are printed.\n"
+          "  --out FILE         the predictions (header y_pred); - for standard\n"
+          "                     output (the metrics then go to stderr)\n"
           "  --target NAME      the target column, if present (default y)\n"
           "  --target-file Y    the target of a .npy X\n"
           "  --delimiter C      the CSV field separator (default ',')\n"
@@ -151,36 +153,40 @@ int cmd_predict(int argc, char **argv)
         cli_err(C, "--model, --data and --out are all required");
         return EXIT_USAGE;
     }
-    const char *outs[] = {g.out};
-    if (cli_outputs_writable(C, outs, 1))
-        return 1;
+    cli_outset os;
+    cli_out_init(&os, C);
+    cli_out_add(&os, "out", g.out, 1);
+    if ((rc = cli_out_check(&os)))
+        return rc;
     applied a;
     if ((rc = load(C, &a, g.model, g.data, g.target, g.tfile, g.delim, 0,
                    g.na_drop)))
-        return rc;
+        return cli_out_finish(&os, rc);
     const lr_data *d = &a.ds.view;
     double *pred = malloc(d->n * sizeof *pred);
-    char err[512];
+    FILE *f, *info = strcmp(g.out, "-") == 0 ? stderr : stdout; /* not in the data */
     if (!pred) {
         cli_err(C, "out of memory");
         rc = 1;
     } else {
         predict_all(&a, pred);
-        if (lr_csv_write_vector(g.out, "y_pred", pred, d->n, err, sizeof err)
-            != LR_SUCCESS) {
-            cli_err(C, "%s", err);
+        if (!(f = cli_out_open(&os, g.out))
+            || cli_out_close(&os, g.out, lr_csv_fwrite_vector(f, "y_pred", pred, d->n)
+                                         == LR_SUCCESS)
+            || (rc = cli_out_finish(&os, 0))) {
             rc = 1;
         } else if (d->y) {
             double mse, r2;
             lr_metrics(pred, d->y, d->n, &mse, &r2);
-            printf("samples %zu\nmse     %.15g\nr2      %.15g\n", d->n, mse, r2);
+            fprintf(info, "samples %zu\nmse     %.15g\nr2      %.15g\n", d->n, mse,
+                    r2);
         } else {
-            printf("samples %zu (no target: no metrics)\n", d->n);
+            fprintf(info, "samples %zu (no target: no metrics)\n", d->n);
         }
     }
     free(pred);
     applied_free(&a);
-    return rc;
+    return cli_out_finish(&os, rc);
 }
 
 static void evaluate_usage(FILE *f)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -364,9 +365,32 @@ int cmd_scale(int argc, char **argv)
     int nt = parse_threads(C, tl, t, 64);
     if (nt < 0)
         return EXIT_USAGE;
-    if (out && mkdir(out, 0777) != 0 && errno != EEXIST) {
-        cli_err(C, "cannot create the output directory %s", out);
-        return 1;
+    for (int k = 0; weak && k < nt; k++) {
+        if (gp.n_samples > SIZE_MAX / (size_t)t[k]) { /* weak: n grows with t */
+            cli_err(C, "--samples %zu x %d threads (--mode weak) overflows the "
+                    "size of memory", gp.n_samples, t[k]);
+            return EXIT_USAGE;
+        }
+    }
+    /* the four files, declared and checked before any timing, and renamed
+     * into place together at the end */
+    char p_csv[4096], p_sum[4096], p_env[4096], p_loss[4096];
+    cli_outset os;
+    cli_out_init(&os, C);
+    if (out) {
+        if (cli_out_dir(C, out))
+            return 1;
+        snprintf(p_csv, sizeof p_csv, "%s/scaling.csv", out);
+        snprintf(p_sum, sizeof p_sum, "%s/summary.csv", out);
+        snprintf(p_env, sizeof p_env, "%s/env.json", out);
+        snprintf(p_loss, sizeof p_loss, "%s/loss.csv", out);
+        cli_out_add(&os, "out", p_csv, 0);
+        cli_out_add(&os, "out", p_sum, 0);
+        cli_out_add(&os, "out", p_env, 0);
+        cli_out_add(&os, "out", p_loss, 0);
+        int crc = cli_out_check(&os);
+        if (crc)
+            return crc;
     }
     int cores = omp_get_num_procs(), maxt = 1;
     for (int k = 0; k < nt; k++)
@@ -377,7 +401,7 @@ int cmd_scale(int argc, char **argv)
     int brc = cli_sweep_begin(C, maxt, &sw);
     if (brc) {
         cli_sweep_end(&sw);
-        return brc;
+        return cli_out_finish(&os, brc);
     }
     printf("linreg scale on %s (%d cores), %s\n", cpu, cores, cli_build_flags());
     if (isfinite(sw.load[0]))
@@ -407,7 +431,7 @@ int cmd_scale(int argc, char **argv)
         free(times);
         free(bw);
         cli_sweep_end(&sw);
-        return 1;
+        return cli_out_finish(&os, 1);
     }
     size_t at = (size_t)snprintf(csv, cap, "mode,reduce,precision,threads,n,p,"
                                  "repeat,iters,time_per_iter_s\n");
@@ -557,7 +581,6 @@ int cmd_scale(int argc, char **argv)
         cli_flag_notes(stdout, "", seen);
     }
     if (!rc && out) {
-        char err[512], path[4096];
         size_t scap = 256 + (size_t)nrows * 260, sat = 0;
         char *sum = malloc(scap);
         if (!sum) {
@@ -590,16 +613,8 @@ int cmd_scale(int argc, char **argv)
                                         !!(r->flags & CLI_FLAG_IQR),
                                         !!(r->flags & CLI_FLAG_OVERSUB));
             }
-            snprintf(path, sizeof path, "%s/scaling.csv", out);
-            if (lr_write_file_atomic(path, csv, err, sizeof err) == LR_SUCCESS) {
-                snprintf(path, sizeof path, "%s/summary.csv", out);
-                if (lr_write_file_atomic(path, sum, err, sizeof err) != LR_SUCCESS)
-                    rc = 1;
-            } else {
+            if (cli_out_text(&os, p_csv, csv) || cli_out_text(&os, p_sum, sum))
                 rc = 1;
-            }
-            if (rc)
-                cli_err(C, "%s", err);
             free(sum);
         }
         if (!rc) {
@@ -621,18 +636,15 @@ int cmd_scale(int argc, char **argv)
                 cJSON_AddItemToArray(bwj, o);
             }
             cJSON_AddItemToObject(env, "read_bandwidth", bwj);
-            snprintf(path, sizeof path, "%s/env.json", out);
-            if (cli_write_json(C, path, env))
+            if (cli_out_json(&os, p_env, env))
                 rc = 1;
             cJSON_Delete(env);
         }
         if (!rc) {
             /* loss against iteration and seconds, at 1 and at the most
              * threads, on the last data set */
-            snprintf(path, sizeof path, "%s/loss.csv.tmp", out);
-            FILE *f = fopen(path, "w");
+            FILE *f = cli_out_open(&os, p_loss);
             if (!f) {
-                cli_err(C, "%s: cannot write", path);
                 rc = 1;
             } else {
                 lr_params par = lr_params_default();
@@ -642,17 +654,11 @@ int cmd_scale(int argc, char **argv)
                 if (loss_curve(f, d, &par, 1, iters) != LR_SUCCESS
                     || (maxt > 1 && loss_curve(f, d, &par, maxt, iters) != LR_SUCCESS))
                     rc = 1;
-                if (fclose(f) != 0)
+                if (cli_out_close(&os, p_loss, !rc))
                     rc = 1;
-                char final[4096];
-                snprintf(final, sizeof final, "%s/loss.csv", out);
-                if (rc || rename(path, final) != 0) {
-                    cli_err(C, "%s: cannot write", final);
-                    remove(path);
-                    rc = 1;
-                }
             }
         }
+        rc = cli_out_finish(&os, rc);
         if (!rc)
             printf("\nwrote %s/scaling.csv, %s/summary.csv, %s/env.json, %s/loss.csv\n",
                    out, out, out, out);
@@ -666,5 +672,5 @@ int cmd_scale(int argc, char **argv)
     free(w1s);
     lr_data_free(d);
     cli_sweep_end(&sw);
-    return rc;
+    return cli_out_finish(&os, rc); /* on failure: every temporary removed */
 }

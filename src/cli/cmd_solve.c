@@ -178,19 +178,21 @@ int cmd_solve(int argc, char **argv)
         cli_err(C, optind < argc ? "unexpected argument" : "--data is required");
         return EXIT_USAGE;
     }
-    const char *outs[] = {model_out};
-    if (cli_outputs_writable(C, outs, 1))
-        return 1;
-    cli_dataset ds;
-    int rc = cli_dataset_load(C, &ds, data, target, tfile, delim, 1, na_drop);
+    cli_outset os;
+    cli_out_init(&os, C);
+    cli_out_add(&os, "model-out", model_out, 0);
+    int rc = cli_out_check(&os);
     if (rc)
         return rc;
+    cli_dataset ds;
+    if ((rc = cli_dataset_load(C, &ds, data, target, tfile, delim, 1, na_drop)))
+        return cli_out_finish(&os, rc);
     const lr_data *d = &ds.view;
     lr_model *m = lr_model_alloc(d->p);
     if (!m) {
         cli_err(C, "out of memory");
         cli_dataset_free(&ds);
-        return 1;
+        return cli_out_finish(&os, 1);
     }
     cli_design_warn(C, d, ds.Xf, &par);
     cli_exact ex;
@@ -221,14 +223,10 @@ int cmd_solve(int argc, char **argv)
                "time            %.6g s\n", b, mse, r2, el);
         printf("method          %s (about %.3g flops)\n", lr_exact_name(ex.method),
                ex.flops);
-        char err[512];
-        if (model_out && lr_model_save(model_out, m, d->names, err, sizeof err)
-                         != LR_SUCCESS) {
-            cli_err(C, "%s", err);
+        if (model_out && cli_out_model(&os, model_out, m, d->names, NULL))
             rc = 1;
-        }
     }
     lr_model_free(m);
     cli_dataset_free(&ds);
-    return rc;
+    return cli_out_finish(&os, rc);
 }

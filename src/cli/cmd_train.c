@@ -240,8 +240,15 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         pl.lr = 1.0; /* replaced by 1/L once L is known (never used before) */
     size_t every = o->log_every ? o->log_every
                    : (par->max_iter >= 10 ? par->max_iter / 10 : 1);
-    size_t cap = par->max_iter / every + 3;
-    hist_row *hist = malloc(cap * sizeof *hist);
+    size_t cap = par->max_iter / every + 3, hbytes;
+    if (cap < 3 || __builtin_mul_overflow(cap, sizeof(hist_row), &hbytes)) {
+        /* --iters near SIZE_MAX with --log-every 1 */
+        cli_err(cmd, "--iters %zu with --log-every %zu: %zu history rows "
+                "overflow the size of memory", par->max_iter, every,
+                par->max_iter / every);
+        return 1;
+    }
+    hist_row *hist = malloc(hbytes);
     /* --precision float: X stored in single precision for training (sums in
      * double); the double X stays for the metrics and the exact optimum. */
     float *Xf = NULL;
@@ -542,7 +549,6 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
          * training options and the final metrics; not the timings or the
          * thread count, so a deterministic fit writes the same bytes
          * whatever the threads */
-        char err[512];
         cJSON *ex = cJSON_CreateObject();
         cJSON_AddBoolToObject(ex, "intercept", par->intercept);
         cJSON *sc = cJSON_AddObjectToObject(ex, "scaling");
@@ -573,32 +579,25 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
         }
         char *extra = cJSON_PrintUnformatted(ex);
         cJSON_Delete(ex);
-        if (!extra || lr_model_save_ex(o->model_out, m, d->names, extra, err,
-                                       sizeof err) != LR_SUCCESS) {
-            cli_err(cmd, "%s", extra ? err : "out of memory");
+        if (!extra)
+            cli_err(cmd, "out of memory");
+        if (!extra || cli_out_model(o->outs, o->model_out, m, d->names, extra))
             rc = 1;
-        }
         free(extra);
     }
-    if (!rc && o->report_out && cli_write_json(cmd, o->report_out, rep))
+    /* into the caller's output set: renamed into place together, later */
+    if (!rc && o->report_out && cli_out_json(o->outs, o->report_out, rep))
         rc = 1;
+    FILE *hf;
     if (!rc && o->history_out) {
-        size_t hcap = 32 + nh * 80, at = 0;
-        char *csv = malloc(hcap), err[512];
-        if (!csv) {
-            cli_err(cmd, "out of memory");
-            rc = 1;
-        } else {
-            at += (size_t)snprintf(csv, hcap, "iter,mse,grad_norm\n");
+        if ((hf = cli_out_open(o->outs, o->history_out))) {
+            fputs("iter,mse,grad_norm\n", hf);
             for (size_t k = 0; k < nh; k++)
-                at += (size_t)snprintf(csv + at, hcap - at, "%zu,%.17g,%.17g\n",
-                                       hist[k].iter, hist[k].mse, hist[k].gnorm);
-            if (lr_write_file_atomic(o->history_out, csv, err, sizeof err)) {
-                cli_err(cmd, "%s", err);
-                rc = 1;
-            }
-            free(csv);
+                fprintf(hf, "%zu,%.17g,%.17g\n", hist[k].iter, hist[k].mse,
+                        hist[k].gnorm);
         }
+        if (!hf || cli_out_close(o->outs, o->history_out, 1))
+            rc = 1;
     }
     if (report)
         *report = rep;
@@ -773,9 +772,14 @@ int cmd_train(int argc, char **argv)
     lr_gen_params gp = a.gp;
     const char *data = a.data, *target = a.target, *target_file = a.target_file;
     const char delim = a.delim;
-    const char *outs[] = {o.model_out, o.report_out, o.history_out};
-    if (cli_outputs_writable(C, outs, 3))
-        return 1;
+    cli_outset os;
+    cli_out_init(&os, C);
+    cli_out_add(&os, "model-out", o.model_out, 0);
+    cli_out_add(&os, "report", o.report_out, 0);
+    cli_out_add(&os, "history", o.history_out, 0);
+    if ((rc = cli_out_check(&os)))
+        return rc;
+    o.outs = &os;
     lr_data *d = NULL;
     double *coef = NULL;
     cli_dataset ds;
@@ -784,7 +788,7 @@ int cmd_train(int argc, char **argv)
         rc = cli_dataset_load(C, &ds, data, target, target_file, delim, 1,
                               a.na_drop);
         if (rc)
-            return rc;
+            return cli_out_finish(&os, rc);
         o.Xf = ds.Xf;
         fprintf(stderr, "linreg train: %s: %zu samples, %zu features%s\n", data,
                 ds.view.n, ds.view.p, ds.how);
@@ -792,7 +796,7 @@ int cmd_train(int argc, char **argv)
         gp.threads = o.par.threads;
         d = cli_generate(C, &gp, &coef);
         if (!d)
-            return 1;
+            return cli_out_finish(&os, 1);
         o.true_coef = coef;
         o.true_bias = gp.bias;
         fprintf(stderr, "linreg train: generated %zu x %zu (%s, seed %llu, "
@@ -800,7 +804,7 @@ int cmd_train(int argc, char **argv)
                 gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
                 (unsigned long long)gp.seed, gp.noise);
     }
-    rc = cli_train(C, data ? &ds.view : d, &o, NULL);
+    rc = cli_out_finish(&os, cli_train(C, data ? &ds.view : d, &o, NULL));
     free(coef);
     lr_data_free(d);
     cli_dataset_free(&ds);

@@ -253,44 +253,6 @@ cJSON *cli_array(const double *v, size_t n)
     return a;
 }
 
-int cli_outputs_writable(const char *cmd, const char *const *paths, size_t n)
-{
-    char err[512];
-    for (size_t k = 0; k < n; k++) {
-        if (paths[k] && lr_path_writable(paths[k], err, sizeof err) != LR_SUCCESS) {
-            cli_err(cmd, "%s", err);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-int cli_write_json(const char *cmd, const char *path, const cJSON *doc)
-{
-    char err[512];
-    char *text = cJSON_Print(doc);
-    if (!text) {
-        cli_err(cmd, "%s: out of memory", path);
-        return -1;
-    }
-    size_t l = strlen(text);
-    char *t2 = realloc(text, l + 2);
-    if (!t2) {
-        free(text);
-        cli_err(cmd, "%s: out of memory", path);
-        return -1;
-    }
-    t2[l] = '\n';
-    t2[l + 1] = '\0';
-    int st = lr_write_file_atomic(path, t2, err, sizeof err);
-    free(t2);
-    if (st != LR_SUCCESS) {
-        cli_err(cmd, "%s", err);
-        return -1;
-    }
-    return 0;
-}
-
 void cli_machine(char *cpu, size_t cpulen, int *cores)
 {
     snprintf(cpu, cpulen, "unknown CPU");
@@ -400,6 +362,7 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
         cli_err(cmd, "%s", err);
         return 1;
     }
+    cli_watch_mapping(cmd, ds->ax.map, ds->ax.maplen, path); /* SIGBUS */
     const lr_npy *a = &ds->ax;
     ds->how = a->copy ? a->f32 ? " (float32, Fortran order: copied to rows)"
                                : " (Fortran order: copied to rows)"
@@ -425,6 +388,7 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
             cli_dataset_free(ds);
             return 1;
         }
+        cli_watch_mapping(cmd, ds->ay.map, ds->ay.maplen, target_file);
         if (ds->ay.n != a->n || ds->ay.p != 1) {
             cli_err(cmd, "%s has shape (%zu, %zu); the target must have %zu values "
                     "(one per row of %s)", target_file, ds->ay.n, ds->ay.p, a->n,

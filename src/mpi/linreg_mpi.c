@@ -153,12 +153,18 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return EXIT_USAGE;
     }
-    /* outputs: rank 0 writes them, so rank 0 checks them */
-    const char *outs[] = {o.model_out, o.report_out, o.history_out};
-    int bad = c.rank == 0 && cli_outputs_writable("train", outs, 3);
+    /* outputs: rank 0 writes them, so rank 0 checks them; one unit, renamed
+     * into place together at the end (static: its temporaries are what the
+     * signal handler removes, until the process ends) */
+    static cli_outset os;
+    cli_out_init(&os, "train");
+    cli_out_add(&os, "model-out", o.model_out, 0);
+    cli_out_add(&os, "report", o.report_out, 0);
+    cli_out_add(&os, "history", o.history_out, 0);
+    int bad = c.rank == 0 ? cli_out_check(&os) : 0;
     if (agree(&c, bad, "an output file cannot be written")) {
         MPI_Finalize();
-        return 1;
+        return bad ? bad : 1;
     }
 
     /* the global shape */
@@ -180,6 +186,9 @@ int main(int argc, char **argv)
         } else {
             n = ax.n;
             p = ax.p;
+            /* a file that shrinks under its mapping: a message, not SIGBUS */
+            cli_watch_mapping("train", ax.map, ax.maplen, a.data);
+            cli_watch_mapping("train", ay.map, ay.maplen, a.target_file);
         }
     }
     /* CSV: the columns from the header; each rank counts the records in its
@@ -537,7 +546,6 @@ int main(int argc, char **argv)
                    lr_stop_name(lr_gd_stop_reason(gd)), mse, r2, elapsed, tpi,
                    comm_max, 100.0 * comm_max / elapsed, c.size, lr_gd_threads(gd));
             lr_model *m = lr_model_alloc(p);
-            char err[512];
             if (m && o.model_out) {
                 lr_gd_model(gd, m);
                 char **names = calloc(p, sizeof *names);
@@ -546,14 +554,28 @@ int main(int argc, char **argv)
                     snprintf(nbuf, sizeof nbuf, "x%zu", j + 1);
                     names[j] = strdup(hdr ? hdr->names[j] : nbuf);
                 }
-                if (!names || lr_model_save(o.model_out, m, names, err, sizeof err)
-                              != LR_SUCCESS) {
-                    fprintf(stderr, "linreg-mpi: %s\n", names ? err : "out of memory");
+                if (!names)
+                    fprintf(stderr, "linreg-mpi: out of memory\n");
+                if (!names || cli_out_model(&os, o.model_out, m, names, NULL))
                     rc = 1;
-                }
                 lr_names_free(names, p);
             }
             lr_model_free(m);
+            FILE *hf;
+            if (!rc && o.history_out) {
+                if ((hf = cli_out_open(&os, o.history_out))) {
+                    fputs("iter,mse,grad_norm\n", hf);
+                    const cJSON *row;
+                    cJSON_ArrayForEach(row, hist)
+                        fprintf(hf, "%.0f,%.17g,%.17g\n",
+                                cJSON_GetNumberValue(cJSON_GetObjectItem(row, "iter")),
+                                cJSON_GetNumberValue(cJSON_GetObjectItem(row, "mse")),
+                                cJSON_GetNumberValue(cJSON_GetObjectItem(row,
+                                                                         "grad_norm")));
+                }
+                if (!hf || cli_out_close(&os, o.history_out, 1))
+                    rc = 1;
+            }
             if (!rc && o.report_out) {
                 cJSON *rep = cJSON_CreateObject();
                 cJSON_AddNumberToObject(rep, "n_samples", (double)n);
@@ -589,11 +611,13 @@ int main(int argc, char **argv)
                 cJSON_AddItemToObject(rep, "history", hist);
                 hist = NULL;
                 cJSON_AddItemToObject(rep, "machine", cli_env_json());
-                if (cli_write_json("train", o.report_out, rep))
+                if (cli_out_json(&os, o.report_out, rep))
                     rc = 1;
                 cJSON_Delete(rep);
             }
         }
+        if (c.rank == 0)
+            rc = cli_out_finish(&os, rc);
         MPI_Bcast(&rc, 1, MPI_INT, 0, c.comm);
     }
     cJSON_Delete(hist);
