@@ -182,7 +182,7 @@ accepted() {
     run train --data "$2" --threads 1 --deterministic --model-out acc.json --quiet
     expect_rc 0
     expect_exists acc.json
-    if [ -s acc.json ] && [ -s ref.json ] && ! cmp -s ref.json acc.json; then
+    if need acc.json ref.json && ! cmp -s ref.json acc.json; then
         fail "model differs from the one trained on the plain file"
     fi
     report "accepted input: $1"
@@ -471,7 +471,7 @@ for opts in "--solver gram" "--precision float" "--solver gram --precision float
     run train --samples 3000 --features 5 --noise 2 --seed 21 --lr 0.5 \
         --iters 400 --quiet --report r.json $opts
     expect_rc 0
-    [ -s r.json ] && pycheck r.json '
+    need r.json && pycheck r.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 if not (abs(r["gap"]) < 1e-6):
@@ -485,7 +485,7 @@ run scale --samples 40000 --features 8 --threads 1,2,3 --iters 5 --repeat 3 \
     --reduce clause,deterministic --precision double,float --out sc
 expect_rc 0
 expect_exists sc/scaling.csv sc/summary.csv sc/env.json sc/loss.csv
-[ -s sc/summary.csv ] && pycheck sc/summary.csv '
+need sc/summary.csv && pycheck sc/summary.csv '
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 if len(rows) != 12:
@@ -518,7 +518,7 @@ for solver in stream gram; do
     run train --samples 5000 --features 6 --noise 2 --seed 17 --lr auto \
         --stop-gap 1e-9 --iters 100000 --solver "$solver" --quiet --report r.json
     expect_rc 0
-    [ -s r.json ] && pycheck r.json '
+    need r.json && pycheck r.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 if r["stop_reason"] != "target_gap":
@@ -541,7 +541,7 @@ done
 run generate --samples 400 --features 3 --noise 0.5 --seed 23 --out ev.csv
 run train --data ev.csv --lr auto --iters 300 --standardize --quiet --model-out ev.json
 expect_rc 0
-[ -s ev.json ] && pycheck ev.json '
+need ev.json && pycheck ev.json '
 import json, sys
 m = json.load(open(sys.argv[1]))
 for k in ("format", "version", "feature_names", "intercept", "scaling", "training", "metrics"):

@@ -67,7 +67,7 @@ for r in rs:
             print("weights", r["weights"], r["bias"], "vs zeros start", ref["weights"], ref["bias"])
 ' tol15-initseed0.json tol15-initseed1.json tol15-initseed2.json tol15-initzeros.json
 for f in tol15-initseed0.json tol15-initzeros.json; do
-    [ -s $f ] && nist_digits $f Pontius 9
+    need $f && nist_digits $f Pontius 9
 done
 report "Pontius --tol 1e-15: seeds 0, 1, 2 and zeros stop at the same point, within 2x in iterations"
 
@@ -80,7 +80,7 @@ for init in "--init-seed 0" "--init-seed 1" "--init-seed 2" "--init zeros"; do
         --optimizer nesterov --iters 2000000 --tol 1e-13 --quiet $init \
         --report t13.json
     expect_rc 0
-    [ -s t13.json ] && nist_digits t13.json Pontius 8
+    need t13.json && nist_digits t13.json Pontius 8
     report "Pontius --tol 1e-13 $init: stop reason tol, at least 8 certified digits"
 done
 
@@ -97,7 +97,7 @@ rm -f t13k.json
 run train --data pontius1000.csv --standardize --lr auto --optimizer nesterov \
     --iters 2000000 --tol 1e-13 --quiet --report t13k.json
 expect_rc 0
-[ -s t13k.json ] && nist_digits t13k.json Pontius 8 1000
+need t13k.json && nist_digits t13k.json Pontius 8 1000
 report "Pontius with y x 1000, --tol 1e-13, uniform start: at least 8 certified digits"
 
 # Scale invariance, exactly: y times 1024 and a column times 1/1024 (powers
@@ -117,7 +117,7 @@ run train --data "$nist/Pontius.csv" --standardize --lr auto --init zeros \
 run train --data pontius2k.csv --standardize --lr auto --init zeros \
     --optimizer nesterov --iters 100000 --tol 1e-10 --quiet --report s2.json
 expect_rc 0
-[ -s s1.json ] && [ -s s2.json ] && pycheck "scaled runs" '
+need s1.json s2.json && pycheck "scaled runs" '
 import json, sys
 a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 if a["stop_reason"] != "tol" or a["iterations"] != b["iterations"]:
@@ -133,7 +133,7 @@ run train --data "$nist/Longley.csv" --lr auto --iters 100000 --init zeros \
 expect_rc 0
 expect_err "warning" "not converged" "gap of 12.4" "--standardize" \
     "--optimizer nesterov" "more --iters"
-[ -s lr.json ] && pycheck lr.json '
+need lr.json && pycheck lr.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 if r["converged"] is not False:
@@ -163,13 +163,13 @@ run train --data "$nist/Longley.csv" --standardize --optimizer nesterov \
     --report lc.json --model-out lcm.json
 expect_rc 0; expect_exists lc.json lcm.json
 grep -q "not converged" "$err" && fail "a converged run warned: $(cat "$err")"
-[ -s lc.json ] && pycheck lc.json '
+need lc.json && pycheck lc.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 if r["converged"] is not True or not abs(r["gap"]) <= 1e-6:
     print("converged", r["converged"], "gap", r["gap"])
 ' lc.json
-[ -s lcm.json ] && pycheck lcm.json '
+need lcm.json && pycheck lcm.json '
 import json, sys
 m = json.load(open(sys.argv[1]))
 if m["metrics"]["converged"] is not True:
@@ -250,7 +250,7 @@ rm -f t90.json
 run train --data tiny90.csv --lr auto --standardize --optimizer nesterov \
     --iters 5000 --tol 1e-12 --quiet --report t90.json
 expect_rc 0
-[ -s t90.json ] && pycheck t90.json '
+need t90.json && pycheck t90.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 if r["stop_reason"] != "tol" or not r["iterations"] > 0 or not r["r2"] > 0.99:
@@ -285,7 +285,7 @@ for solver in stream gram; do
     run train --data nf.csv --solver "$solver" --lr auto --stop-gap 1e-9 \
         --iters 100000 --quiet --report nf.json
     expect_rc 0
-    [ -s nf.json ] && pycheck nf.json '
+    need nf.json && pycheck nf.json '
 import csv, json, sys
 r = json.load(open(sys.argv[1]))
 ys = [float(row["y"]) for row in csv.DictReader(open(sys.argv[2]))]
@@ -309,7 +309,7 @@ done
 rm -f nf.json
 run train --data nf.csv --lr 0.01 --stop-gap 1e-9 --iters 3 --quiet --report nf.json
 expect_rc 0; expect_err "not converged"
-[ -s nf.json ] && pycheck nf.json '
+need nf.json && pycheck nf.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 if r["stop_reason"] != "max_iter" or r["time_to_solution_s"] is not None:
@@ -323,7 +323,7 @@ report "--stop-gap not reached: time_to_solution_s is null, converged false"
 rm -f ny.json
 run train --samples 3000 --features 5 --noise 2 --seed 21 --lr 0.5 --iters 40 \
     --quiet --report ny.json
-[ -s ny.json ] && pycheck ny.json '
+need ny.json && pycheck ny.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 g = (r["final_mse"] - r["optimal_mse"]) / r["optimal_mse"]
@@ -349,7 +349,7 @@ rm -f bm.json
 run train --data bigmean.csv --standardize --lr auto --optimizer nesterov \
     --iters 3000 --quiet --report bm.json
 expect_rc 0
-[ -s bm.json ] && pycheck "exact R^2" '
+need bm.json && pycheck "exact R^2" '
 import csv, json, sys
 from fractions import Fraction as F
 r = json.load(open(sys.argv[1]))
@@ -375,7 +375,7 @@ rm -f c.json
 run train --data const.csv --standardize --lr auto --iters 200 --quiet --report c.json
 expect_rc 0
 grep -q "not converged" "$err" && fail "warned: $(cat "$err")"
-[ -s c.json ] && pycheck c.json '
+need c.json && pycheck c.json '
 import json, sys
 r = json.load(open(sys.argv[1]))
 g = (r["final_mse"] - r["optimal_mse"]) / max(r["optimal_mse"], 1e-6 * 2.25 ** 2)

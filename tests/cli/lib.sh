@@ -86,6 +86,20 @@ expect_exists() {
     done
 }
 
+# need FILE...: each FILE exists and is non-empty; otherwise a reason of
+# failure and status 1, so that `need f && pycheck ... f` never passes by
+# skipping its check.
+need() {
+    local f missing=0
+    for f in "$@"; do
+        if [ ! -s "$f" ]; then
+            fail "$f missing or empty: its checks could not run"
+            missing=1
+        fi
+    done
+    return "$missing"
+}
+
 # plant FILE: create FILE with known content (to detect clobbering).
 plant() {
     printf 'previous content of %s\n' "$1" >"$1"

@@ -29,7 +29,7 @@ LINREG_TEST_TIMES=$sc_times LINREG_TEST_LOADAVG=quiet.loadavg \
 expect_rc 0
 expect_exists sc/summary.csv sc/scaling.csv sc/env.json
 expect_out "flags (rows not to be read as scaling)"
-[ -s sc/env.json ] && pycheck "flags against NumPy" '
+need sc/env.json && pycheck "flags against NumPy" '
 import csv, json, sys
 import numpy as np
 times = [float(v) for v in sys.argv[1].split(",")]
@@ -116,7 +116,7 @@ LINREG_TEST_TIMES=0.01 LINREG_TEST_LOADAVG=busy.loadavg \
     --out busy
 expect_rc 0
 expect_err "linreg scale: warning: the machine is busy at the start: load average $((cores + 2)).25"
-[ -s busy/env.json ] && pycheck "busy env.json" '
+need busy/env.json && pycheck "busy env.json" '
 import json, sys
 e = json.load(open("busy/env.json"))
 want = [int(sys.argv[1]) + 2.25, 3.5, 1.75]
@@ -131,7 +131,7 @@ LINREG_TEST_TIMES=0.01 LINREG_TEST_LOADAVG=no-such.loadavg \
     --out noload
 expect_rc 0
 grep -q "busy" "$err" && fail "busy warning without a load average"
-[ -s noload/env.json ] && pycheck "env.json without load" '
+need noload/env.json && pycheck "env.json without load" '
 import json
 e = json.load(open("noload/env.json"))
 if e["loadavg_start"] is not None or e["busy_at_start"] is not False:
@@ -166,7 +166,7 @@ expect_rc 0
 expect_exists dr/scaling_summary.csv dr/driver.json
 expect_err "linreg driver: warning: the machine is busy at the start"
 expect_out "flags (rows not to be read as scaling)"
-[ -s dr/driver.json ] && pycheck "driver flags against NumPy" '
+need dr/driver.json && pycheck "driver flags against NumPy" '
 import csv, json, sys
 import numpy as np
 t = [float(v) for v in sys.argv[1].split(",")]
