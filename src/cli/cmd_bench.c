@@ -13,7 +13,8 @@
 
 #include "cli.h"
 
-enum { OPT_OUT = 1, OPT_THREADS, OPT_REPEAT, OPT_SIZES, OPT_CSV_MB, OPT_HELP };
+enum { OPT_OUT = 1, OPT_THREADS, OPT_REPEAT, OPT_SIZES, OPT_CSV_MB, OPT_SWEEP,
+       OPT_PS, OPT_MB, OPT_HELP };
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -31,16 +32,58 @@ static void usage(FILE *f)
 {
     fputs("usage: linreg bench [--out FILE.csv] [--threads 1,2] [--repeat R]\n"
           "                    [--sizes abcd]\n"
+          "       linreg bench --sweep [--ps 1,2,3,...] [--mb MB] [--threads 1,2]\n"
+          "                    [--repeat R] [--out FILE.csv]\n"
           "\n"
           "Per size and thread count: a plain parallel read of X, and the time\n"
           "per training iteration (reduction clause, deterministic, float X),\n"
-          "each the median of R timed runs; the fast generator's draws/s.\n", f);
+          "each the median of R timed runs; the fast generator's draws/s.\n"
+          "\n"
+          "--sweep: for each p of --ps (default 1,2,3,5,7,13,16,24,32,50,64,100,\n"
+          "128,200,512,1000), X of about --mb megabytes of doubles (default 128),\n"
+          "stored as double and as float: a plain read of the bytes of X and y,\n"
+          "and the time per iteration with the reduction clause and with\n"
+          "--deterministic, each the median of R runs, for each thread count.\n", f);
 }
 
 typedef struct {
     char name;
     size_t n, p;
 } bsize;
+
+/* The CSV text buffer (cap bytes) and `repeat` timings; 1 when out of
+ * memory (said on stderr). */
+static int bufs_alloc(const char *C, size_t cap, size_t repeat, char **csv,
+                      double **times)
+{
+    *csv = malloc(cap);
+    *times = malloc(repeat * sizeof **times);
+    if (*csv && *times)
+        return 0;
+    free(*csv);
+    free(*times);
+    cli_err(C, "out of memory");
+    return 1;
+}
+
+/* Writes csv to out (when rc is 0 and out is given), frees both buffers;
+ * the exit status. */
+static int csv_finish(const char *C, int rc, const char *out, char *csv,
+                      double *times)
+{
+    if (!rc && out) {
+        char err[512];
+        if (lr_write_file_atomic(out, csv, err, sizeof err) != LR_SUCCESS) {
+            cli_err(C, "%s", err);
+            rc = 1;
+        } else {
+            printf("wrote %s\n", out);
+        }
+    }
+    free(csv);
+    free(times);
+    return rc;
+}
 
 /* Median time per iteration of R fits of `iters` iterations. */
 static int time_fit(const lr_data *d, const float *Xf, int threads, int det,
@@ -114,17 +157,124 @@ static int bench_csv(const char *C, size_t mb, size_t repeat)
     return rc || !t;
 }
 
+/* Median time of R plain reads of the bytes of X (double or float) and y. */
+static double time_read(const lr_data *d, const float *Xf, int threads,
+                        size_t iters, size_t repeat, double *times)
+{
+    volatile double sink = 0.0;
+    for (size_t r = 0; r < repeat; r++) {
+        double t0 = lr_now();
+        for (size_t it = 0; it < iters; it++)
+            sink += (Xf ? lr_read_sum_f32(Xf, d->n * d->p, threads)
+                        : lr_read_sum(d->X, d->n * d->p, threads))
+                    + lr_read_sum(d->y, d->n, threads);
+        times[r] = (lr_now() - t0) / (double)iters;
+    }
+    (void)sink;
+    return median(times, repeat);
+}
+
+/* `linreg bench --sweep`: the time per iteration against one plain read of
+ * X and y for every p of a list, X of about `mb` MB of doubles, stored as
+ * double and as float, at each thread count; one CSV row per (p, precision,
+ * threads). Reports; never asserts. */
+static int bench_sweep(const char *C, const char *ps, double mb,
+                       const int *tl, int nt, size_t repeat, const char *out)
+{
+    char pbuf[256], cpu[256];
+    int cores, rc = 0;
+    snprintf(pbuf, sizeof pbuf, "%s", ps);
+    cli_machine(cpu, sizeof cpu, &cores);
+    printf("linreg bench --sweep on %s (%d cores); %s; kernels: %s; median of %zu\n",
+           cpu, cores, cli_build_flags(), lr_kernel_isa_name(), repeat);
+    printf("%5s %9s %6s %4s %11s %11s %7s %11s %8s\n", "p", "n", "prec", "thr",
+           "read s", "iter s", "/read", "determ. s", "/clause");
+    size_t cap = 1 << 16, at = 0;
+    char *csv;
+    double *times;
+    if (bufs_alloc(C, cap, repeat, &csv, &times))
+        return 1;
+    at += (size_t)snprintf(csv, cap,
+                           "cpu,cores,compiler,flags,isa,p,n,precision,threads,"
+                           "threads_used,bytes,read_s,read_gbs,iter_s,iter_gbs,"
+                           "ratio_to_read,det_s,det_over_clause\n");
+    for (char *tok = strtok(pbuf, ","); tok && !rc; tok = strtok(NULL, ",")) {
+        size_t p;
+        if (cli_size(C, "ps", tok, 1, &p)) {
+            rc = 2;
+            break;
+        }
+        const size_t n = (size_t)(mb * 1e6 / 8.0 / (double)p);
+        lr_gen_params gp = lr_gen_params_default();
+        gp.n_samples = n;
+        gp.n_features = p;
+        gp.n_informative = p < 10 ? p : 10;
+        gp.noise = 1.0;
+        gp.seed = 7;
+        gp.generator = LR_GEN_FAST;
+        lr_data *d = lr_data_alloc(n, p);
+        double *coef = malloc(p * sizeof *coef);
+        float *Xf = malloc(n * p * sizeof *Xf);
+        lr_model *m = lr_model_alloc(p);
+        if (!d || !coef || !Xf || !m || lr_generate(&gp, d->X, d->y, coef) != LR_SUCCESS) {
+            cli_err(C, "cannot make %zu x %zu data", n, p);
+            rc = 1;
+        }
+        for (size_t i = 0; !rc && i < n * p; i++)
+            Xf[i] = (float)d->X[i];
+        /* about 0.1 s of passes per timed run at 10 GB/s */
+        const size_t iters = (size_t)fmax(3.0, fmin(1000.0, 1e9 / (mb * 1e6)));
+        for (int prec = 0; prec < 2 && !rc; prec++) {
+            const float *xf = prec ? Xf : NULL;
+            const double bytes = (double)n * (double)p * (prec ? 4.0 : 8.0)
+                                 + (double)n * 8.0;
+            for (int k = 0; k < nt && !rc; k++) {
+                double rd = time_read(d, xf, tl[k], iters, repeat, times);
+                double tc, tdet;
+                int used;
+                if (time_fit(d, xf, tl[k], 0, iters, repeat, times, m, &tc, &used)
+                    || time_fit(d, xf, tl[k], 1, iters, repeat, times, m, &tdet,
+                                &used)) {
+                    cli_err(C, "fit failed at p = %zu", p);
+                    rc = 1;
+                    break;
+                }
+                printf("%5zu %9zu %6s %4d %11.5g %11.5g %7.3f %11.5g %8.3f\n", p, n,
+                       prec ? "float" : "double", used, rd, tc, tc / rd, tdet,
+                       tdet / tc);
+                fflush(stdout);
+                if (at + 512 < cap)
+                    at += (size_t)snprintf(
+                        csv + at, cap - at,
+                        "\"%s\",%d,\"gcc %s\",\"%s\",%s,%zu,%zu,%s,%d,%d,%.6g,%.6g,"
+                        "%.4g,%.6g,%.4g,%.4f,%.6g,%.4f\n",
+                        cpu, cores, __VERSION__, cli_build_flags(),
+                        lr_kernel_isa_name(), p, n, prec ? "float" : "double",
+                        tl[k], used, bytes, rd, bytes / rd / 1e9, tc,
+                        bytes / tc / 1e9, tc / rd, tdet, tdet / tc);
+            }
+        }
+        lr_data_free(d);
+        free(coef);
+        free(Xf);
+        lr_model_free(m);
+    }
+    return csv_finish(C, rc, out, csv, times);
+}
+
 int cmd_bench(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"out", 1, 0, OPT_OUT}, {"threads", 1, 0, OPT_THREADS},
         {"repeat", 1, 0, OPT_REPEAT}, {"sizes", 1, 0, OPT_SIZES},
-        {"csv-mb", 1, 0, OPT_CSV_MB},
+        {"csv-mb", 1, 0, OPT_CSV_MB}, {"sweep", 0, 0, OPT_SWEEP},
+        {"ps", 1, 0, OPT_PS}, {"mb", 1, 0, OPT_MB},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
     const char *C = "bench", *out = NULL, *sizes = "abcd";
     char tbuf[128] = "1,2";
-    size_t repeat = 5, csv_mb = 0;
-    int opt;
+    const char *ps = "1,2,3,5,7,13,16,24,32,50,64,100,128,200,512,1000";
+    size_t repeat = 5, csv_mb = 0, mb = 128;
+    int opt, sweep = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
@@ -143,6 +293,12 @@ int cmd_bench(int argc, char **argv)
             if (cli_size(C, "csv-mb", optarg, 0, &csv_mb))
                 return EXIT_USAGE;
             break;
+        case OPT_SWEEP: sweep = 1; break;
+        case OPT_PS: ps = optarg; break;
+        case OPT_MB:
+            if (cli_size(C, "mb", optarg, 1, &mb))
+                return EXIT_USAGE;
+            break;
         case OPT_HELP: usage(stdout); return 0;
         default:
             cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -153,6 +309,8 @@ int cmd_bench(int argc, char **argv)
     for (char *tok = strtok(tbuf, ","); tok && nt < 32; tok = strtok(NULL, ","))
         if (cli_threads(C, "threads", tok, &tl[nt++]))
             return EXIT_USAGE;
+    if (sweep)
+        return bench_sweep(C, ps, (double)mb, tl, nt, repeat, out);
     static const bsize all[] = {{'a', 500, 1}, {'b', 1000000, 16},
                                 {'c', 100000, 256}, {'d', 4000000, 8}};
     char cpu[256];
@@ -164,14 +322,10 @@ int cmd_bench(int argc, char **argv)
            "n", "p", "thr", "read s", "clause s", "/read", "determ. s", "/clause",
            "float s", "dbl/flt", "flt |dw|", "Mdraws/s/c");
     size_t cap = 1 << 16, at = 0;
-    char *csv = malloc(cap);
-    double *times = malloc(repeat * sizeof *times);
-    if (!csv || !times) {
-        free(csv);
-        free(times);
-        cli_err(C, "out of memory");
+    char *csv;
+    double *times;
+    if (bufs_alloc(C, cap, repeat, &csv, &times))
         return 1;
-    }
     at += (size_t)snprintf(csv, cap,
                            "cpu,cores,compiler,flags,size,n,p,threads,threads_used,"
                            "read_s,read_gbs,clause_s,clause_gbs,ratio_to_read,"
@@ -260,16 +414,5 @@ int cmd_bench(int argc, char **argv)
     }
     if (!rc && csv_mb > 0)
         rc = bench_csv(C, csv_mb, repeat);
-    if (!rc && out) {
-        char err[512];
-        if (lr_write_file_atomic(out, csv, err, sizeof err) != LR_SUCCESS) {
-            cli_err(C, "%s", err);
-            rc = 1;
-        } else {
-            printf("wrote %s\n", out);
-        }
-    }
-    free(csv);
-    free(times);
-    return rc;
+    return csv_finish(C, rc, out, csv, times);
 }

@@ -37,7 +37,10 @@ static void usage(FILE *f)
           "                     largest eigenvalue of [X 1]^T [X 1] / n (power\n"
           "                     iteration); any step below 2/L is stable\n"
           "  --iters N          iterations (default 1000)\n"
-          "  --threads T        threads (default: OMP_NUM_THREADS, else all cores)\n"
+          "  --threads T        threads (default: one per 262144 elements of X,\n"
+          "                     2 MiB of doubles, up to OMP_NUM_THREADS, else\n"
+          "                     all cores: smaller problems gain nothing from\n"
+          "                     more)\n"
           "  --init uniform|zeros   initial weights (default uniform: the\n"
           "                     tutorial's np.random.rand, bias 0)\n"
           "  --init-seed S      seed of the uniform weights (default 0)\n"
@@ -620,6 +623,9 @@ int cmd_train(int argc, char **argv)
                 gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
                 (unsigned long long)gp.seed, gp.noise);
     }
+    if (o.par.threads == 0) /* the default follows the work */
+        o.par.threads = data ? lr_threads_default(ds.view.n, ds.view.p)
+                             : lr_threads_default(d->n, d->p);
     rc = cli_train(C, data ? &ds.view : d, &o, NULL);
     free(coef);
     lr_data_free(d);

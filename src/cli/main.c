@@ -1,5 +1,6 @@
 /* main.c -- the linreg program: dispatches to the subcommands. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
 
@@ -23,7 +24,16 @@ static void usage(FILE *f)
           "  scale      thread-scaling experiments (strong or weak)\n"
           "  bandwidth  the machine's read bandwidth at 1..T threads\n"
           "\n"
-          "'linreg COMMAND --help' shows the options of each command.\n",
+          "'linreg COMMAND --help' shows the options of each command.\n"
+          "\n"
+          "environment:\n"
+          "  LR_ISA=baseline|avx2|avx512   pin the kernels to one instruction set\n"
+          "                     (default: the widest this CPU has; all give the\n"
+          "                     same bits)\n"
+          "  OMP_WAIT_POLICY, GOMP_SPINCOUNT   when neither is set, idle threads\n"
+          "                     spin for about " CLI_SPIN_US " us, then sleep (GOMP_SPINCOUNT="
+          CLI_SPINCOUNT "),\n"
+          "                     leaving the cores to other processes\n",
           f);
 }
 
@@ -31,6 +41,22 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts; the library reports statuses instead. */
     gsl_set_error_handler_off();
+    /* Threads waiting at the two barriers of each iteration spin briefly,
+     * then sleep, instead of libgomp's default of spinning for
+     * milliseconds: several jobs on a shared machine leave each other the
+     * cores. Set before the OpenMP runtime reads its environment (at the
+     * first parallel region), and only when the user chose no policy. */
+    if (!getenv("OMP_WAIT_POLICY") && !getenv("GOMP_SPINCOUNT"))
+        setenv("GOMP_SPINCOUNT", CLI_SPINCOUNT, 0);
+    /* LR_ISA pins the kernels to one instruction set. */
+    const char *isa = getenv("LR_ISA");
+    if (isa && isa[0] && lr_kernel_isa_set(isa) != LR_SUCCESS) {
+        fprintf(stderr, "linreg: LR_ISA=%s: %s\n", isa,
+                lr_kernel_isa_available(isa) < 0
+                ? "unknown instruction set (baseline, avx2 or avx512)"
+                : "this CPU cannot run it");
+        return EXIT_USAGE;
+    }
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

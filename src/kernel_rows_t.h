@@ -1,0 +1,344 @@
+/* kernel_rows_t.h -- the serial passes over a range of rows, written once
+ * for X stored as double and as float (sums always in double). Included
+ * twice by kernel_rows.h with LR_T (the element type) and LR_FN (the name
+ * mangling) defined, the way GSL instantiates its templates. */
+
+/* The dot product x_i.w is summed in four lanes (lane l takes j = l mod 4),
+ * combined as (l0 + l1) + (l2 + l3): a fixed order, so results do not
+ * depend on the thread count, and one the compiler turns into vector
+ * instructions (a single running sum would be bound by the latency of one
+ * add per feature). No FMA contraction (-std=c11), so the AVX2 and the
+ * baseline clones give identical bits. */
+static inline double LR_FN(dot4)(const LR_T *x, const double *w, size_t p)
+{
+    double t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
+    size_t j = 0;
+    for (; j + 4 <= p; j += 4) {
+        t0 += x[j] * w[j];
+        t1 += x[j + 1] * w[j + 1];
+        t2 += x[j + 2] * w[j + 2];
+        t3 += x[j + 3] * w[j + 3];
+    }
+    if (j < p)
+        t0 += x[j] * w[j];
+    if (j + 1 < p)
+        t1 += x[j + 1] * w[j + 1];
+    if (j + 2 < p)
+        t2 += x[j + 2] * w[j + 2];
+    return (t0 + t1) + (t2 + t3);
+}
+
+
+/* For wide rows four lanes are still one chain of dependent vector adds
+ * (p/4 deep); sixteen lanes (four vectors) keep the adder busy. Lane l takes
+ * j = l mod 16; the lanes are combined pairwise in a fixed tree. */
+static inline double LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
+{
+    double t[16] = {0};
+    size_t j = 0;
+    for (; j + 16 <= p; j += 16)
+        for (int l = 0; l < 16; l++)
+            t[l] += x[j + (size_t)l] * w[j + (size_t)l];
+    for (int l = 0; j + (size_t)l < p; l++)
+        t[l] += x[j + (size_t)l] * w[j + (size_t)l];
+    for (int h = 8; h >= 1; h /= 2)
+        for (int l = 0; l < h; l++)
+            t[l] = t[l] + t[l + h];
+    return t[0];
+}
+
+/* The dot product of one row: its lane count depends on p only. */
+static inline __attribute__((always_inline)) double
+LR_FN(dotp)(const LR_T *x, const double *w, size_t p)
+{
+    return p >= 32 ? LR_FN(dot16)(x, w, p) : LR_FN(dot4)(x, w, p);
+}
+
+#ifdef LR_T_IS_DOUBLE
+/* Four rows a step for p = 4, 8, 16, with GCC vector types (AVX2 or
+ * AVX-512 registers, or SSE2 pairs in the baseline table): the four dot
+ * products run as four vector chains and their horizontal sums as two
+ * shuffle-and-add rounds. Every sum is formed in the order of blk_rows
+ * (lanes l = j mod 4 from 0, then (l0 + l1) + (l2 + l3); gradient, bias and
+ * loss sums row after row), so the bits are the same. R is a multiple of 4. */
+typedef double lr_v4d __attribute__((vector_size(32)));
+
+static inline __attribute__((always_inline)) lr_v4d v4_load(const double *p)
+{
+    lr_v4d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline __attribute__((always_inline)) void
+blk4_vec(const double *restrict X, const double *restrict y, size_t p,
+         size_t R, const double *restrict w, double b, double *restrict acc,
+         double *restrict gbp, double *restrict ssep)
+{
+    const size_t q = p / 4;
+    lr_v4d a[4], wv[4];
+    for (size_t k = 0; k < q; k++) {
+        a[k] = v4_load(acc + 4 * k);
+        wv[k] = v4_load(w + 4 * k);
+    }
+    const lr_v4d bv = {b, b, b, b};
+    double gb = *gbp, sse = *ssep;
+    for (size_t i = 0; i < R; i += 4) {
+        const double *x0 = X + i * p;
+        lr_v4d t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0;
+        for (size_t k = 0; k < q; k++) {
+            t0 += v4_load(x0 + 4 * k) * wv[k];
+            t1 += v4_load(x0 + p + 4 * k) * wv[k];
+            t2 += v4_load(x0 + 2 * p + 4 * k) * wv[k];
+            t3 += v4_load(x0 + 3 * p + 4 * k) * wv[k];
+        }
+        /* [(t0_0 + t0_1) + (t0_2 + t0_3), ... t3] */
+        lr_v4d h01 = __builtin_shufflevector(t0, t1, 0, 4, 2, 6)
+                     + __builtin_shufflevector(t0, t1, 1, 5, 3, 7);
+        lr_v4d h23 = __builtin_shufflevector(t2, t3, 0, 4, 2, 6)
+                     + __builtin_shufflevector(t2, t3, 1, 5, 3, 7);
+        lr_v4d s = __builtin_shufflevector(h01, h23, 0, 1, 4, 5)
+                   + __builtin_shufflevector(h01, h23, 2, 3, 6, 7);
+        lr_v4d r = (s + bv) - v4_load(y + i);
+        gb = (((gb + r[0]) + r[1]) + r[2]) + r[3];
+        sse = (((sse + r[0] * r[0]) + r[1] * r[1]) + r[2] * r[2]) + r[3] * r[3];
+        const lr_v4d r0 = {r[0], r[0], r[0], r[0]}, r1 = {r[1], r[1], r[1], r[1]};
+        const lr_v4d r2 = {r[2], r[2], r[2], r[2]}, r3 = {r[3], r[3], r[3], r[3]};
+        for (size_t k = 0; k < q; k++)
+            a[k] = (((a[k] + r0 * v4_load(x0 + 4 * k))
+                     + r1 * v4_load(x0 + p + 4 * k))
+                    + r2 * v4_load(x0 + 2 * p + 4 * k))
+                   + r3 * v4_load(x0 + 3 * p + 4 * k);
+    }
+    for (size_t k = 0; k < q; k++)
+        memcpy(acc + 4 * k, &a[k], sizeof a[k]);
+    *gbp = gb;
+    *ssep = sse;
+}
+#endif
+
+#ifdef LR_T_IS_DOUBLE
+/* One block of R rows of doubles xb (R x P, row-major) and their targets
+ * yb: the R residuals, then acc[j] += r_k x_kj through the rows in order,
+ * then the bias and loss sums (see rows_pr). */
+static inline __attribute__((always_inline)) void
+blk_rows(const double *restrict xb, const double *restrict yb, size_t P,
+         size_t R, const double *restrict w, double b, double *restrict acc,
+         double *restrict gb, double *restrict sse)
+{
+    if ((P == 4 || P == 8 || P == 16) && R % 4 == 0) {
+        blk4_vec(xb, yb, P, R, w, b, acc, gb, sse);
+        return;
+    }
+    double r[8];
+    for (size_t k = 0; k < R; k++)
+        r[k] = (dotp(xb + k * P, w, P) + b) - yb[k];
+    for (size_t j = 0; j < P; j++) {
+        double a = acc[j];
+        for (size_t k = 0; k < R; k++)
+            a = a + r[k] * xb[k * P + j];
+        acc[j] = a;
+    }
+    double g = *gb, s = *sse;
+    for (size_t k = 0; k < R; k++) {
+        g = g + r[k];
+        s = s + r[k] * r[k];
+    }
+    *gb = g;
+    *sse = s;
+}
+#endif
+
+/* The fused pass over rows [lo, hi) for a width P known at compile time
+ * (inlined with a constant) or not, R rows a block (a constant).
+ *
+ * The sums, and so the bits, are those the kernel always had: for each row
+ * r_i = (x_i.w + b) - y_i with the dot product of dotp; acc[j] += r_i x_ij,
+ * gb += r_i and sse += r_i^2 in row order. What changed is only how the
+ * work is laid out: all R residuals of a block first (R independent dot
+ * products), then for each feature j one running sum through the R rows
+ * (a chain of R adds that vectorises across j; acc is read and written once
+ * a block, not once a row). Float X is widened a block at a time into a
+ * small double buffer (exact), so a float pass gives the bits of the double
+ * pass over (double)X.
+ *
+ * For p = 4, 8 and 16 the bias and loss sums of the last (hi - lo) mod 4
+ * rows start afresh and are added at the end: the order of the earlier
+ * four-row kernel for those widths, kept so their bits do not change. */
+static inline __attribute__((always_inline)) void
+LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
+               size_t R, const double *restrict w, double b, size_t lo,
+               size_t hi, double *restrict acc)
+{
+    const size_t split = (P == 4 || P == 8 || P == 16)
+                         ? lo + (hi - lo) / 4 * 4 : hi;
+    double gb = 0.0, sse = 0.0;
+    size_t i = lo;
+#ifdef LR_T_IS_DOUBLE
+#define LR_BLOCK(at, rows) blk_rows(X + (at) * P, y + (at), P, (rows), w, b, \
+                                    acc, &gb, &sse)
+#else
+    double buf[LR_BLK_ELEMS];
+#define LR_BLOCK(at, rows) do { \
+        const float *src_ = X + (at) * P; \
+        for (size_t q_ = 0; q_ < (rows) * P; q_++) \
+            buf[q_] = (double)src_[q_]; \
+        blk_rows(buf, y + (at), P, (rows), w, b, acc, &gb, &sse); \
+    } while (0)
+#endif
+    for (; i + R <= split; i += R) {
+        /* the lines LR_PF bytes ahead: the hardware prefetcher alone
+         * leaves the loop waiting on memory. Past the end is harmless. */
+        const char *pf = (const char *)(X + i * P) + LR_PF;
+        for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
+            __builtin_prefetch(pf + q);
+        __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
+        LR_BLOCK(i, R);
+    }
+    for (; i < split; i++)
+        LR_BLOCK(i, 1);
+    acc[P] += gb;
+    acc[P + 1] += sse;
+    if (split < hi) {
+        gb = 0.0;
+        sse = 0.0;
+        for (; i < hi; i++)
+            LR_BLOCK(i, 1);
+        acc[P] += gb;
+        acc[P + 1] += sse;
+    }
+#undef LR_BLOCK
+}
+
+/* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i. */
+static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
+                           const double *restrict w, double b, size_t lo,
+                           size_t hi, double *restrict acc)
+{
+    const double w0 = w[0];
+    double g0 = 0.0, gb = 0.0, sse = 0.0;
+    for (size_t i = lo; i < hi; i++) {
+        if ((i & 127) == 0)
+            __builtin_prefetch((const char *)(X + i) + LR_PF);
+        const double x = (double)X[i];
+        double r = x * w0 + b - y[i];
+        g0 += r * x;
+        gb += r;
+        sse += r * r;
+    }
+    acc[0] += g0;
+    acc[1] += gb;
+    acc[2] += sse;
+}
+
+#define LR_CASE(P) \
+    case P: LR_FN(rows_pr)(X, y, P, LR_BLK_R(P), w, b, lo, hi, acc); break;
+
+/* The fused pass: compile-time widths up to 32, then blocks of rows that
+ * fit the L1 cache with the width at run time. */
+static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
+                        size_t p, const double *restrict w, double b,
+                        size_t lo, size_t hi, double *restrict acc)
+{
+    switch (p) {
+    case 1: LR_FN(rows_p1)(X, y, w, b, lo, hi, acc); break;
+    LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5) LR_CASE(6) LR_CASE(7)
+    LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11) LR_CASE(12) LR_CASE(13)
+    LR_CASE(14) LR_CASE(15) LR_CASE(16) LR_CASE(17) LR_CASE(18) LR_CASE(19)
+    LR_CASE(20) LR_CASE(21) LR_CASE(22) LR_CASE(23) LR_CASE(24) LR_CASE(25)
+    LR_CASE(26) LR_CASE(27) LR_CASE(28) LR_CASE(29) LR_CASE(30) LR_CASE(31)
+    LR_CASE(32)
+    default:
+        if (p * 8 <= LR_BLK_ELEMS)
+            LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, acc);
+        else if (p * 4 <= LR_BLK_ELEMS)
+            LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
+        else if (p * 2 <= LR_BLK_ELEMS)
+            LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
+        else
+            LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, acc);
+        break;
+    }
+}
+#undef LR_CASE
+
+/* Gram accumulation over rows [lo, hi): with xa = [x, 1] (m = p + 1),
+ * G[j*m + k] += xa_j xa_k for k >= j (upper triangle), c[j] += xa_j y,
+ * *yy += y^2. Eight rows a step: for each j the eight rank-one updates run
+ * in row order, each vectorised over k. */
+static void LR_FN(gram_rows)(const LR_T *restrict X, const double *restrict y,
+                             size_t p, size_t lo, size_t hi,
+                             double *restrict G, double *restrict c,
+                             double *restrict yy)
+{
+    const size_t m = p + 1;
+    size_t i = lo;
+    while (i < hi) {
+        const size_t R = hi - i < 8 ? hi - i : 8;
+        const LR_T *x0 = X + i * p;
+        for (size_t j = 0; j < p; j++) {
+            double *Gj = G + j * m;
+            for (size_t r = 0; r < R; r++) {
+                const LR_T *xr = x0 + r * p;
+                const double a = (double)xr[j];
+                for (size_t k = j; k < p; k++)
+                    Gj[k] += a * (double)xr[k];
+                Gj[p] += a;
+            }
+        }
+        for (size_t r = 0; r < R; r++) {
+            const LR_T *xr = x0 + r * p;
+            const double yr = y[i + r];
+            for (size_t j = 0; j < p; j++)
+                c[j] += (double)xr[j] * yr;
+            c[p] += yr;
+            G[p * m + p] += 1.0;
+            *yy += yr * yr;
+        }
+        i += R;
+    }
+}
+
+/* Power-iteration product over rows [lo, hi): with s_i = x_i.v + vb,
+ * acc[j] += s_i x_ij (j < p) and acc[p] += s_i, i.e. Xa^T (Xa [v, vb]). */
+static void LR_FN(xtxv_rows)(const LR_T *restrict X, size_t p,
+                             const double *restrict v, double vb, size_t lo,
+                             size_t hi, double *restrict acc)
+{
+    double sb = 0.0;
+    for (size_t i = lo; i < hi; i++) {
+        const LR_T *xi = X + i * p;
+        double s = LR_FN(dotp)(xi, v, p) + vb;
+        for (size_t j = 0; j < p; j++)
+            acc[j] += s * (double)xi[j];
+        sb += s;
+    }
+    acc[p] += sb;
+}
+
+/* The same pass with residuals, products and sums in long double (x87
+ * extended precision on x86-64: 64-bit significands). Used for small
+ * problems on the serial path, where the cost is nothing and ill-conditioned
+ * data (NIST Wampler5: residuals of 2e7 against x^5 of 3e6) need the
+ * gradient's cancellation to lose fewer digits. */
+static void LR_FN(rows_ld)(const LR_T *restrict X, const double *restrict y,
+                           size_t p, const double *restrict w, double b,
+                           size_t lo, size_t hi, double *restrict acc)
+{
+    long double a[LR_LD_MAX_P + 2];
+    for (size_t j = 0; j < p + 2; j++)
+        a[j] = 0.0L;
+    for (size_t i = lo; i < hi; i++) {
+        const LR_T *xi = X + i * p;
+        long double s = 0.0L;
+        for (size_t j = 0; j < p; j++)
+            s += (long double)xi[j] * (long double)w[j];
+        long double r = s + (long double)b - (long double)y[i];
+        for (size_t j = 0; j < p; j++)
+            a[j] += r * (long double)xi[j];
+        a[p] += r;
+        a[p + 1] += r * r;
+    }
+    for (size_t j = 0; j < p + 2; j++)
+        acc[j] += (double)a[j];
+}
