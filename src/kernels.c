@@ -41,8 +41,8 @@ static int isa_runs(int k)
         return __builtin_cpu_supports("avx512f")
                && __builtin_cpu_supports("avx512vl")
                && __builtin_cpu_supports("avx512dq");
-    case 1:
-        return __builtin_cpu_supports("avx2");
+    case 1: /* a nonzero mask, not 1 */
+        return __builtin_cpu_supports("avx2") != 0;
     default:
         return 1;
     }

@@ -15,6 +15,7 @@ Suite *suite_train(void);
 Suite *suite_threads(void);
 Suite *suite_io(void);
 Suite *suite_solvers(void);
+Suite *suite_kernels(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

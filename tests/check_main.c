@@ -88,6 +88,7 @@ int main(void)
     srunner_add_suite(sr, suite_threads());
     srunner_add_suite(sr, suite_io());
     srunner_add_suite(sr, suite_solvers());
+    srunner_add_suite(sr, suite_kernels());
     srunner_run_all(sr, CK_NORMAL);
     int run = srunner_ntests_run(sr), failed = srunner_ntests_failed(sr);
     srunner_free(sr);
