@@ -12,23 +12,6 @@
 
 static const char *const isas[] = {"baseline", "avx2", "avx512"};
 
-static lr_data *kdata(size_t n, size_t p, uint64_t seed)
-{
-    lr_gen_params gp = lr_gen_params_default();
-    gp.n_samples = n;
-    gp.n_features = p;
-    gp.n_informative = p < 10 ? p : 10;
-    gp.noise = 2.25;
-    gp.bias = -1.375;
-    gp.seed = seed;
-    gp.generator = LR_GEN_FAST;
-    lr_data *d = lr_data_alloc(n, p);
-    double *c = malloc(p * sizeof *c);
-    ck_assert_int_eq(lr_generate(&gp, d->X, d->y, c), LR_SUCCESS);
-    free(c);
-    return d;
-}
-
 /* Rows for width p: at least 32768 elements (the parallel path, not the
  * small problems' long-double one), and a count that leaves a partial last
  * block and chunk (odd, not a multiple of 4 or 8). */
@@ -66,7 +49,7 @@ static void kgrad(const lr_data *d, const float *Xf, const char *isa, int t,
 static void check_width(size_t p)
 {
     const size_t n = krows(p);
-    lr_data *d = kdata(n, p, 1000 + p);
+    lr_data *d = gen_fast(n, p, 1000 + p, 2.25, -1.375);
     float *Xf = malloc(n * p * sizeof *Xf);
     lr_data *dw = lr_data_alloc(n, p); /* the float values, widened */
     for (size_t i = 0; i < n * p; i++) {
@@ -157,7 +140,7 @@ START_TEST(test_fit_bits)
 {
     const size_t ps[] = {3, 16, 24, 200};
     const size_t p = ps[_i], n = krows(p);
-    lr_data *d = kdata(n, p, 77);
+    lr_data *d = gen_fast(n, p, 77, 2.25, -1.375);
     lr_model *m0 = lr_model_alloc(p), *m = lr_model_alloc(p);
     lr_result r0, r;
     for (int k = 0; k < 3; k++) {
