@@ -26,7 +26,7 @@ const char *nist_path(const char *name);
 lr_data *load_csv(const char *path, const char *target);
 /* n x p data from the fast generator (every feature informative up to
  * 10), with the given seed, noise and bias; fails the test if it cannot. */
-lr_data *gen_fast(size_t n, size_t p, uint64_t seed, double noise, double bias);
+lr_data *gen_fast_data(size_t n, size_t p, uint64_t seed, double noise, double bias);
 /* Units in the last place between a and b (0 when equal). */
 uint64_t ulp_diff(double a, double b);
 /* |a - b| / max(|b|, tiny). */

@@ -49,7 +49,7 @@ static void kgrad(const lr_data *d, const float *Xf, const char *isa, int t,
 static void check_width(size_t p)
 {
     const size_t n = krows(p);
-    lr_data *d = gen_fast(n, p, 1000 + p, 2.25, -1.375);
+    lr_data *d = gen_fast_data(n, p, 1000 + p, 2.25, -1.375);
     float *Xf = malloc(n * p * sizeof *Xf);
     lr_data *dw = lr_data_alloc(n, p); /* the float values, widened */
     for (size_t i = 0; i < n * p; i++) {
@@ -140,7 +140,7 @@ START_TEST(test_fit_bits)
 {
     const size_t ps[] = {3, 16, 24, 200};
     const size_t p = ps[_i], n = krows(p);
-    lr_data *d = gen_fast(n, p, 77, 2.25, -1.375);
+    lr_data *d = gen_fast_data(n, p, 77, 2.25, -1.375);
     lr_model *m0 = lr_model_alloc(p), *m = lr_model_alloc(p);
     lr_result r0, r;
     for (int k = 0; k < 3; k++) {

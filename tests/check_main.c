@@ -32,7 +32,7 @@ lr_data *load_csv(const char *path, const char *target)
     return d;
 }
 
-lr_data *gen_fast(size_t n, size_t p, uint64_t seed, double noise, double bias)
+lr_data *gen_fast_data(size_t n, size_t p, uint64_t seed, double noise, double bias)
 {
     lr_gen_params gp = lr_gen_params_default();
     gp.n_samples = n;
