@@ -424,8 +424,8 @@ double lr_read_sum_f32(const float *a, size_t len, int threads);
 
 /* The default thread count of the command line for an n x p fit: OpenMP's
  * default (OMP_NUM_THREADS, else the cores) but no more than one thread per
- * 262144 elements of X (2 MiB of doubles), and at least 1. Smaller problems
- * lose more to the per-iteration barriers than threads gain. */
+ * 32768 elements of X, and at least 1. Smaller shares lose more to the
+ * per-iteration barriers than another thread gains. */
 int lr_threads_default(size_t n, size_t p);
 
 /* The instruction set the kernels run on: "avx512" (AVX-512 F/VL/DQ),

@@ -102,10 +102,12 @@ const char *lr_kernel_isa_name(void)
 /* Elements of X (n p) per thread below which the default thread count
  * takes fewer threads: each iteration pays two barriers, a few
  * microseconds each, whatever the size, which a pass over fewer elements
- * than this does not win back (crossover measured by `linreg bench
- * --crossover`). */
+ * than this does not win back. `linreg bench --crossover 9` on the 2-core
+ * AMD EPYC development machine: 2 threads take 0.80x the time of 1 at
+ * 65529 elements, 0.66x at 131067 (and below 32768 elements every fit is
+ * serial, LR_PAR_MIN_ELEMS). */
 #ifndef LR_THREAD_MIN_ELEMS
-#define LR_THREAD_MIN_ELEMS 262144
+#define LR_THREAD_MIN_ELEMS 32768
 #endif
 
 int lr_threads_default(size_t n, size_t p)

@@ -193,16 +193,17 @@ START_TEST(test_isa_names)
 }
 END_TEST
 
-/* One thread per 262144 elements, at most OpenMP's default, at least 1. */
+/* One thread per 32768 elements, at most OpenMP's default, at least 1. */
 START_TEST(test_threads_default)
 {
     const int max = lr_threads_default(SIZE_MAX / 2, 2); /* overflowing n p */
     ck_assert_int_ge(max, 1);
-    ck_assert_int_eq(lr_threads_default(20190, 9), 1);
-    ck_assert_int_eq(lr_threads_default(262143, 1), 1);
+    ck_assert_int_eq(lr_threads_default(7000, 9), 1);
+    ck_assert_int_eq(lr_threads_default(32767, 1), 1);
     ck_assert_int_eq(lr_threads_default(0, 0), 1);
-    ck_assert_int_eq(lr_threads_default(262144, 2), max < 2 ? max : 2);
-    ck_assert_int_eq(lr_threads_default(1000000, 16), max < 61 ? max : 61);
+    ck_assert_int_eq(lr_threads_default(32768, 2), max < 2 ? max : 2);
+    ck_assert_int_eq(lr_threads_default(20190, 9), max < 5 ? max : 5);
+    ck_assert_int_eq(lr_threads_default(1000000, 16), max < 488 ? max : 488);
 }
 END_TEST
 

@@ -76,17 +76,19 @@ report "a wait policy the user set is left alone"
 # ---------------------------------------------------- default thread count
 
 run train --help
-expect_out "one per 262144 elements"
+expect_out "one per 32768 elements"
 report "train --help states the default thread rule"
 
-# 20190 x 9 (181710 elements): one thread by default, whatever the cores;
-# 600000 x 1 with OMP_NUM_THREADS=2: two; --threads overrides the rule.
-OMP_NUM_THREADS=2 run train --samples 20190 --features 9 --iters 3 --no-exact --quiet
+# With OMP_NUM_THREADS=3, one thread per 32768 elements: 7000 x 9 (63000
+# elements) takes 1 by default, 9000 x 9 (81000) 2, 20190 x 9 (181710) all
+# 3; --threads overrides the rule.
+OMP_NUM_THREADS=3 run train --samples 7000 --features 9 --iters 3 --no-exact --quiet
 expect_rc 0; expect_out "threads         1"
-OMP_NUM_THREADS=2 run train --samples 600000 --features 1 --generator fast --iters 3 \
-    --no-exact --quiet
+OMP_NUM_THREADS=3 run train --samples 9000 --features 9 --iters 3 --no-exact --quiet
 expect_rc 0; expect_out "threads         2"
-OMP_NUM_THREADS=2 run train --samples 20190 --features 9 --iters 3 --threads 2 \
+OMP_NUM_THREADS=3 run train --samples 20190 --features 9 --iters 3 --no-exact --quiet
+expect_rc 0; expect_out "threads         3"
+OMP_NUM_THREADS=3 run train --samples 7000 --features 9 --iters 3 --threads 2 \
     --no-exact --quiet
 expect_rc 0; expect_out "threads         2"
 report "the default thread count follows the size of X; --threads overrides it"
