@@ -31,16 +31,46 @@ static inline double LR_FN(dot4)(const LR_T *x, const double *w, size_t p)
 
 /* For wide rows four lanes are still one chain of dependent vector adds
  * (p/4 deep); sixteen lanes (four vectors) keep the adder busy. Lane l takes
- * j = l mod 16; the lanes are combined pairwise in a fixed tree. */
+ * j = l mod 16, lane l of the sixteen being element l mod 4 of vector
+ * l / 4, kept in registers (a plain array indexed by a variable in the tail
+ * lived in memory, one store-to-load wait per sixteen elements); the lanes
+ * are combined pairwise in a fixed tree: t[l] + t[l + h] for h = 8, 4, 2,
+ * 1. */
+#ifndef LR_V4D_DEFINED
+#define LR_V4D_DEFINED
+typedef double lr_v4d __attribute__((vector_size(32)));
+#endif
+typedef LR_T LR_FN(lr_v4t) __attribute__((vector_size(4 * sizeof(LR_T))));
+
+static inline __attribute__((always_inline)) lr_v4d LR_FN(v4_cvt)(const LR_T *p)
+{
+    LR_FN(lr_v4t) v;
+    memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, lr_v4d);
+}
+
 static inline double LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
 {
-    double t[16] = {0};
+    lr_v4d t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0, wv;
     size_t j = 0;
-    for (; j + 16 <= p; j += 16)
-        for (int l = 0; l < 16; l++)
-            t[l] += x[j + (size_t)l] * w[j + (size_t)l];
-    for (int l = 0; j + (size_t)l < p; l++)
-        t[l] += x[j + (size_t)l] * w[j + (size_t)l];
+    for (; j + 16 <= p; j += 16) {
+        memcpy(&wv, w + j, sizeof wv);
+        t0 += LR_FN(v4_cvt)(x + j) * wv;
+        memcpy(&wv, w + j + 4, sizeof wv);
+        t1 += LR_FN(v4_cvt)(x + j + 4) * wv;
+        memcpy(&wv, w + j + 8, sizeof wv);
+        t2 += LR_FN(v4_cvt)(x + j + 8) * wv;
+        memcpy(&wv, w + j + 12, sizeof wv);
+        t3 += LR_FN(v4_cvt)(x + j + 12) * wv;
+    }
+    /* the last p mod 16 elements: lanes 0, 1, ... in order */
+    double t[16];
+    memcpy(t, &t0, sizeof t0);
+    memcpy(t + 4, &t1, sizeof t1);
+    memcpy(t + 8, &t2, sizeof t2);
+    memcpy(t + 12, &t3, sizeof t3);
+    for (size_t l = 0; j + l < p; l++)
+        t[l] += (double)x[j + l] * w[j + l];
     for (int h = 8; h >= 1; h /= 2)
         for (int l = 0; l < h; l++)
             t[l] = t[l] + t[l + h];
@@ -61,8 +91,6 @@ LR_FN(dotp)(const LR_T *x, const double *w, size_t p)
  * shuffle-and-add rounds. Every sum is formed in the order of blk_rows
  * (lanes l = j mod 4 from 0, then (l0 + l1) + (l2 + l3); gradient, bias and
  * loss sums row after row), so the bits are the same. R is a multiple of 4. */
-typedef double lr_v4d __attribute__((vector_size(32)));
-
 static inline __attribute__((always_inline)) lr_v4d v4_load(const double *p)
 {
     lr_v4d v;
@@ -210,25 +238,76 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
 #undef LR_BLOCK
 }
 
-/* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i. */
+/* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i.
+ *
+ * A range of at least LR_P1_LANES rows is summed in eight row lanes (row
+ * lo + 8k + l in lane l), each a running sum of its rows in order, combined
+ * at the end as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)). One
+ * running sum through every row waits one add latency per row (about 3
+ * cycles: 16 bytes of X and y, under half of what one core reads here);
+ * eight do not, and they vectorise across rows. The lanes depend on the
+ * range only, which depends on p and n only (chunks, deterministic
+ * blocks): the same bits for any thread count, rank count and instruction
+ * set. Shorter ranges keep the single running sum of the earlier kernel:
+ * the tutorial's 500 x 1 gives NumPy's weight to the bit, as before. */
+#ifndef LR_P1_LANES
+#define LR_P1_LANES 4096
+#endif
 static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
                            const double *restrict w, double b, size_t lo,
                            size_t hi, double *restrict acc)
 {
     const double w0 = w[0];
-    double g0 = 0.0, gb = 0.0, sse = 0.0;
-    for (size_t i = lo; i < hi; i++) {
-        if ((i & 127) == 0)
-            __builtin_prefetch((const char *)(X + i) + LR_PF);
-        const double x = (double)X[i];
-        double r = x * w0 + b - y[i];
-        g0 += r * x;
-        gb += r;
-        sse += r * r;
+    if (hi - lo < LR_P1_LANES) {
+        double g0 = 0.0, gb = 0.0, sse = 0.0;
+        for (size_t i = lo; i < hi; i++) {
+            const double x = (double)X[i];
+            double r = x * w0 + b - y[i];
+            g0 += r * x;
+            gb += r;
+            sse += r * r;
+        }
+        acc[0] += g0;
+        acc[1] += gb;
+        acc[2] += sse;
+        return;
     }
-    acc[0] += g0;
-    acc[1] += gb;
-    acc[2] += sse;
+    /* the eight lanes as one vector (GCC splits it where registers are
+     * narrower; each lane's operations are the same on every path) */
+    typedef double v8d __attribute__((vector_size(64)));
+    typedef LR_T v8t __attribute__((vector_size(8 * sizeof(LR_T))));
+    const v8d wv = {w0, w0, w0, w0, w0, w0, w0, w0}, bv = {b, b, b, b, b, b, b, b};
+    v8d gv = {0, 0, 0, 0, 0, 0, 0, 0}, gbv = gv, ssev = gv;
+    size_t i = lo;
+    for (; i + 8 <= hi; i += 8) {
+        __builtin_prefetch((const char *)(X + i) + LR_PF);
+        __builtin_prefetch((const char *)(y + i) + LR_PF);
+        v8t xt;
+        v8d yv;
+        memcpy(&xt, X + i, sizeof xt);
+        memcpy(&yv, y + i, sizeof yv);
+        const v8d x = __builtin_convertvector(xt, v8d);
+        const v8d r = (x * wv + bv) - yv;
+        gv += r * x;
+        gbv += r;
+        ssev += r * r;
+    }
+    double g[8], gb[8], sse[8];
+    memcpy(g, &gv, sizeof g);
+    memcpy(gb, &gbv, sizeof gb);
+    memcpy(sse, &ssev, sizeof sse);
+    for (size_t l = 0; i < hi; i++, l++) {
+        const double x = (double)X[i];
+        const double r = x * w0 + b - y[i];
+        g[l] += r * x;
+        gb[l] += r;
+        sse[l] += r * r;
+    }
+    double *const lanes[3] = {g, gb, sse};
+    for (int k = 0; k < 3; k++) {
+        const double *t = lanes[k];
+        acc[k] += ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+    }
 }
 
 #define LR_CASE(P) \
