@@ -9,7 +9,8 @@
  * instructions (a single running sum would be bound by the latency of one
  * add per feature). No FMA contraction (-std=c11), so the AVX2 and the
  * baseline clones give identical bits. */
-static inline double LR_FN(dot4)(const LR_T *x, const double *w, size_t p)
+static inline __attribute__((always_inline)) double
+LR_FN(dot4)(const LR_T *x, const double *w, size_t p)
 {
     double t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0;
     size_t j = 0;
@@ -49,7 +50,8 @@ static inline __attribute__((always_inline)) lr_v4d LR_FN(v4_cvt)(const LR_T *p)
     return __builtin_convertvector(v, lr_v4d);
 }
 
-static inline double LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
+static inline __attribute__((always_inline)) double
+LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
 {
     lr_v4d t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0, wv;
     size_t j = 0;
@@ -63,18 +65,43 @@ static inline double LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
         memcpy(&wv, w + j + 12, sizeof wv);
         t3 += LR_FN(v4_cvt)(x + j + 12) * wv;
     }
-    /* the last p mod 16 elements: lanes 0, 1, ... in order */
-    double t[16];
-    memcpy(t, &t0, sizeof t0);
-    memcpy(t + 4, &t1, sizeof t1);
-    memcpy(t + 8, &t2, sizeof t2);
-    memcpy(t + 12, &t3, sizeof t3);
-    for (size_t l = 0; j + l < p; l++)
-        t[l] += (double)x[j + l] * w[j + l];
-    for (int h = 8; h >= 1; h /= 2)
-        for (int l = 0; l < h; l++)
-            t[l] = t[l] + t[l + h];
-    return t[0];
+    /* the last p mod 16 elements, lanes 0, 1, ... in order: whole groups
+     * of four straight from the row, the rest in a vector whose unused
+     * lanes hold -0.0, the exact identity of addition (constant lane
+     * indices only: the accumulators stay in registers) */
+    const size_t full = (p - j) / 4, part = (p - j) % 4;
+#define LR_DOT_GROUP(t, k) \
+    do { \
+        memcpy(&wv, w + j + 4 * (k), sizeof wv); \
+        t += LR_FN(v4_cvt)(x + j + 4 * (k)) * wv; \
+    } while (0)
+    if (full > 0)
+        LR_DOT_GROUP(t0, 0);
+    if (full > 1)
+        LR_DOT_GROUP(t1, 1);
+    if (full > 2)
+        LR_DOT_GROUP(t2, 2);
+#undef LR_DOT_GROUP
+    j += 4 * full;
+    if (part) {
+        lr_v4d u = {-0.0, -0.0, -0.0, -0.0};
+        u[0] = (double)x[j] * w[j];
+        if (part > 1)
+            u[1] = (double)x[j + 1] * w[j + 1];
+        if (part > 2)
+            u[2] = (double)x[j + 2] * w[j + 2];
+        if (full == 0)
+            t0 += u;
+        else if (full == 1)
+            t1 += u;
+        else if (full == 2)
+            t2 += u;
+        else
+            t3 += u;
+    }
+    /* the tree t[l] + t[l + h], h = 8, 4, 2, 1, in registers */
+    const lr_v4d v = (t0 + t2) + (t1 + t3);
+    return (v[0] + v[2]) + (v[1] + v[3]);
 }
 
 /* The dot product of one row: its lane count depends on p only. */
@@ -217,10 +244,12 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
     for (; i + R <= split; i += R) {
         /* the lines LR_PF bytes ahead: the hardware prefetcher alone
          * leaves the loop waiting on memory. Past the end is harmless. */
+#if LR_PF > 0
         const char *pf = (const char *)(X + i * P) + LR_PF;
         for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
             __builtin_prefetch(pf + q);
         __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
+#endif
         LR_BLOCK(i, R);
     }
     for (; i < split; i++)
