@@ -241,6 +241,16 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
         blk_rows(buf, y + (at), P, (rows), w, b, acc, &gb, &sse); \
     } while (0)
 #endif
+#ifndef LR_T_IS_DOUBLE
+    /* Float blocks are widened one block ahead, into the other half of
+     * buf2: read back at once, the just-stored doubles wait on failed
+     * store-to-load forwarding wherever a load spans two stores. */
+    double buf2[2][LR_BLK_ELEMS];
+    int cur = 0;
+    if (i + R <= split)
+        for (size_t q = 0; q < R * P; q++)
+            buf2[0][q] = (double)X[i * P + q];
+#endif
     for (; i + R <= split; i += R) {
         /* the lines LR_PF bytes ahead: the hardware prefetcher alone
          * leaves the loop waiting on memory. Past the end is harmless. */
@@ -250,7 +260,15 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
             __builtin_prefetch(pf + q);
         __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
 #endif
+#ifdef LR_T_IS_DOUBLE
         LR_BLOCK(i, R);
+#else
+        if (i + 2 * R <= split)
+            for (size_t q = 0; q < R * P; q++)
+                buf2[cur ^ 1][q] = (double)X[(i + R) * P + q];
+        blk_rows(buf2[cur], y + i, P, R, w, b, acc, &gb, &sse);
+        cur ^= 1;
+#endif
     }
     for (; i < split; i++)
         LR_BLOCK(i, 1);
