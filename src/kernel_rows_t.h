@@ -357,6 +357,26 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
     }
 }
 
+/* Rows wider than a block (float X only: its blocks go through a buffer of
+ * LR_BLK_ELEMS doubles): one row at a time, widened as loaded; the sums of
+ * blk_rows with R = 1. */
+static void LR_FN(rows_wide)(const LR_T *restrict X, const double *restrict y,
+                             size_t p, const double *restrict w, double b,
+                             size_t lo, size_t hi, double *restrict acc)
+{
+    double gb = 0.0, sse = 0.0;
+    for (size_t i = lo; i < hi; i++) {
+        const LR_T *xi = X + i * p;
+        const double r = (LR_FN(dotp)(xi, w, p) + b) - y[i];
+        for (size_t j = 0; j < p; j++)
+            acc[j] = acc[j] + r * (double)xi[j];
+        gb = gb + r;
+        sse = sse + r * r;
+    }
+    acc[p] += gb;
+    acc[p + 1] += sse;
+}
+
 #define LR_CASE(P) \
     case P: LR_FN(rows_pr)(X, y, P, LR_BLK_R(P), w, b, lo, hi, acc); break;
 
@@ -381,8 +401,10 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
         else if (p * 2 <= LR_BLK_ELEMS)
             LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
-        else
+        else if (p <= LR_BLK_ELEMS || sizeof(LR_T) == sizeof(double))
             LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, acc);
+        else
+            LR_FN(rows_wide)(X, y, p, w, b, lo, hi, acc);
         break;
     }
 }
