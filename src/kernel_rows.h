@@ -21,6 +21,15 @@
 #define LR_PF 4096
 #endif
 
+/* Rows of at least LR_DOT_PF_MIN doubles prefetch LR_DOT_PF bytes ahead
+ * inside the dot product, as they are read. */
+#ifndef LR_DOT_PF_MIN
+#define LR_DOT_PF_MIN 256
+#endif
+#ifndef LR_DOT_PF
+#define LR_DOT_PF 8192
+#endif
+
 /* Doubles per block of rows: blocks stay in the L1 cache between the
  * residuals and the rank update. */
 #define LR_BLK_ELEMS 2048

@@ -51,7 +51,7 @@ static inline __attribute__((always_inline)) lr_v4d LR_FN(v4_cvt)(const LR_T *p)
 }
 
 static inline __attribute__((always_inline)) double
-LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
+LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
 {
     /* lanes 0-7 and 8-15 as two eight-lane vectors (one AVX-512 register
      * each), split into four-lane halves for the tail */
@@ -61,6 +61,14 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
     v8t x8;
     size_t j = 0;
     for (; j + 16 <= p; j += 16) {
+#if LR_PF > 0
+        /* wide rows fetch ahead as they stream (see rows_pr) */
+        if (stream && p >= LR_DOT_PF_MIN) {
+            __builtin_prefetch((const char *)(x + j) + LR_DOT_PF);
+            if (sizeof(LR_T) == sizeof(double))
+                __builtin_prefetch((const char *)(x + j) + LR_DOT_PF + 64);
+        }
+#endif
         memcpy(&w8, w + j, sizeof w8);
         memcpy(&x8, x + j, sizeof x8);
         a += __builtin_convertvector(x8, v8d) * w8;
@@ -113,9 +121,9 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p)
 
 /* The dot product of one row: its lane count depends on p only. */
 static inline __attribute__((always_inline)) double
-LR_FN(dotp)(const LR_T *x, const double *w, size_t p)
+LR_FN(dotp)(const LR_T *x, const double *w, size_t p, int stream)
 {
-    return p >= 32 ? LR_FN(dot16)(x, w, p) : LR_FN(dot4)(x, w, p);
+    return p >= 32 ? LR_FN(dot16)(x, w, p, stream) : LR_FN(dot4)(x, w, p);
 }
 
 #ifdef LR_T_IS_DOUBLE
@@ -185,6 +193,7 @@ blk4_vec(const double *restrict X, const double *restrict y, size_t p,
  * then the bias and loss sums (see rows_pr). */
 static inline __attribute__((always_inline)) void
 blk_rows(const double *restrict xb, const double *restrict yb, size_t P,
+         int stream,
          size_t R, const double *restrict w, double b, double *restrict acc,
          double *restrict gb, double *restrict sse)
 {
@@ -194,7 +203,7 @@ blk_rows(const double *restrict xb, const double *restrict yb, size_t P,
     }
     double r[8];
     for (size_t k = 0; k < R; k++)
-        r[k] = (dotp(xb + k * P, w, P) + b) - yb[k];
+        r[k] = (dotp(xb + k * P, w, P, stream) + b) - yb[k];
     for (size_t j = 0; j < P; j++) {
         double a = acc[j];
         for (size_t k = 0; k < R; k++)
@@ -237,7 +246,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
     double gb = 0.0, sse = 0.0;
     size_t i = lo;
 #ifdef LR_T_IS_DOUBLE
-#define LR_BLOCK(at, rows) blk_rows(X + (at) * P, y + (at), P, (rows), w, b, \
+#define LR_BLOCK(at, rows) blk_rows(X + (at) * P, y + (at), P, 1, (rows), w, b, \
                                     acc, &gb, &sse)
 #else
     double buf[LR_BLK_ELEMS];
@@ -245,7 +254,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
         const float *src_ = X + (at) * P; \
         for (size_t q_ = 0; q_ < (rows) * P; q_++) \
             buf[q_] = (double)src_[q_]; \
-        blk_rows(buf, y + (at), P, (rows), w, b, acc, &gb, &sse); \
+        blk_rows(buf, y + (at), P, 0, (rows), w, b, acc, &gb, &sse); \
     } while (0)
 #endif
 #ifndef LR_T_IS_DOUBLE
@@ -262,9 +271,13 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
         /* the lines LR_PF bytes ahead: the hardware prefetcher alone
          * leaves the loop waiting on memory. Past the end is harmless. */
 #if LR_PF > 0
+        /* (double rows of LR_DOT_PF_MIN or more prefetch in dot16, a
+         * line at a time: a burst of hundreds of prefetches a block
+         * filled the miss buffers) */
         const char *pf = (const char *)(X + i * P) + LR_PF;
-        for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
-            __builtin_prefetch(pf + q);
+        if (!(P >= LR_DOT_PF_MIN && sizeof(LR_T) == sizeof(double)))
+            for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
+                __builtin_prefetch(pf + q);
         __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
 #endif
 #ifdef LR_T_IS_DOUBLE
@@ -273,7 +286,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
         if (i + 2 * R <= split)
             for (size_t q = 0; q < R * P; q++)
                 buf2[cur ^ 1][q] = (double)X[(i + R) * P + q];
-        blk_rows(buf2[cur], y + i, P, R, w, b, acc, &gb, &sse);
+        blk_rows(buf2[cur], y + i, P, 0, R, w, b, acc, &gb, &sse);
         cur ^= 1;
 #endif
     }
@@ -374,7 +387,7 @@ static void LR_FN(rows_wide)(const LR_T *restrict X, const double *restrict y,
     double gb = 0.0, sse = 0.0;
     for (size_t i = lo; i < hi; i++) {
         const LR_T *xi = X + i * p;
-        const double r = (LR_FN(dotp)(xi, w, p) + b) - y[i];
+        const double r = (LR_FN(dotp)(xi, w, p, 1) + b) - y[i];
         for (size_t j = 0; j < p; j++)
             acc[j] = acc[j] + r * (double)xi[j];
         gb = gb + r;
@@ -393,6 +406,8 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
                         size_t p, const double *restrict w, double b,
                         size_t lo, size_t hi, double *restrict acc)
 {
+    const size_t E = sizeof(LR_T) == sizeof(double) ? LR_BLK_ELEMS
+                                                    : LR_BLK_ELEMS / 2;
     switch (p) {
     case 1: LR_FN(rows_p1)(X, y, w, b, lo, hi, acc); break;
     LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5) LR_CASE(6) LR_CASE(7)
@@ -402,11 +417,12 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
     LR_CASE(26) LR_CASE(27) LR_CASE(28) LR_CASE(29) LR_CASE(30) LR_CASE(31)
     LR_CASE(32)
     default:
-        if (p * 8 <= LR_BLK_ELEMS)
+        /* float blocks are widened into two buffers that share the L1 */
+        if (p * 8 <= E)
             LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, acc);
-        else if (p * 4 <= LR_BLK_ELEMS)
+        else if (p * 4 <= E)
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
-        else if (p * 2 <= LR_BLK_ELEMS)
+        else if (p * 2 <= E)
             LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
         else if (p <= LR_BLK_ELEMS || sizeof(LR_T) == sizeof(double))
             LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, acc);
@@ -463,7 +479,7 @@ static void LR_FN(xtxv_rows)(const LR_T *restrict X, size_t p,
     double sb = 0.0;
     for (size_t i = lo; i < hi; i++) {
         const LR_T *xi = X + i * p;
-        double s = LR_FN(dotp)(xi, v, p) + vb;
+        double s = LR_FN(dotp)(xi, v, p, 1) + vb;
         for (size_t j = 0; j < p; j++)
             acc[j] += s * (double)xi[j];
         sb += s;
