@@ -231,11 +231,13 @@ blk_rows(const double *restrict xb, const double *restrict yb, size_t P,
  * (a chain of R adds that vectorises across j; acc is read and written once
  * a block, not once a row). Float X is widened a block at a time into a
  * small double buffer (exact), so a float pass gives the bits of the double
- * pass over (double)X.
+ * pass over (double)X; every width keeps that.
  *
- * For p = 4, 8 and 16 the bias and loss sums of the last (hi - lo) mod 4
- * rows start afresh and are added at the end: the order of the earlier
- * four-row kernel for those widths, kept so their bits do not change. */
+ * For p = 8 and 16 the bias and loss sums of the last (hi - lo) mod 4 rows
+ * start afresh and are added at the end: the order of the earlier four-row
+ * kernel for those widths, kept so their bits do not change (p = 4 now
+ * takes rows_lanes). Widths 1 to 7 take the row lanes of rows_p1 and
+ * rows_lanes instead. */
 static inline __attribute__((always_inline)) void
 LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
                size_t R, const double *restrict w, double b, size_t lo,
@@ -377,6 +379,72 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
     }
 }
 
+/* Widths 2 to 7 (compile-time P): eight row lanes, as for p = 1 (row
+ * lo + 8m + l in lane l; each lane a running sum of its rows in order, the
+ * lanes combined at the end as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+ * (l6 + l7))). With one running sum per feature, a row costs at least one
+ * add latency (8p + 8 bytes in about 3 cycles: 1.6-2x a plain read here at
+ * p = 2 to 7); in lanes it does not. Eight rows are transposed into P
+ * column vectors and the eight residuals formed as one vector in dot4's
+ * order (lane l = j mod 4 from 0, then (t0 + t1) + (t2 + t3)): the same
+ * residuals as rows_pr, the sums in another fixed order (the last bits of
+ * large problems at these widths changed with this kernel; small problems
+ * take the long-double path and are unchanged). */
+static inline __attribute__((always_inline)) void
+LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
+                  const double *restrict w, double b, size_t lo, size_t hi,
+                  double *restrict acc)
+{
+    typedef double v8d __attribute__((vector_size(64)));
+    const v8d zero = {0, 0, 0, 0, 0, 0, 0, 0};
+    const v8d bv = zero + b;
+    v8d A[7], Wv[7], G = zero, S = zero;
+    for (size_t j = 0; j < P; j++) {
+        A[j] = zero;
+        Wv[j] = zero + w[j];
+    }
+    size_t i = lo;
+    for (; i + 8 <= hi; i += 8) {
+        const LR_T *x0 = X + i * P;
+#if LR_PF > 0
+        for (size_t q = 0; q < 8 * P * sizeof(LR_T); q += 64)
+            __builtin_prefetch((const char *)x0 + LR_PF + q);
+        __builtin_prefetch((const char *)(y + i) + LR_PF);
+#endif
+        v8d c[7], yv;
+        for (size_t j = 0; j < P; j++)
+            c[j] = (v8d){x0[j], x0[P + j], x0[2 * P + j], x0[3 * P + j],
+                         x0[4 * P + j], x0[5 * P + j], x0[6 * P + j],
+                         x0[7 * P + j]};
+        memcpy(&yv, y + i, sizeof yv);
+        v8d t[4] = {zero, zero, zero, zero};
+        for (size_t j = 0; j < P; j++)
+            t[j % 4] += c[j] * Wv[j];
+        const v8d r = (((t[0] + t[1]) + (t[2] + t[3])) + bv) - yv;
+        for (size_t j = 0; j < P; j++)
+            A[j] += r * c[j];
+        G += r;
+        S += r * r;
+    }
+    double a[9][8];
+    for (size_t j = 0; j < P; j++)
+        memcpy(a[j], &A[j], sizeof a[j]);
+    memcpy(a[P], &G, sizeof a[P]);
+    memcpy(a[P + 1], &S, sizeof a[P + 1]);
+    for (size_t l = 0; i < hi; i++, l++) { /* the last rows, lanes 0, 1, ... */
+        const LR_T *xi = X + i * P;
+        const double r = (LR_FN(dot4)(xi, w, P) + b) - y[i];
+        for (size_t j = 0; j < P; j++)
+            a[j][l] += r * (double)xi[j];
+        a[P][l] += r;
+        a[P + 1][l] += r * r;
+    }
+    for (size_t j = 0; j < P + 2; j++) {
+        const double *u = a[j];
+        acc[j] += ((u[0] + u[1]) + (u[2] + u[3])) + ((u[4] + u[5]) + (u[6] + u[7]));
+    }
+}
+
 /* Rows wider than a block (float X only: its blocks go through a buffer of
  * LR_BLK_ELEMS doubles): one row at a time, widened as loaded; the sums of
  * blk_rows with R = 1. */
@@ -399,6 +467,8 @@ static void LR_FN(rows_wide)(const LR_T *restrict X, const double *restrict y,
 
 #define LR_CASE(P) \
     case P: LR_FN(rows_pr)(X, y, P, LR_BLK_R(P), w, b, lo, hi, acc); break;
+#define LR_CASE_LANES(P) \
+    case P: LR_FN(rows_lanes)(X, y, P, w, b, lo, hi, acc); break;
 
 /* The fused pass: compile-time widths up to 32, then blocks of rows that
  * fit the L1 cache with the width at run time. */
@@ -410,7 +480,8 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
                                                     : LR_BLK_ELEMS / 2;
     switch (p) {
     case 1: LR_FN(rows_p1)(X, y, w, b, lo, hi, acc); break;
-    LR_CASE(2) LR_CASE(3) LR_CASE(4) LR_CASE(5) LR_CASE(6) LR_CASE(7)
+    LR_CASE_LANES(2) LR_CASE_LANES(3) LR_CASE_LANES(4) LR_CASE_LANES(5)
+    LR_CASE_LANES(6) LR_CASE_LANES(7)
     LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11) LR_CASE(12) LR_CASE(13)
     LR_CASE(14) LR_CASE(15) LR_CASE(16) LR_CASE(17) LR_CASE(18) LR_CASE(19)
     LR_CASE(20) LR_CASE(21) LR_CASE(22) LR_CASE(23) LR_CASE(24) LR_CASE(25)
@@ -432,6 +503,7 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
     }
 }
 #undef LR_CASE
+#undef LR_CASE_LANES
 
 /* Gram accumulation over rows [lo, hi): with xa = [x, 1] (m = p + 1),
  * G[j*m + k] += xa_j xa_k for k >= j (upper triangle), c[j] += xa_j y,
