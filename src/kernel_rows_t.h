@@ -53,12 +53,7 @@ static inline __attribute__((always_inline)) lr_v4d LR_FN(v4_cvt)(const LR_T *p)
 static inline __attribute__((always_inline)) double
 LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
 {
-    /* lanes 0-7 and 8-15 as two eight-lane vectors (one AVX-512 register
-     * each), split into four-lane halves for the tail */
-    typedef double v8d __attribute__((vector_size(64)));
-    typedef LR_T v8t __attribute__((vector_size(8 * sizeof(LR_T))));
-    v8d a = {0, 0, 0, 0, 0, 0, 0, 0}, c = a, w8;
-    v8t x8;
+    lr_v4d t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0, wv;
     size_t j = 0;
     for (; j + 16 <= p; j += 16) {
 #if LR_PF > 0
@@ -69,17 +64,15 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
                 __builtin_prefetch((const char *)(x + j) + LR_DOT_PF + 64);
         }
 #endif
-        memcpy(&w8, w + j, sizeof w8);
-        memcpy(&x8, x + j, sizeof x8);
-        a += __builtin_convertvector(x8, v8d) * w8;
-        memcpy(&w8, w + j + 8, sizeof w8);
-        memcpy(&x8, x + j + 8, sizeof x8);
-        c += __builtin_convertvector(x8, v8d) * w8;
+        memcpy(&wv, w + j, sizeof wv);
+        t0 += LR_FN(v4_cvt)(x + j) * wv;
+        memcpy(&wv, w + j + 4, sizeof wv);
+        t1 += LR_FN(v4_cvt)(x + j + 4) * wv;
+        memcpy(&wv, w + j + 8, sizeof wv);
+        t2 += LR_FN(v4_cvt)(x + j + 8) * wv;
+        memcpy(&wv, w + j + 12, sizeof wv);
+        t3 += LR_FN(v4_cvt)(x + j + 12) * wv;
     }
-    lr_v4d t0 = __builtin_shufflevector(a, a, 0, 1, 2, 3);
-    lr_v4d t1 = __builtin_shufflevector(a, a, 4, 5, 6, 7);
-    lr_v4d t2 = __builtin_shufflevector(c, c, 0, 1, 2, 3);
-    lr_v4d t3 = __builtin_shufflevector(c, c, 4, 5, 6, 7), wv;
     /* the last p mod 16 elements, lanes 0, 1, ... in order: whole groups
      * of four straight from the row, the rest in a vector whose unused
      * lanes hold -0.0, the exact identity of addition (constant lane
