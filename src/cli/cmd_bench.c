@@ -407,8 +407,8 @@ int cmd_bench(int argc, char **argv)
     char cpu[256];
     int cores;
     cli_machine(cpu, sizeof cpu, &cores);
-    printf("linreg bench on %s (%d cores); %s; median of %zu\n", cpu, cores,
-           cli_build_flags(), repeat);
+    printf("linreg bench on %s (%d cores); %s; kernels: %s; median of %zu\n",
+           cpu, cores, cli_build_flags(), lr_kernel_isa_name(), repeat);
     printf("%-4s %8s %4s %4s %12s %12s %8s %12s %8s %12s %8s %9s %10s\n", "size",
            "n", "p", "thr", "read s", "clause s", "/read", "determ. s", "/clause",
            "float s", "dbl/flt", "flt |dw|", "Mdraws/s/c");
