@@ -47,6 +47,7 @@ GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 FLAGS_STR  := $(CC) -std=c11 $(OPT) -ffp-contract=off -fopenmp $(CFLAGS)
 
 LIB_SRC := src/error.c src/rng.c src/generate.c src/kernels.c src/gd.c \
+           src/kernels_base.c src/kernels_avx2.c src/kernels_avx512.c \
            src/solve.c src/metrics.c src/data_io.c src/csv.c src/model_io.c src/npy.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
@@ -68,7 +69,19 @@ deps:
 
 $(BUILD)/obj/%.o: src/%.c include/linreg.h src/lr_internal.h | deps-report
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(ISA_FLAGS) -c $< -o $@
+
+# The row kernels, once per instruction set (kernel_ops.h), each without
+# FMA contraction so that all give the same bits; kernels.c dispatches.
+KERNEL_HDR := src/kernel_ops.h src/kernel_rows.h src/kernel_rows_t.h
+$(BUILD)/obj/kernels.o: src/kernel_ops.h
+$(BUILD)/obj/kernels_base.o: $(KERNEL_HDR)
+$(BUILD)/obj/kernels_base.o: ISA_FLAGS := -ffp-contract=off
+$(BUILD)/obj/kernels_avx2.o: $(KERNEL_HDR)
+$(BUILD)/obj/kernels_avx2.o: ISA_FLAGS := -ffp-contract=off -mavx2
+$(BUILD)/obj/kernels_avx512.o: $(KERNEL_HDR)
+$(BUILD)/obj/kernels_avx512.o: ISA_FLAGS := -ffp-contract=off -mavx512f -mavx512vl \
+    -mavx512dq -mprefer-vector-width=512
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps-report
 	@mkdir -p $(dir $@)

@@ -502,6 +502,27 @@ double lr_trace_bound_f32(const float *X, size_t n, size_t p);
  * default): the yardstick for the memory bandwidth one pass over X can
  * reach. */
 double lr_read_sum(const double *a, size_t len, int threads);
+/* The same read of float data (sums in double). */
+double lr_read_sum_f32(const float *a, size_t len, int threads);
+
+/* The default thread count of the command line for an n x p fit: OpenMP's
+ * default (OMP_NUM_THREADS, else the cores) but no more than one thread per
+ * 32768 elements of X, and at least 1. Smaller shares lose more to the
+ * per-iteration barriers than another thread gains. */
+int lr_threads_default(size_t n, size_t p);
+
+/* The instruction set the kernels run on: "avx512" (AVX-512 F/VL/DQ),
+ * "avx2" or "baseline" (x86-64 SSE2). By default the widest this CPU has,
+ * chosen at the first pass. Every one sums in the same order without FMA
+ * contraction: the same bits, only the speed differs. */
+const char *lr_kernel_isa_name(void);
+/* Pins the kernels to one of those names (NULL or "": back to the
+ * widest). LR_EINVAL for an unknown name or one this CPU cannot run. Not
+ * to be called while a fit runs. */
+int lr_kernel_isa_set(const char *name);
+/* 1 when this CPU runs the named instruction set, 0 when it cannot, -1 for
+ * an unknown name. */
+int lr_kernel_isa_available(const char *name);
 
 /* ---------------------------------------------------------- model file */
 

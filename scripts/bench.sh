@@ -7,10 +7,13 @@
 #   1, 2, 4, 5, 6: linreg bench (read, clause, deterministic, float, generator)
 #   7: peak RSS of linreg train on in-memory data (GNU time)
 #   3: scripts/compare-numpy.py     8: scripts/compare-sklearn.py
+# and the memory-speed issue's four (scripts/bench-speed.sh): every p,
+# float, the instruction set, threads under load.
 set -e
 build=${1:-build}
 mkdir -p results
 "$build/linreg" bench --threads 1,2 --out results/bench.csv
+scripts/bench-speed.sh "$build"
 
 # CSV parsing speed (the data issue's 100 MB/s on one core)
 "$build/linreg" bench --sizes x --csv-mb 100 | grep '^csv:' | tee results/bench-csv.txt

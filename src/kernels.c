@@ -10,15 +10,11 @@
 
 #include "lr_internal.h"
 
-/* The vector helpers of kernel_rows.h are static and always inlined: no
- * call passes a vector, so GCC's note that AVX changes the calling
- * convention (reported at the end of the file) does not apply. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+
+#include "kernel_ops.h"
 
 size_t lr_chunk_rows(size_t p)
 {
@@ -27,50 +23,102 @@ size_t lr_chunk_rows(size_t p)
     return r < 32 ? 32 : r;
 }
 
-/* Prefetch distance, in elements of X (4 KiB of doubles). */
-#ifndef LR_PF
-#define LR_PF 512
+/* ---- which instruction set the row kernels run on ---- */
+
+/* The tables, widest first; lr_kops_base runs anywhere. */
+static const lr_kernel_ops *const isa_all[] = {&lr_kops_avx512, &lr_kops_avx2,
+                                               &lr_kops_base};
+enum { ISA_COUNT = 3 };
+
+/* Whether this CPU (and its operating system, which must save the wider
+ * registers: __builtin_cpu_supports checks that too) runs table k. */
+static int isa_runs(int k)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    switch (k) {
+    case 0:
+        return __builtin_cpu_supports("avx512f")
+               && __builtin_cpu_supports("avx512vl")
+               && __builtin_cpu_supports("avx512dq");
+    case 1: /* a nonzero mask, not 1 */
+        return __builtin_cpu_supports("avx2") != 0;
+    default:
+        return 1;
+    }
+#else
+    return k == ISA_COUNT - 1;
+#endif
+}
+
+/* The table in use: set by lr_kernel_isa_set, else the widest at first use.
+ * Read and written atomically: fits may start on several threads. */
+static const lr_kernel_ops *isa_cur;
+
+static const lr_kernel_ops *kops(void)
+{
+    const lr_kernel_ops *o = __atomic_load_n(&isa_cur, __ATOMIC_ACQUIRE);
+    if (o)
+        return o;
+    for (int k = 0; k < ISA_COUNT && !o; k++)
+        if (isa_runs(k))
+            o = isa_all[k];
+    __atomic_store_n(&isa_cur, o, __ATOMIC_RELEASE);
+    return o;
+}
+
+static int isa_index(const char *name)
+{
+    for (int k = 0; name && k < ISA_COUNT; k++)
+        if (strcmp(name, isa_all[k]->name) == 0)
+            return k;
+    return -1;
+}
+
+int lr_kernel_isa_available(const char *name)
+{
+    int k = isa_index(name);
+    return k < 0 ? -1 : isa_runs(k);
+}
+
+int lr_kernel_isa_set(const char *name)
+{
+    if (name == NULL || name[0] == '\0') {
+        __atomic_store_n(&isa_cur, NULL, __ATOMIC_RELEASE);
+        return LR_SUCCESS;
+    }
+    int k = isa_index(name);
+    if (k < 0 || !isa_runs(k))
+        return LR_EINVAL;
+    __atomic_store_n(&isa_cur, isa_all[k], __ATOMIC_RELEASE);
+    return LR_SUCCESS;
+}
+
+const char *lr_kernel_isa_name(void)
+{
+    return kops()->name;
+}
+
+/* Elements of X (n p) per thread below which the default thread count
+ * takes fewer threads: each iteration pays two barriers, a few
+ * microseconds each, whatever the size, which a pass over fewer elements
+ * than this does not win back. `linreg bench --crossover 9` on the 2-core
+ * AMD EPYC development machine: 2 threads take 0.80x the time of 1 at
+ * 65529 elements, 0.66x at 131067 (and below 32768 elements every fit is
+ * serial, LR_PAR_MIN_ELEMS). */
+#ifndef LR_THREAD_MIN_ELEMS
+#define LR_THREAD_MIN_ELEMS 32768
 #endif
 
-#define LR_T double
-#define LR_T_IS_DOUBLE
-#define LR_FN(name) name
-#include "kernel_rows.h"
-#undef LR_T
-#undef LR_T_IS_DOUBLE
-#undef LR_FN
-
-#define LR_T float
-#define LR_FN(name) name##_f32
-#include "kernel_rows.h"
-#undef LR_T
-#undef LR_FN
-
-/* One pass with the sums into ks->acc, called by every thread of the team
- * (or by the one thread of the serial path). */
-/* Float X: rows are widened a tile at a time into a small double buffer
- * (vector conversions, the source prefetched ahead), then run through the
- * double kernel. The arithmetic is the same as on the floats directly
- * (widening is exact, and the row order and pairing are unchanged), but the
- * compiler vectorises it, where mixed float/double loops stay scalar. */
-#define LR_F32_TILE 2048
-
-__attribute__((target_clones("avx2", "default")))
-static void rows_f32_tiled(const float *restrict X, const double *restrict y,
-                           size_t p, const double *restrict w, double b,
-                           size_t lo, size_t hi, double *restrict acc)
+int lr_threads_default(size_t n, size_t p)
 {
-    double buf[LR_F32_TILE];
-    const size_t R = LR_F32_TILE / p;
-    for (size_t i = lo; i < hi; i += R) {
-        const size_t rr = hi - i < R ? hi - i : R;
-        const float *src = X + i * p;
-        for (size_t k = 0; k < rr * p; k += 16)
-            __builtin_prefetch(src + k + 2 * LR_PF);
-        for (size_t k = 0; k < rr * p; k++)
-            buf[k] = (double)src[k];
-        lr_kernel_rows(buf, y + i, p, w, b, 0, rr, acc);
-    }
+    int t = lr_threads_resolve(0);
+    size_t elems = n * p, by_work = elems / LR_THREAD_MIN_ELEMS;
+    if (p != 0 && elems / p != n)
+        by_work = SIZE_MAX; /* overflow: as large as it gets */
+    if (by_work < 1)
+        by_work = 1;
+    return (size_t)t > by_work ? (int)by_work : t;
 }
 
 /* This thread's number and the team's size (0 and 1 without OpenMP). */
@@ -101,19 +149,17 @@ static void sum_rows(const double *part, size_t rows, size_t stride, size_t m,
 }
 
 /* The serial pass over rows [lo, hi) for X's storage type. */
-static inline void rows(const lr_kernel_state *ks, size_t lo, size_t hi,
-                        double *acc)
+static inline void rows(const lr_kernel_state *ks, const lr_kernel_ops *o,
+                        size_t lo, size_t hi, double *acc)
 {
     if (ks->precise && ks->Xf)
-        lr_kernel_rows_ld_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+        o->rows_ld_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
     else if (ks->precise)
-        lr_kernel_rows_ld(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
-    else if (ks->Xf && ks->p <= LR_F32_TILE / 2)
-        rows_f32_tiled(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+        o->rows_ld(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
     else if (ks->Xf)
-        lr_kernel_rows_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+        o->rows_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
     else
-        lr_kernel_rows(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+        o->rows(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
 }
 
 static void pass_team(const lr_kernel_state *ks)
@@ -122,6 +168,7 @@ static void pass_team(const lr_kernel_state *ks)
     const size_t nchunks = (n + cr - 1) / cr;
     const size_t m = p + 2;
     double *acc = ks->acc;
+    const lr_kernel_ops *o = kops();
 
     switch (ks->mode) {
     case LR_KMODE_CLAUSE:
@@ -136,7 +183,7 @@ static void pass_team(const lr_kernel_state *ks)
             double loc[LR_CLAUSE_MAX_P + 2] __attribute__((aligned(64)));
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
             memset(loc, 0, m * sizeof *loc);
-            rows(ks, c * cr, hi, loc);
+            rows(ks, o, c * cr, hi, loc);
             for (size_t j = 0; j < m; j++)
                 acc[j] += loc[j];
         }
@@ -150,7 +197,7 @@ static void pass_team(const lr_kernel_state *ks)
 #pragma omp for schedule(static)
         for (size_t c = 0; c < nchunks; c++) {
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
-            rows(ks, c * cr, hi, mine);
+            rows(ks, o, c * cr, hi, mine);
         }
         sum_rows(ks->part, (size_t)nt, ks->stride, m, acc);
         break;
@@ -164,7 +211,7 @@ static void pass_team(const lr_kernel_state *ks)
             double *pc = ks->part + c * ks->stride;
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
             memset(pc, 0, m * sizeof *pc);
-            rows(ks, c * cr, hi, pc);
+            rows(ks, o, c * cr, hi, pc);
         }
         if (ks->combine_later)
             break; /* distributed: combined with the other processes' blocks */
@@ -236,17 +283,39 @@ double lr_read_sum(const double *a, size_t len, int threads)
     return s;
 }
 
+__attribute__((target_clones("avx2", "default")))
+double lr_read_sum_f32(const float *a, size_t len, int threads)
+{
+    double s = 0.0;
+    threads = lr_threads_resolve(threads);
+#pragma omp parallel num_threads(threads) reduction(+: s)
+    {
+        float t[16] = {0};
+        size_t nb = len / 16;
+#pragma omp for schedule(static)
+        for (size_t k = 0; k < nb; k++)
+            for (int u = 0; u < 16; u++)
+                t[u] += a[k * 16 + (size_t)u];
+        for (int u = 0; u < 16; u++)
+            s += (double)t[u];
+    }
+    for (size_t i = len / 16 * 16; i < len; i++)
+        s += (double)a[i];
+    return s;
+}
+
 /* The serial Gram accumulation over rows [lo, hi) into buf = [G, c, yy]. */
 static inline void gram_rows(const lr_kernel_state *ks, size_t lo, size_t hi,
                              double *buf)
 {
     const size_t m = ks->p + 1;
+    const lr_kernel_ops *o = kops();
     if (ks->Xf)
-        lr_gram_rows_f32(ks->Xf, ks->y, ks->p, lo, hi, buf, buf + m * m,
-                         buf + m * m + m);
+        o->gram_f32(ks->Xf, ks->y, ks->p, lo, hi, buf, buf + m * m,
+                    buf + m * m + m);
     else
-        lr_gram_rows(ks->X, ks->y, ks->p, lo, hi, buf, buf + m * m,
-                     buf + m * m + m);
+        o->gram(ks->X, ks->y, ks->p, lo, hi, buf, buf + m * m,
+                buf + m * m + m);
 }
 
 void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
@@ -289,6 +358,7 @@ void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
 {
     const size_t n = ks->n, p = ks->p, cr = ks->chunk_rows;
     const size_t nchunks = (n + cr - 1) / cr;
+    const lr_kernel_ops *o = kops();
 #pragma omp parallel num_threads(ks->threads)
     {
         int t, nt;
@@ -299,9 +369,9 @@ void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
         for (size_t c = 0; c < nchunks; c++) {
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
             if (ks->Xf)
-                lr_xtxv_rows_f32(ks->Xf, p, v, vb, c * cr, hi, mine);
+                o->xtxv_f32(ks->Xf, p, v, vb, c * cr, hi, mine);
             else
-                lr_xtxv_rows(ks->X, p, v, vb, c * cr, hi, mine);
+                o->xtxv(ks->X, p, v, vb, c * cr, hi, mine);
         }
         sum_rows(part, (size_t)nt, stride, p + 1, out);
     }

@@ -105,26 +105,8 @@ typedef int (*lr_step_fn)(void *ctx, int phase);
 void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
                    void *ctx);
 
-/* One serial fused pass over rows [lo, hi): adds X^T r, sum r and sum r^2
- * into acc[0..p+1]. */
-void lr_kernel_rows(const double *X, const double *y, size_t p,
-                    const double *w, double b, size_t lo, size_t hi,
-                    double *acc);
-void lr_kernel_rows_f32(const float *X, const double *y, size_t p,
-                        const double *w, double b, size_t lo, size_t hi,
-                        double *acc);
-void lr_kernel_rows_ld(const double *X, const double *y, size_t p,
-                       const double *w, double b, size_t lo, size_t hi,
-                       double *acc);
-void lr_kernel_rows_ld_f32(const float *X, const double *y, size_t p,
-                           const double *w, double b, size_t lo, size_t hi,
-                           double *acc);
-
-/* Gram accumulation (kernel_rows.h) for the gram solver. */
-void lr_gram_rows(const double *X, const double *y, size_t p, size_t lo,
-                  size_t hi, double *G, double *c, double *yy);
-void lr_gram_rows_f32(const float *X, const double *y, size_t p, size_t lo,
-                      size_t hi, double *G, double *c, double *yy);
+/* The serial row kernels (fused pass, Gram, X^T X v) are in kernel_rows.h,
+ * one table per instruction set (kernel_ops.h). */
 
 /* buf (m*m + m + 1, m = p + 1) receives, in one parallel pass over the
  * samples, the upper triangle of Xa^T Xa, Xa^T y and y^T y (sums, not
@@ -133,10 +115,6 @@ void lr_gram_rows_f32(const float *X, const double *y, size_t p, size_t lo,
 void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
                     size_t stride);
 
-void lr_xtxv_rows(const double *X, size_t p, const double *v, double vb,
-                  size_t lo, size_t hi, double *acc);
-void lr_xtxv_rows_f32(const float *X, size_t p, const double *v, double vb,
-                      size_t lo, size_t hi, double *acc);
 /* out[0..p] = Xa^T (Xa [v, vb]) in one parallel pass; part holds
  * ks->threads rows of `stride` >= p + 1 doubles. */
 void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,

@@ -19,6 +19,7 @@ Suite *suite_exact(void);
 Suite *suite_input(void);
 Suite *suite_convergence(void);
 Suite *suite_output(void);
+Suite *suite_kernels(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */
@@ -27,6 +28,9 @@ const char *fixture_path(const char *name);
 const char *nist_path(const char *name);
 /* Reads a CSV through lr_csv_read; fails the test if it cannot. */
 lr_data *load_csv(const char *path, const char *target);
+/* n x p data from the fast generator (every feature informative up to
+ * 10), with the given seed, noise and bias; fails the test if it cannot. */
+lr_data *gen_fast_data(size_t n, size_t p, uint64_t seed, double noise, double bias);
 /* Units in the last place between a and b (0 when equal). */
 uint64_t ulp_diff(double a, double b);
 /* |a - b| / max(|b|, tiny). */

@@ -32,6 +32,24 @@ lr_data *load_csv(const char *path, const char *target)
     return d;
 }
 
+lr_data *gen_fast_data(size_t n, size_t p, uint64_t seed, double noise, double bias)
+{
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = n;
+    gp.n_features = p;
+    gp.n_informative = p < 10 ? p : 10;
+    gp.noise = noise;
+    gp.bias = bias;
+    gp.seed = seed;
+    gp.generator = LR_GEN_FAST;
+    lr_data *d = lr_data_alloc(n, p);
+    double *c = malloc(p * sizeof *c);
+    ck_assert(d != NULL && c != NULL);
+    ck_assert_int_eq(lr_generate(&gp, d->X, d->y, c), LR_SUCCESS);
+    free(c);
+    return d;
+}
+
 uint64_t ulp_diff(double a, double b)
 {
     int64_t ia, ib;
@@ -92,6 +110,7 @@ int main(void)
     srunner_add_suite(sr, suite_input());
     srunner_add_suite(sr, suite_convergence());
     srunner_add_suite(sr, suite_output());
+    srunner_add_suite(sr, suite_kernels());
     srunner_run_all(sr, CK_NORMAL);
     int run = srunner_ntests_run(sr), failed = srunner_ntests_failed(sr);
     srunner_free(sr);

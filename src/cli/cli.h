@@ -14,6 +14,13 @@
 
 #define EXIT_USAGE 2
 
+/* The spin count main gives libgomp (GOMP_SPINCOUNT) unless the user set
+ * OMP_WAIT_POLICY or GOMP_SPINCOUNT: each count is one pause instruction,
+ * about 24 ns on the AMD EPYC development machine, so about 10 us of
+ * spinning before a waiting thread sleeps. */
+#define CLI_SPINCOUNT "400"
+#define CLI_SPIN_US "10"
+
 int cmd_generate(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_predict(int argc, char **argv);

@@ -14,7 +14,8 @@
 
 #include "cli.h"
 
-enum { OPT_OUT = 1, OPT_THREADS, OPT_REPEAT, OPT_SIZES, OPT_CSV_MB, OPT_HELP };
+enum { OPT_OUT = 1, OPT_THREADS, OPT_REPEAT, OPT_SIZES, OPT_CSV_MB, OPT_SWEEP,
+       OPT_PS, OPT_MB, OPT_CROSSOVER, OPT_HELP };
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -32,16 +33,60 @@ static void usage(FILE *f)
 {
     fputs("usage: linreg bench [--out FILE.csv] [--threads 1,2] [--repeat R]\n"
           "                    [--sizes abcd]\n"
+          "       linreg bench --sweep [--ps 1,2,3,...] [--mb MB] [--threads 1,2]\n"
+          "                    [--repeat R] [--out FILE.csv]\n"
+          "       linreg bench --crossover P [--threads 2] [--repeat R] [--out FILE.csv]\n"
           "\n"
           "Per size and thread count: a plain parallel read of X, and the time\n"
           "per training iteration (reduction clause, deterministic, float X),\n"
-          "each the median of R timed runs; the fast generator's draws/s.\n", f);
+          "each the median of R timed runs; the fast generator's draws/s.\n"
+          "\n"
+          "--sweep: for each p of --ps (default 1,2,3,5,7,13,16,24,32,50,64,100,\n"
+          "128,200,512,1000), X of about --mb megabytes of doubles (default 128),\n"
+          "stored as double and as float: a plain read of the bytes of X and y,\n"
+          "and the time per iteration with the reduction clause and with\n"
+          "--deterministic, each the median of R runs, for each thread count.\n"
+          "\n"
+          "--crossover P: for n P from 2^13 to 2^23 elements, the time per\n"
+          "iteration at 1 thread, at each of --threads and at the default count\n"
+          "(one thread per 32768 elements): where threads start to pay.\n", f);
 }
 
 typedef struct {
     char name;
     size_t n, p;
 } bsize;
+
+/* The CSV text buffer (cap bytes) and `repeat` timings; 1 when out of
+ * memory (said on stderr). */
+static int bufs_alloc(const char *C, size_t cap, size_t repeat, char **csv,
+                      double **times)
+{
+    *csv = malloc(cap);
+    *times = malloc(repeat * sizeof **times);
+    if (*csv && *times)
+        return 0;
+    free(*csv);
+    free(*times);
+    cli_err(C, "out of memory");
+    return 1;
+}
+
+/* Writes csv to out through the output set (when rc is 0 and out is
+ * given; out was checked before any timing), frees both buffers; the exit
+ * status. */
+static int csv_finish(int rc, cli_outset *os, const char *out, char *csv,
+                      double *times)
+{
+    if (!rc && out && cli_out_text(os, out, csv))
+        rc = 1;
+    rc = cli_out_finish(os, rc);
+    if (!rc && out)
+        printf("wrote %s\n", out);
+    free(csv);
+    free(times);
+    return rc;
+}
 
 /* Median time per iteration of R fits of `iters` iterations. */
 static int time_fit(const lr_data *d, const float *Xf, int threads, int det,
@@ -118,17 +163,205 @@ static int bench_csv(const char *C, size_t mb, size_t repeat)
     return rc || !t;
 }
 
+/* n x p data from the fast generator (seed 7, noise 1), and when Xf is
+ * given a float copy of X in *Xf; NULL when memory is short. */
+static lr_data *bench_data(size_t n, size_t p, float **Xf)
+{
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = n;
+    gp.n_features = p;
+    gp.n_informative = p < 10 ? p : 10;
+    gp.noise = 1.0;
+    gp.seed = 7;
+    gp.generator = LR_GEN_FAST;
+    lr_data *d = lr_data_alloc(n, p);
+    double *coef = malloc(p * sizeof *coef);
+    float *f = Xf ? malloc(n * p * sizeof *f) : NULL;
+    if (!d || !coef || (Xf && !f) || lr_generate(&gp, d->X, d->y, coef) != LR_SUCCESS) {
+        lr_data_free(d);
+        free(coef);
+        free(f);
+        return NULL;
+    }
+    free(coef);
+    for (size_t i = 0; f && i < n * p; i++)
+        f[i] = (float)d->X[i];
+    if (Xf)
+        *Xf = f;
+    return d;
+}
+
+/* Median time of R plain reads of the bytes of X (double or float) and y. */
+static double time_read(const lr_data *d, const float *Xf, int threads,
+                        size_t iters, size_t repeat, double *times)
+{
+    volatile double sink = 0.0;
+    for (size_t r = 0; r < repeat; r++) {
+        double t0 = lr_now();
+        for (size_t it = 0; it < iters; it++)
+            sink += (Xf ? lr_read_sum_f32(Xf, d->n * d->p, threads)
+                        : lr_read_sum(d->X, d->n * d->p, threads))
+                    + lr_read_sum(d->y, d->n, threads);
+        times[r] = (lr_now() - t0) / (double)iters;
+    }
+    (void)sink;
+    return median(times, repeat);
+}
+
+/* `linreg bench --sweep`: the time per iteration against one plain read of
+ * X and y for every p of a list, X of about `mb` MB of doubles, stored as
+ * double and as float, at each thread count; one CSV row per (p, precision,
+ * threads). Reports; never asserts. */
+static int bench_sweep(const char *C, const char *ps, double mb,
+                       const int *tl, int nt, size_t repeat, cli_outset *os,
+                       const char *out)
+{
+    char pbuf[256], cpu[256];
+    int cores, rc = 0;
+    snprintf(pbuf, sizeof pbuf, "%s", ps);
+    cli_machine(cpu, sizeof cpu, &cores);
+    printf("linreg bench --sweep on %s (%d cores); %s; kernels: %s; median of %zu\n",
+           cpu, cores, cli_build_flags(), lr_kernel_isa_name(), repeat);
+    printf("%5s %9s %6s %4s %11s %11s %7s %11s %8s\n", "p", "n", "prec", "thr",
+           "read s", "iter s", "/read", "determ. s", "/clause");
+    size_t cap = 1 << 16, at = 0;
+    char *csv;
+    double *times;
+    if (bufs_alloc(C, cap, repeat, &csv, &times))
+        return cli_out_finish(os, 1);
+    at += (size_t)snprintf(csv, cap,
+                           "cpu,cores,compiler,flags,isa,p,n,precision,threads,"
+                           "threads_used,bytes,read_s,read_gbs,iter_s,iter_gbs,"
+                           "ratio_to_read,det_s,det_over_clause\n");
+    for (char *tok = strtok(pbuf, ","); tok && !rc; tok = strtok(NULL, ",")) {
+        size_t p;
+        if (cli_size(C, "ps", tok, 1, &p)) {
+            rc = 2;
+            break;
+        }
+        const size_t n = (size_t)(mb * 1e6 / 8.0 / (double)p);
+        float *Xf = NULL;
+        lr_data *d = bench_data(n, p, &Xf);
+        lr_model *m = lr_model_alloc(p);
+        if (!d || !m) {
+            cli_err(C, "cannot make %zu x %zu data", n, p);
+            rc = 1;
+        }
+        /* about 0.1 s of passes per timed run at 10 GB/s */
+        const size_t iters = (size_t)fmax(3.0, fmin(1000.0, 1e9 / (mb * 1e6)));
+        for (int prec = 0; prec < 2 && !rc; prec++) {
+            const float *xf = prec ? Xf : NULL;
+            const double bytes = (double)n * (double)p * (prec ? 4.0 : 8.0)
+                                 + (double)n * 8.0;
+            for (int k = 0; k < nt && !rc; k++) {
+                double rd = time_read(d, xf, tl[k], iters, repeat, times);
+                double tc, tdet;
+                int used;
+                if (time_fit(d, xf, tl[k], 0, iters, repeat, times, m, &tc, &used)
+                    || time_fit(d, xf, tl[k], 1, iters, repeat, times, m, &tdet,
+                                &used)) {
+                    cli_err(C, "fit failed at p = %zu", p);
+                    rc = 1;
+                    break;
+                }
+                printf("%5zu %9zu %6s %4d %11.5g %11.5g %7.3f %11.5g %8.3f\n", p, n,
+                       prec ? "float" : "double", used, rd, tc, tc / rd, tdet,
+                       tdet / tc);
+                fflush(stdout);
+                if (at + 512 < cap)
+                    at += (size_t)snprintf(
+                        csv + at, cap - at,
+                        "\"%s\",%d,\"gcc %s\",\"%s\",%s,%zu,%zu,%s,%d,%d,%.6g,%.6g,"
+                        "%.4g,%.6g,%.4g,%.4f,%.6g,%.4f\n",
+                        cpu, cores, __VERSION__, cli_build_flags(),
+                        lr_kernel_isa_name(), p, n, prec ? "float" : "double",
+                        tl[k], used, bytes, rd, bytes / rd / 1e9, tc,
+                        bytes / tc / 1e9, tc / rd, tdet, tdet / tc);
+            }
+        }
+        lr_data_free(d);
+        free(Xf);
+        lr_model_free(m);
+    }
+    return csv_finish(rc, os, out, csv, times);
+}
+
+/* `linreg bench --crossover`: where threads start to pay. For n p from
+ * 2^13 to 2^23 elements (p given), the time per iteration at 1 thread, at
+ * every thread count of the list, and at the default count
+ * (lr_threads_default), each the median of R fits of about 0.1 s. */
+static int bench_crossover(const char *C, size_t p, const int *tl, int nt,
+                           size_t repeat, cli_outset *os, const char *out)
+{
+    char cpu[256];
+    int cores, rc = 0;
+    cli_machine(cpu, sizeof cpu, &cores);
+    printf("linreg bench --crossover on %s (%d cores); kernels: %s; p = %zu; "
+           "median of %zu\n", cpu, cores, lr_kernel_isa_name(), p, repeat);
+    printf("%9s %9s %8s %5s %11s %11s %8s\n", "n", "n p", "asked", "used",
+           "iter s", "1 thr s", "/1 thr");
+    size_t cap = 1 << 16, at = 0;
+    char *csv;
+    double *times;
+    if (bufs_alloc(C, cap, repeat, &csv, &times))
+        return cli_out_finish(os, 1);
+    at += (size_t)snprintf(csv, cap, "cpu,cores,isa,n,p,elems,threads_asked,"
+                                     "threads_used,default,iter_s,one_thread_s,"
+                                     "ratio_to_one\n");
+    lr_model *m = lr_model_alloc(p);
+    for (size_t e = (size_t)1 << 13; e <= (size_t)1 << 23 && !rc && m; e *= 2) {
+        const size_t n = e / p < 2 ? 2 : e / p;
+        lr_data *d = bench_data(n, p, NULL);
+        if (!d) {
+            rc = 1;
+            break;
+        }
+        const size_t iters = (size_t)fmax(5.0, fmin(1e5, 1e8 / (double)(n * p)));
+        double t1 = 0.0;
+        const int def = lr_threads_default(n, p);
+        /* 1 thread first (the reference), then the list, then the default */
+        for (int k = -1; k <= nt && !rc; k++) {
+            int asked = k < 0 ? 1 : k < nt ? tl[k] : def, used;
+            double tt;
+            if (time_fit(d, NULL, asked, 0, iters, repeat, times, m, &tt, &used)) {
+                cli_err(C, "fit failed at n = %zu", n);
+                rc = 1;
+                break;
+            }
+            if (k < 0)
+                t1 = tt;
+            char a[16];
+            snprintf(a, sizeof a, k == nt ? "default" : "%d", asked);
+            printf("%9zu %9zu %8s %5d %11.5g %11.5g %8.3f\n", n, n * p, a, used,
+                   tt, t1, tt / t1);
+            fflush(stdout);
+            if (at + 256 < cap)
+                at += (size_t)snprintf(csv + at, cap - at,
+                                       "\"%s\",%d,%s,%zu,%zu,%zu,%d,%d,%d,%.6g,%.6g,%.4f\n",
+                                       cpu, cores, lr_kernel_isa_name(), n, p, n * p,
+                                       asked, used, k == nt, tt, t1, tt / t1);
+        }
+        lr_data_free(d);
+    }
+    lr_model_free(m);
+    return csv_finish(rc, os, out, csv, times);
+}
+
 int cmd_bench(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"out", 1, 0, OPT_OUT}, {"threads", 1, 0, OPT_THREADS},
         {"repeat", 1, 0, OPT_REPEAT}, {"sizes", 1, 0, OPT_SIZES},
-        {"csv-mb", 1, 0, OPT_CSV_MB},
+        {"csv-mb", 1, 0, OPT_CSV_MB}, {"sweep", 0, 0, OPT_SWEEP},
+        {"ps", 1, 0, OPT_PS}, {"mb", 1, 0, OPT_MB},
+        {"crossover", 1, 0, OPT_CROSSOVER},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
     const char *C = "bench", *out = NULL, *sizes = "abcd";
     char tbuf[128] = "1,2";
-    size_t repeat = 5, csv_mb = 0;
-    int opt;
+    const char *ps = "1,2,3,5,7,13,16,24,32,50,64,100,128,200,512,1000";
+    size_t repeat = 5, csv_mb = 0, mb = 128;
+    size_t cross_p = 0;
+    int opt, sweep = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
@@ -145,6 +378,16 @@ int cmd_bench(int argc, char **argv)
         case OPT_SIZES: sizes = optarg; break;
         case OPT_CSV_MB:
             if (cli_size(C, "csv-mb", optarg, 0, &csv_mb))
+                return EXIT_USAGE;
+            break;
+        case OPT_SWEEP: sweep = 1; break;
+        case OPT_CROSSOVER:
+            if (cli_size(C, "crossover", optarg, 1, &cross_p))
+                return EXIT_USAGE;
+            break;
+        case OPT_PS: ps = optarg; break;
+        case OPT_MB:
+            if (cli_size(C, "mb", optarg, 1, &mb))
                 return EXIT_USAGE;
             break;
         case OPT_HELP: usage(stdout); return 0;
@@ -167,25 +410,25 @@ int cmd_bench(int argc, char **argv)
     int rc = cli_out_check(&os);
     if (rc)
         return rc;
+    if (sweep)
+        return bench_sweep(C, ps, (double)mb, tl, nt, repeat, &os, out);
+    if (cross_p)
+        return bench_crossover(C, cross_p, tl, nt, repeat, &os, out);
     static const bsize all[] = {{'a', 500, 1}, {'b', 1000000, 16},
                                 {'c', 100000, 256}, {'d', 4000000, 8}};
     char cpu[256];
     int cores;
     cli_machine(cpu, sizeof cpu, &cores);
-    printf("linreg bench on %s (%d cores); %s; median of %zu\n", cpu, cores,
-           cli_build_flags(), repeat);
+    printf("linreg bench on %s (%d cores); %s; kernels: %s; median of %zu\n",
+           cpu, cores, cli_build_flags(), lr_kernel_isa_name(), repeat);
     printf("%-4s %8s %4s %4s %12s %12s %8s %12s %8s %12s %8s %9s %10s\n", "size",
            "n", "p", "thr", "read s", "clause s", "/read", "determ. s", "/clause",
            "float s", "dbl/flt", "flt |dw|", "Mdraws/s/c");
     size_t cap = 1 << 16, at = 0;
-    char *csv = malloc(cap);
-    double *times = malloc(repeat * sizeof *times);
-    if (!csv || !times) {
-        free(csv);
-        free(times);
-        cli_err(C, "out of memory");
+    char *csv;
+    double *times;
+    if (bufs_alloc(C, cap, repeat, &csv, &times))
         return cli_out_finish(&os, 1);
-    }
     at += (size_t)snprintf(csv, cap,
                            "cpu,cores,compiler,flags,size,n,p,threads,threads_used,"
                            "read_s,read_gbs,clause_s,clause_gbs,ratio_to_read,"
@@ -273,12 +516,5 @@ int cmd_bench(int argc, char **argv)
     }
     if (!rc && csv_mb > 0)
         rc = bench_csv(C, csv_mb, repeat);
-    if (!rc && out && cli_out_text(&os, out, csv))
-        rc = 1;
-    rc = cli_out_finish(&os, rc);
-    if (!rc && out)
-        printf("wrote %s\n", out);
-    free(csv);
-    free(times);
-    return rc;
+    return csv_finish(rc, &os, out, csv, times);
 }

@@ -42,7 +42,9 @@ static void usage(FILE *f)
           "                     largest eigenvalue of [X 1]^T [X 1] / n (power\n"
           "                     iteration); any step below 2/L is stable\n"
           "  --iters N          iterations (default 1000)\n"
-          "  --threads T        threads (default: OMP_NUM_THREADS, else all cores)\n"
+          "  --threads T        threads (default: one per 32768 elements of X,\n"
+          "                     up to OMP_NUM_THREADS, else all cores: smaller\n"
+          "                     shares gain nothing from another thread)\n"
           "  --init uniform|zeros   initial weights (default uniform: the\n"
           "                     tutorial's np.random.rand, bias 0)\n"
           "  --init-seed S      seed of the uniform weights (default 0)\n"
@@ -804,6 +806,9 @@ int cmd_train(int argc, char **argv)
                 gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
                 (unsigned long long)gp.seed, gp.noise);
     }
+    if (o.par.threads == 0) /* the default follows the work */
+        o.par.threads = data ? lr_threads_default(ds.view.n, ds.view.p)
+                             : lr_threads_default(d->n, d->p);
     rc = cli_out_finish(&os, cli_train(C, data ? &ds.view : d, &o, NULL));
     free(coef);
     lr_data_free(d);

@@ -1,6 +1,8 @@
 /* main.c -- the linreg program: dispatches to the subcommands. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
@@ -23,14 +25,62 @@ static void usage(FILE *f)
           "  scale      thread-scaling experiments (strong or weak)\n"
           "  bandwidth  the machine's read bandwidth at 1..T threads\n"
           "\n"
-          "'linreg COMMAND --help' shows the options of each command.\n",
+          "'linreg COMMAND --help' shows the options of each command.\n"
+          "\n"
+          "environment:\n"
+          "  LR_ISA=baseline|avx2|avx512   pin the kernels to one instruction set\n"
+          "                     (default: the widest this CPU has; all give the\n"
+          "                     same bits)\n"
+          "  OMP_WAIT_POLICY, GOMP_SPINCOUNT   when neither is set, idle threads\n"
+          "                     spin for about " CLI_SPIN_US " us, then sleep (GOMP_SPINCOUNT="
+          CLI_SPINCOUNT "),\n"
+          "                     leaving the cores to other processes (not when\n"
+          "                     OMP_PROC_BIND, OMP_PLACES or GOMP_CPU_AFFINITY is\n"
+          "                     set: libgomp's own policy then)\n",
           f);
+}
+
+/* Threads waiting at the two barriers of each iteration spin for about
+ * CLI_SPIN_US microseconds, then sleep, instead of libgomp's default of
+ * spinning for milliseconds: several jobs on a shared machine leave each
+ * other the cores. Only when the user chose no policy (OMP_WAIT_POLICY,
+ * GOMP_SPINCOUNT). libgomp reads its environment once, when it is loaded,
+ * before main (a setenv here alone changes nothing, measured): so the
+ * program sets GOMP_SPINCOUNT and runs itself again, same arguments. If
+ * that exec fails the run goes on with libgomp's defaults. Not under
+ * valgrind, whose tools would not follow the exec. Not when a binding is
+ * set (OMP_PROC_BIND, OMP_PLACES, GOMP_CPU_AFFINITY): libgomp has then
+ * already bound this thread to its first place, and the new image would
+ * inherit that one-place mask and see one core. */
+static void wait_policy(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")
+        || getenv("OMP_PROC_BIND") || getenv("OMP_PLACES")
+        || getenv("GOMP_CPU_AFFINITY"))
+        return;
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload"))
+        return;
+    if (setenv("GOMP_SPINCOUNT", CLI_SPINCOUNT, 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+    unsetenv("GOMP_SPINCOUNT"); /* not in effect */
 }
 
 int main(int argc, char **argv)
 {
+    wait_policy(argv);
     /* GSL's default handler aborts; the library reports statuses instead. */
     gsl_set_error_handler_off();
+    /* LR_ISA pins the kernels to one instruction set. */
+    const char *isa = getenv("LR_ISA");
+    if (isa && isa[0] && lr_kernel_isa_set(isa) != LR_SUCCESS) {
+        fprintf(stderr, "linreg: LR_ISA=%s: %s\n", isa,
+                lr_kernel_isa_available(isa) < 0
+                ? "unknown instruction set (baseline, avx2 or avx512)"
+                : "this CPU cannot run it");
+        return EXIT_USAGE;
+    }
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -297,6 +297,10 @@ cJSON *cli_env_json(void)
     cJSON_AddStringToObject(e, "linreg", LR_VERSION);
     const char *omp = getenv("OMP_NUM_THREADS");
     cJSON_AddStringToObject(e, "OMP_NUM_THREADS", omp ? omp : "");
+    const char *wp = getenv("OMP_WAIT_POLICY"), *sc = getenv("GOMP_SPINCOUNT");
+    cJSON_AddStringToObject(e, "OMP_WAIT_POLICY", wp ? wp : "");
+    cJSON_AddStringToObject(e, "GOMP_SPINCOUNT", sc ? sc : "");
+    cJSON_AddStringToObject(e, "kernels", lr_kernel_isa_name());
     return e;
 }
 

@@ -1,0 +1,222 @@
+/* check_kernels.c -- the row kernels on every instruction set this CPU
+ * runs (baseline, AVX2, AVX-512: lr_kernel_isa_set), at every width from
+ * 1 to 40 and at wide rows: the gradient against the serial reference
+ * lr_gradient (metrics.c, a plain loop), the same bits on every
+ * instruction set and thread count with --deterministic, float X giving
+ * the bits of double X holding the same values, and the default thread
+ * count. A path the CPU lacks is skipped and said so on stderr. */
+#include <math.h>
+#include <stdio.h>
+
+#include "check_common.h"
+
+static const char *const isas[] = {"baseline", "avx2", "avx512"};
+
+/* Rows for width p: at least 32768 elements (the parallel path, not the
+ * small problems' long-double one), and a count that leaves a partial last
+ * block and chunk (odd, not a multiple of 4 or 8). */
+static size_t krows(size_t p)
+{
+    size_t n = 40000 / p + 37;
+    return n | 1;
+}
+
+/* The gradient at the tutorial's initial weights (seed 55), bias 0.3, on
+ * instruction set `isa`, threads t. */
+static void kgrad(const lr_data *d, const float *Xf, const char *isa, int t,
+                  int det, double *g, double *gb, double *mse)
+{
+    ck_assert_int_eq(lr_kernel_isa_set(isa), LR_SUCCESS);
+    ck_assert_str_eq(lr_kernel_isa_name(), isa);
+    lr_params par = lr_params_default();
+    par.init_seed = 55;
+    par.threads = t;
+    par.deterministic = det;
+    lr_gd *gd = Xf ? lr_gd_alloc_f32(Xf, d->y, d->n, d->p, &par)
+                   : lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    ck_assert_ptr_nonnull(gd);
+    ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
+    memcpy(g, lr_gd_gradient(gd), d->p * sizeof *g);
+    *gb = lr_gd_bias_gradient(gd);
+    *mse = lr_gd_mse(gd);
+    lr_gd_free(gd);
+}
+
+/* Every instruction set, 1 and 2 threads, clause and deterministic, double
+ * and float X: the gradient within 1e-10 of the largest component of the
+ * serial reference (sums of ~1e4 terms in another order lose ~1e-12), and
+ * with --deterministic the same bits as the baseline at 1 thread. */
+static void check_width(size_t p)
+{
+    const size_t n = krows(p);
+    lr_data *d = gen_fast_data(n, p, 1000 + p, 2.25, -1.375);
+    float *Xf = malloc(n * p * sizeof *Xf);
+    lr_data *dw = lr_data_alloc(n, p); /* the float values, widened */
+    for (size_t i = 0; i < n * p; i++) {
+        Xf[i] = (float)d->X[i];
+        dw->X[i] = (double)Xf[i];
+    }
+    memcpy(dw->y, d->y, n * sizeof *d->y);
+    double *w = malloc(p * sizeof *w), *gref = malloc(p * sizeof *gref);
+    double *g = malloc(p * sizeof *g), *g0 = malloc(p * sizeof *g0);
+    ck_assert_int_eq(lr_numpy_rand(55, p, w), LR_SUCCESS);
+    for (int prec = 0; prec < 2; prec++) {
+        const lr_data *ref = prec ? dw : d;
+        double gbref, mseref, gb0 = 0, mse0 = 0;
+        lr_gradient(ref->X, ref->y, n, p, w, 0.0, gref, &gbref, &mseref);
+        double scale = fabs(gbref);
+        for (size_t j = 0; j < p; j++)
+            scale = fmax(scale, fabs(gref[j]));
+        for (int k = 0; k < 3; k++) {
+            if (lr_kernel_isa_available(isas[k]) != 1) {
+                fprintf(stderr, "check_kernels: this CPU lacks %s: not tested\n",
+                        isas[k]);
+                continue;
+            }
+            for (int det = 0; det <= 1; det++) {
+                for (int t = 1; t <= 2; t++) {
+                    double gb, mse;
+                    kgrad(d, prec ? Xf : NULL, isas[k], t, det, g, &gb, &mse);
+                    for (size_t j = 0; j < p; j++)
+                        ck_assert_msg(fabs(g[j] - gref[j]) <= 1e-10 * scale,
+                                      "p=%zu %s %s det=%d t=%d: g[%zu] %.17g, "
+                                      "reference %.17g", p, prec ? "float" : "double",
+                                      isas[k], det, t, j, g[j], gref[j]);
+                    ck_assert_double_le(fabs(gb - gbref), 1e-10 * scale);
+                    ck_assert_double_le(rel_err(mse, mseref), 1e-10);
+                    if (!det)
+                        continue;
+                    if (k == 0 && t == 1) {
+                        memcpy(g0, g, p * sizeof *g);
+                        gb0 = gb;
+                        mse0 = mse;
+                        continue;
+                    }
+                    ck_assert_msg(memcmp(g, g0, p * sizeof *g) == 0 && gb == gb0
+                                  && mse == mse0,
+                                  "p=%zu %s: %s at %d threads differs from "
+                                  "baseline at 1", p, prec ? "float" : "double",
+                                  isas[k], t);
+                }
+            }
+        }
+        if (prec == 0)
+            continue;
+        /* float X: the bits of double X holding the same values */
+        double gb, mse, gbd, msed;
+        kgrad(d, Xf, "baseline", 2, 1, g0, &gb, &mse);
+        kgrad(dw, NULL, "baseline", 2, 1, g, &gbd, &msed);
+        ck_assert_msg(memcmp(g, g0, p * sizeof *g) == 0 && gb == gbd && mse == msed,
+                      "p=%zu: float X and its double copy differ", p);
+    }
+    free(w);
+    free(gref);
+    free(g);
+    free(g0);
+    free(Xf);
+    lr_data_free(dw);
+    lr_data_free(d);
+}
+
+START_TEST(test_widths)
+{
+    /* _i: 1..40, every compile-time width and the first generic ones */
+    check_width((size_t)_i);
+}
+END_TEST
+
+START_TEST(test_wide_rows)
+{
+    /* generic widths with 8, 4, 2 and 1 rows a block */
+    const size_t ps[] = {50, 64, 100, 256, 257, 512, 513, 1000, 1100, 2049};
+    check_width(ps[_i]);
+}
+END_TEST
+
+/* Whole fits: 40 iterations with --deterministic give the same weights,
+ * bias and MSE, to the bit, on every instruction set and at 1 and 3
+ * threads. */
+START_TEST(test_fit_bits)
+{
+    const size_t ps[] = {3, 16, 24, 200};
+    const size_t p = ps[_i], n = krows(p);
+    lr_data *d = gen_fast_data(n, p, 77, 2.25, -1.375);
+    lr_model *m0 = lr_model_alloc(p), *m = lr_model_alloc(p);
+    lr_result r0, r;
+    for (int k = 0; k < 3; k++) {
+        if (lr_kernel_isa_available(isas[k]) != 1)
+            continue;
+        for (int t = 1; t <= 3; t += 2) {
+            ck_assert_int_eq(lr_kernel_isa_set(isas[k]), LR_SUCCESS);
+            lr_params par = lr_params_default();
+            par.lr = 0.1;
+            par.max_iter = 40;
+            par.threads = t;
+            par.deterministic = 1;
+            par.init_seed = 9;
+            lr_model *into = k == 0 && t == 1 ? m0 : m;
+            lr_result *res = k == 0 && t == 1 ? &r0 : &r;
+            ck_assert_int_eq(lr_fit(d->X, d->y, n, p, &par, into, res), LR_SUCCESS);
+            if (into == m0)
+                continue;
+            double b = lr_model_bias(m), b0 = lr_model_bias(m0);
+            ck_assert_msg(memcmp(lr_model_weights(m), lr_model_weights(m0),
+                                 p * sizeof(double)) == 0
+                          && memcmp(&b, &b0, sizeof b) == 0
+                          && memcmp(&r.final_mse, &r0.final_mse, sizeof b) == 0,
+                          "p=%zu: %s at %d threads differs from baseline", p,
+                          isas[k], t);
+        }
+    }
+    lr_model_free(m0);
+    lr_model_free(m);
+    lr_data_free(d);
+}
+END_TEST
+
+START_TEST(test_isa_names)
+{
+    const char *def = lr_kernel_isa_name();
+    ck_assert(strcmp(def, "baseline") == 0 || strcmp(def, "avx2") == 0
+              || strcmp(def, "avx512") == 0);
+    ck_assert_int_eq(lr_kernel_isa_available(def), 1);
+    ck_assert_int_eq(lr_kernel_isa_available("baseline"), 1);
+    ck_assert_int_eq(lr_kernel_isa_available("sse9"), -1);
+    ck_assert_int_eq(lr_kernel_isa_available(NULL), -1);
+    ck_assert_int_eq(lr_kernel_isa_set("AVX2"), LR_EINVAL); /* names are exact */
+    ck_assert_int_eq(lr_kernel_isa_set("sse9"), LR_EINVAL);
+    ck_assert_str_eq(lr_kernel_isa_name(), def); /* unchanged by a refusal */
+    ck_assert_int_eq(lr_kernel_isa_set("baseline"), LR_SUCCESS);
+    ck_assert_str_eq(lr_kernel_isa_name(), "baseline");
+    ck_assert_int_eq(lr_kernel_isa_set(""), LR_SUCCESS); /* back to the widest */
+    ck_assert_str_eq(lr_kernel_isa_name(), def);
+}
+END_TEST
+
+/* One thread per 32768 elements, at most OpenMP's default, at least 1. */
+START_TEST(test_threads_default)
+{
+    const int max = lr_threads_default(SIZE_MAX / 2, 2); /* overflowing n p */
+    ck_assert_int_ge(max, 1);
+    ck_assert_int_eq(lr_threads_default(7000, 9), 1);
+    ck_assert_int_eq(lr_threads_default(32767, 1), 1);
+    ck_assert_int_eq(lr_threads_default(0, 0), 1);
+    ck_assert_int_eq(lr_threads_default(32768, 2), max < 2 ? max : 2);
+    ck_assert_int_eq(lr_threads_default(20190, 9), max < 5 ? max : 5);
+    ck_assert_int_eq(lr_threads_default(1000000, 16), max < 488 ? max : 488);
+}
+END_TEST
+
+Suite *suite_kernels(void)
+{
+    Suite *s = suite_create("kernels");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_widths, 1, 41);
+    tcase_add_loop_test(tc, test_wide_rows, 0, 10);
+    tcase_add_loop_test(tc, test_fit_bits, 0, 4);
+    tcase_add_test(tc, test_isa_names);
+    tcase_add_test(tc, test_threads_default);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,121 @@
+# tests/cli/speed.sh -- the kernels' instruction sets (LR_ISA), the wait
+# policy the program sets, the default thread count and `bench --sweep`.
+# Timings are never asserted. Sourced by tests/cli.sh.
+
+# ------------------------------------------------------- instruction sets
+
+run --help
+expect_rc 0; expect_out "LR_ISA=baseline|avx2|avx512" "GOMP_SPINCOUNT" "OMP_WAIT_POLICY"
+report "linreg --help documents LR_ISA and the wait policy"
+
+LR_ISA=sse9 run --version
+expect_rc 2; expect_prefix ""; expect_err "LR_ISA=sse9" "unknown instruction set" "baseline, avx2 or avx512"
+report "LR_ISA with an unknown name is a usage error"
+
+# the paths this CPU runs (from /proc/cpuinfo, not from linreg)
+isas="baseline"
+grep -qw avx2 /proc/cpuinfo && isas="$isas avx2"
+if grep -qw avx512f /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo \
+    && grep -qw avx512dq /proc/cpuinfo; then
+    isas="$isas avx512"
+else
+    LR_ISA=avx512 run --version
+    expect_rc 2; expect_err "LR_ISA=avx512" "this CPU cannot run it"
+    report "LR_ISA=avx512 on a CPU without AVX-512 is a usage error"
+    echo "# speed.sh: this CPU lacks AVX-512: that path is not tested" >&2
+fi
+
+# --deterministic: the same model file, to the bit, on every path and for
+# 1 and 3 threads, at widths that take each kind of kernel (p = 1; a
+# compile-time width; the four-row vector kernel; wide rows), double and
+# float X.
+for spec in "120001 1" "9001 7" "6001 16" "501 300"; do
+    read -r rows pw <<<"$spec"
+    for prec in double float; do
+        ref=""
+        for isa in $isas; do
+            for t in 1 3; do
+                f=m-$pw-$prec-$isa-$t.json
+                LR_ISA=$isa run train --samples "$rows" --features "$pw" --generator fast \
+                    --noise 3 --seed 5 --iters 30 --lr 0.05 --threads $t --deterministic \
+                    --precision $prec --no-exact --quiet --model-out "$f" --report r.json
+                expect_rc 0
+                pycheck "report.json machine.kernels is not $isa" \
+    "import json,sys; m=json.load(open('r.json'))['machine']; \
+sys.exit(m['kernels'] != '$isa')"
+                [ -z "$ref" ] && ref=$f
+                cmp -s "$ref" "$f" || fail "$f differs from $ref"
+            done
+        done
+        report "--deterministic, p = $pw, $prec: same bits on {$isas} x {1, 3} threads"
+    done
+done
+
+# ------------------------------------------------------------ wait policy
+
+run train --samples 2000 --features 3 --iters 5 --no-exact --quiet --report r.json
+expect_rc 0
+pycheck "machine: GOMP_SPINCOUNT is not 400" \
+    "import json,sys; m=json.load(open('r.json'))['machine']; \
+sys.exit(m['GOMP_SPINCOUNT'] != '400' or m['OMP_WAIT_POLICY'] != '')"
+report "without OMP_WAIT_POLICY/GOMP_SPINCOUNT the program sets GOMP_SPINCOUNT=400"
+
+OMP_WAIT_POLICY=active run train --samples 2000 --features 3 --iters 5 --no-exact \
+    --quiet --report r.json
+expect_rc 0
+pycheck "machine: the user's OMP_WAIT_POLICY was overridden" \
+    "import json,sys; m=json.load(open('r.json'))['machine']; \
+sys.exit(m['GOMP_SPINCOUNT'] != '' or m['OMP_WAIT_POLICY'] != 'active')"
+GOMP_SPINCOUNT=12345 run train --samples 2000 --features 3 --iters 5 --no-exact \
+    --quiet --report r.json
+pycheck "machine: the user's GOMP_SPINCOUNT was overridden" \
+    "import json,sys; m=json.load(open('r.json'))['machine']; \
+sys.exit(m['GOMP_SPINCOUNT'] != '12345')"
+report "a wait policy the user set is left alone"
+
+# With a binding set, libgomp binds the first thread before main: the
+# program must not run itself again (the new image would inherit a one-core
+# mask). The threads used and the cores seen stay those of the machine.
+ncores=$(nproc)
+OMP_PROC_BIND=close OMP_PLACES=cores run train --samples 100000 --features 4 \
+    --iters 3 --threads "$ncores" --no-exact --quiet --report r.json
+expect_rc 0
+need r.json && pycheck "with OMP_PROC_BIND/OMP_PLACES: cores or threads reduced" \
+    "import json,sys; r=json.load(open('r.json')); m=r['machine']; \
+sys.exit(m['cores'] != $ncores or r['threads'] != $ncores or m['GOMP_SPINCOUNT'] != '')"
+report "OMP_PROC_BIND/OMP_PLACES set: all cores kept, libgomp's wait policy left"
+
+# ---------------------------------------------------- default thread count
+
+run train --help
+expect_out "one per 32768 elements"
+report "train --help states the default thread rule"
+
+# With OMP_NUM_THREADS=3, one thread per 32768 elements: 7000 x 9 (63000
+# elements) takes 1 by default, 9000 x 9 (81000) 2, 20190 x 9 (181710) all
+# 3; --threads overrides the rule.
+OMP_NUM_THREADS=3 run train --samples 7000 --features 9 --iters 3 --no-exact --quiet
+expect_rc 0; expect_out "threads         1"
+OMP_NUM_THREADS=3 run train --samples 9000 --features 9 --iters 3 --no-exact --quiet
+expect_rc 0; expect_out "threads         2"
+OMP_NUM_THREADS=3 run train --samples 20190 --features 9 --iters 3 --no-exact --quiet
+expect_rc 0; expect_out "threads         3"
+OMP_NUM_THREADS=3 run train --samples 7000 --features 9 --iters 3 --threads 2 \
+    --no-exact --quiet
+expect_rc 0; expect_out "threads         2"
+report "the default thread count follows the size of X; --threads overrides it"
+
+# ------------------------------------------------------------ bench --sweep
+
+run bench --sweep --ps 1,5,33 --mb 1 --repeat 1 --threads 1 --out sweep.csv
+expect_rc 0; expect_out "kernels:" "wrote sweep.csv"
+pycheck "sweep.csv: not one row per p and precision with a ratio and the isa" \
+    "import csv,sys; r=list(csv.DictReader(open('sweep.csv'))); \
+ok = len(r) == 6 and {x['p'] for x in r} == {'1','5','33'} \
+ and {x['precision'] for x in r} == {'double','float'} \
+ and all(float(x['ratio_to_read']) > 0 and x['isa'] for x in r); sys.exit(not ok)"
+report "bench --sweep writes one row per p, precision and thread count"
+
+run bench --sweep --ps 1,x --mb 1
+expect_rc 2; expect_prefix bench; expect_err "--ps"
+report "usage error: bench --sweep --ps with a bad width"
