@@ -168,8 +168,27 @@ void cli_machine(char *cpu, size_t cpulen, int *cores);
 cJSON *cli_env_json(void);
 const char *cli_build_flags(void);
 
-/* One training run with its convergence report, shared by `train` and the
- * driver. */
+/* Where a training session's rows are and how its numbers travel
+ * (linreg-mpi): each process holds its rows (lr_dist.row_lo..), and the
+ * session's sums go through dist->sum, its maxima through max. Every
+ * process takes the same decisions from the same numbers; the front end
+ * silences the standard streams of all but the writer, which alone writes
+ * the files. */
+typedef struct cli_comm {
+    const lr_dist *dist;
+    /* buf[0..count) replaced by its elementwise maximum over all processes */
+    int (*max)(double *buf, size_t count, void *ctx);
+    /* 1 when any process failed; the lowest failing one prints msg */
+    int (*agree)(void *ctx, int failed, const char *msg);
+    /* after the summary, on every process (it may be collective): the front
+     * end's lines on stdout and its fields in the report */
+    void (*finish)(void *ctx, cJSON *rep, double elapsed, size_t iters);
+    int writer;
+    void *ctx;
+} cli_comm;
+
+/* One training session with its convergence report (session.c), shared by
+ * `train`, the driver and linreg-mpi. */
 typedef struct {
     lr_params par;
     int f32;                  /* train on a single-precision copy of X */
@@ -190,6 +209,7 @@ typedef struct {
     const char *report_out;   /* may be NULL */
     const double *true_coef;  /* generated data: the true coefficients */
     double true_bias;
+    const cli_comm *comm;     /* NULL: one process holds every row */
 } cli_train_opts;
 
 /* Trains on d, prints the summary on stdout, writes the files asked for.
@@ -219,12 +239,6 @@ int cli_exact_plan(size_t n, size_t p, const lr_params *par, int required,
  * NULL: columns are then numbered from 1). */
 void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
                      const lr_params *par);
-/* cli_exact_plan, then lr_solve: 1 with (w, b, mse) the optimum, 0 with
- * ex->note (printed as a note), or -1 when `required` and there is none
- * (printed as an error). */
-int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
-                        const lr_params *par, int required, double *w,
-                        double *b, double *mse, cli_exact *ex);
 /* The gap of a fit: (mse - mse*) / max(mse*, 1e-6 mse_null), mse_null
  * the MSE of the best constant (var(y)) or, without an intercept, of zero
  * (mean(y^2)); NaN when mse* or mse_null is not known. *basis (may be

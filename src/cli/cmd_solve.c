@@ -110,26 +110,6 @@ void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
     free(dep);
 }
 
-int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
-                        const lr_params *par, int required, double *w,
-                        double *b, double *mse, cli_exact *ex)
-{
-    if (cli_exact_plan(d->n, d->p, par, required, ex)) {
-        int st = lr_solve(d->X, d->X ? NULL : Xf, d->y, d->n, d->p, par, w, b,
-                          mse);
-        if (st == LR_SUCCESS)
-            return 1;
-        snprintf(ex->note, sizeof ex->note, "the %s solve failed (%s)",
-                 lr_exact_name(ex->method), lr_strerror(st));
-    }
-    if (required) {
-        cli_err(cmd, "--stop-gap needs the exact optimum: %s", ex->note);
-        return -1;
-    }
-    fprintf(stderr, "linreg %s: note: no exact optimum: %s\n", cmd, ex->note);
-    return 0;
-}
-
 int cmd_solve(int argc, char **argv)
 {
     enum { O_DATA = 1, O_TARGET, O_TFILE, O_NOI, O_STD, O_L2, O_MODEL, O_DELIM,
