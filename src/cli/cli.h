@@ -41,6 +41,14 @@ int cli_threads(const char *cmd, const char *opt, const char *s, int *out);
  * count, or -1 (printed) for an empty list or item or a bad count. */
 int cli_threads_list(const char *cmd, const char *opt, const char *s, int *t,
                      int max);
+/* The thread counts of a sweep: "1,2,4" -> the list in increasing order
+ * (so the 1-thread rows, the base of every speedup and its flag, come
+ * first); "" or NULL -> 1, 2, 4, ... up to the cores, and the core count
+ * itself. The count, or -1 (printed). */
+int cli_threads_sweep(const char *cmd, const char *s, int *t, int max);
+/* Median read bandwidth (GB/s) of a[0..len) over `reps` reads (at most 16)
+ * at `threads`, after a warm-up read (cmd_bandwidth.c). */
+double cli_read_gbs(const double *a, size_t len, int threads, int reps);
 /* s is a non-empty string of letters from `allowed` ("abcd"). 0 or -1. */
 int cli_letters(const char *cmd, const char *opt, const char *s,
                 const char *allowed);
@@ -158,6 +166,31 @@ int cli_na(const char *cmd, const char *s, int *drop);
 /* --delimiter: one character, or "tab". 0 or -1 (printed). */
 int cli_delimiter(const char *cmd, const char *s, char *out);
 void cli_dataset_free(cli_dataset *ds);
+
+/* A model and data whose feature columns match it (apply.c), for
+ * `predict` and `evaluate`, and their options. */
+typedef struct {
+    lr_model *m;
+    char **names;
+    size_t p;
+    cli_dataset ds;
+} cli_applied;
+typedef struct {
+    const char *model, *data, *out, *target, *tfile;
+    char delim;
+    int na_drop;
+} cli_applied_args;
+/* 0 to go on, -1 after --help, or an exit status (printed). */
+int cli_applied_parse(const char *cmd, int argc, char **argv,
+                      cli_applied_args *g, void (*usage)(FILE *));
+/* Loads the model and the data and checks the features match, by count and
+ * by name. 0, or an exit status (printed). */
+int cli_applied_load(const char *cmd, cli_applied *a, const char *model,
+                     const char *data, const char *target, const char *tfile,
+                     char delim, int need_target, int na_drop);
+/* The model's predictions of every row into pred (n). */
+void cli_applied_predict(const cli_applied *a, double *pred);
+void cli_applied_free(cli_applied *a);
 
 /* cJSON number, or null when not finite (JSON has no NaN). */
 cJSON *cli_num(double v);
