@@ -347,5 +347,14 @@ double cli_sweep_time(cli_sweep *s, double measured);
  * ("flag_notes"). */
 void cli_sweep_env(const cli_sweep *s, unsigned seen, cJSON *e);
 void cli_sweep_end(cli_sweep *s);
+/* The timed fits of one configuration at one thread count, shared by
+ * `scale` and the driver: `warmup` untimed fits, then `repeat` timed ones,
+ * their seconds per iteration (cli_sweep_time) into times[0..repeat); m and
+ * res are the last fit's. LR_SUCCESS or the failing fit's status. */
+int cli_sweep_fits(cli_sweep *s, const lr_data *d, const float *Xf,
+                   const lr_params *par, size_t warmup, size_t repeat,
+                   double *times, lr_model *m, lr_result *res);
+/* max |a[j] - b[j]| over j < n (0 for n = 0). */
+double cli_max_abs_diff(const double *a, const double *b, size_t n);
 
 #endif
