@@ -87,17 +87,16 @@ int cli_double(const char *cmd, const char *opt, const char *s, double min,
 int cli_choice(const char *cmd, const char *opt, const char *s,
                const char *const *names, int *out)
 {
-    char list[256] = "";
-    size_t at = 0;
     for (int k = 0; names[k]; k++) {
         if (strcmp(s, names[k]) == 0) {
             *out = k;
             return 0;
         }
-        at += (size_t)snprintf(list + at, at < sizeof list ? sizeof list - at : 0,
-                               "%s%s", k ? ", " : "", names[k]);
     }
-    cli_err(cmd, "--%s: '%s' is not one of: %s", opt, s, list);
+    fprintf(stderr, "linreg %s: --%s: '%s' is not one of: ", cmd, opt, s);
+    for (int k = 0; names[k]; k++)
+        fprintf(stderr, "%s%s", k ? ", " : "", names[k]);
+    fputc('\n', stderr);
     return -1;
 }
 
