@@ -251,7 +251,7 @@ typedef struct {
 int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
               cJSON **report);
 
-/* The exact reference of train (cmd_solve.c). Its cost model: the
+/* The exact reference of train (exact.c). Its cost model: the
  * reference's estimated flops (lr_solve_plan) against the training's,
  * 4 n p (iters + 1) for the stream solver, n m^2 + 2 m^2 iters for the
  * gram solver (m = p + 1); it is skipped when it would cost more than
