@@ -96,14 +96,10 @@ int cli_applied_parse(const char *C, int argc, char **argv, cli_applied_args *g,
             break;
         case O_HELP: usage(stdout); return -1;
         default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option(C, argv, usage);
         }
     }
-    if (optind < argc) {
-        cli_err(C, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(C, argc, argv))
         return EXIT_USAGE;
-    }
     return 0;
 }

@@ -49,6 +49,11 @@ int cli_threads_sweep(const char *cmd, const char *s, int *t, int max);
 /* Median read bandwidth (GB/s) of a[0..len) over `reps` reads (at most 16)
  * at `threads`, after a warm-up read (cmd_bandwidth.c). */
 double cli_read_gbs(const double *a, size_t len, int threads, int reps);
+/* After getopt_long: an unknown or incomplete option (the message, and the
+ * usage when not NULL, on stderr): returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, char **argv, void (*usage)(FILE *));
+/* Arguments left after the options: -1 (printed), else 0. */
+int cli_operands(const char *cmd, int argc, char **argv);
 /* s is a non-empty string of letters from `allowed` ("abcd"). 0 or -1. */
 int cli_letters(const char *cmd, const char *opt, const char *s,
                 const char *allowed);

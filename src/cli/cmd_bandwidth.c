@@ -47,8 +47,7 @@ int cmd_bandwidth(int argc, char **argv)
                  "of 7 reads after a warm-up.");
             return 0;
         default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            return EXIT_USAGE;
+            return cli_bad_option(C, argv, NULL);
         }
     }
     int t[64];

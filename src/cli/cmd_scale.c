@@ -254,17 +254,13 @@ static int scale_parse(const char *C, int argc, char **argv, scale_args *a)
         case O_OUT: a->out = optarg; break;
         case O_HELP: usage(stdout); return -1;
         default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option(C, argv, usage);
         }
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc) {
-        cli_err(C, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(C, argc, argv))
         return EXIT_USAGE;
-    }
     if (a->data && a->weak) {
         cli_err(C, "--mode weak needs generated data (its size grows with the "
                 "threads), not --data");

@@ -69,9 +69,7 @@ int cmd_solve(int argc, char **argv)
             break;
         case O_HELP: usage(stdout); return 0;
         default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option(C, argv, usage);
         }
     }
     if (optind < argc || !data) {

@@ -206,17 +206,13 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         case OPT_REQUIRE_CONV: o.require_conv = 1; break;
         case OPT_HELP: usage(stdout); return -1;
         default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option(C, argv, usage);
         }
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc) {
-        cli_err(C, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(C, argc, argv))
         return EXIT_USAGE;
-    }
     if (o.par.optimizer == LR_OPT_MOMENTUM && !momentum_given)
         o.par.momentum = 0.9;
     if (momentum_given && o.par.optimizer == LR_OPT_GD) {

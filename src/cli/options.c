@@ -2,6 +2,7 @@
  * thread lists, choices and delimiters, the generator's options shared by
  * generate, train, scale and the driver, and the error line. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -219,4 +220,20 @@ int cli_threads_sweep(const char *cmd, const char *s, int *t, int max)
     if (m > 0)
         qsort(t, (size_t)m, sizeof *t, cmp_int);
     return m;
+}
+
+int cli_bad_option(const char *cmd, char **argv, void (*usage)(FILE *))
+{
+    cli_err(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
+    if (usage)
+        usage(stderr);
+    return EXIT_USAGE;
+}
+
+int cli_operands(const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc)
+        return 0;
+    cli_err(cmd, "unexpected argument '%s'", argv[optind]);
+    return -1;
 }
