@@ -189,5 +189,38 @@ rc=$?; ok=1
 [ $rc -eq 1 ] && [ "$(grep -c "above 1e100" err.txt)" -eq 1 ] && [ ! -e h.json ] && ok=0
 report $ok "X near 1e200 on 2 ranks: refused with one message naming the scale" "$(cat err.txt)"
 
+# one training session (issue 9): linreg-mpi writes train's files. With
+# --deterministic the model file (weights, intercept, scaling, training
+# options, metrics) and the history are train's to the byte; the report has
+# train's keys and the ranks'; --standardize records the scaling
+"$lin" train $gen $common --history sh.csv --report sr.json --model-out sm.json >/dev/null 2>&1
+run_mpi 2 $gen $common --threads 2 --history mh.csv --report mr.json --model-out mm.json
+rc=$?
+"$py" -c '
+import json, sys
+a, b = json.load(open("sr.json")), json.load(open("mr.json"))
+extra = {"ranks", "comm_time_s", "comm_per_iter_s", "load_time_s"}
+sys.exit(0 if set(b) == set(a) | extra and b["history"] == a["history"] else 1)' 2>/dev/null
+ok=$?
+{ [ $rc -ne 0 ] || ! cmp -s sm.json mm.json || ! cmp -s sh.csv mh.csv; } && ok=1
+report $ok "2 ranks write train's model, history (both to the byte) and report (train's keys and the ranks')" "$(cat err.txt)"
+"$lin" train $gen --iters 30 --lr auto --standardize --no-intercept --deterministic --quiet \
+    --model-out ss.json >/dev/null 2>&1
+run_mpi 3 $gen --iters 30 --lr auto --standardize --no-intercept --deterministic --quiet \
+    --threads 1 --model-out ms.json
+rc=$?
+"$py" -c '
+import json, sys
+a, b = json.load(open("ss.json")), json.load(open("ms.json"))
+close = lambda x, y: all(abs(u - v) <= 1e-12 * max(abs(v), 1e-300) for u, v in zip(x, y))
+ok = (b["intercept"] is False and b["scaling"]["method"] == "standardize"
+      and close(a["scaling"]["mean"], b["scaling"]["mean"])
+      and close(a["scaling"]["sd"], b["scaling"]["sd"])
+      and close(a["weights"], b["weights"]) and b["training"]["lr_auto"] is True
+      and abs(a["metrics"]["r2"] - b["metrics"]["r2"]) < 1e-12)
+sys.exit(0 if ok else 1)' 2>/dev/null
+ok=$?; [ $rc -ne 0 ] && ok=1
+report $ok "--standardize --no-intercept --lr auto, 3 ranks: the model records intercept and scaling as train's (to 1e-12)" "$(cat err.txt)"
+
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

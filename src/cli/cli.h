@@ -48,6 +48,19 @@ int cli_threads(const char *cmd, const char *opt, const char *s, int *out);
  * count, or -1 (printed) for an empty list or item or a bad count. */
 int cli_threads_list(const char *cmd, const char *opt, const char *s, int *t,
                      int max);
+/* The thread counts of a sweep: "1,2,4" -> the list in increasing order
+ * (so the 1-thread rows, the base of every speedup and its flag, come
+ * first); "" or NULL -> 1, 2, 4, ... up to the cores, and the core count
+ * itself. The count, or -1 (printed). */
+int cli_threads_sweep(const char *cmd, const char *s, int *t, int max);
+/* Median read bandwidth (GB/s) of a[0..len) over `reps` reads (at most 16)
+ * at `threads`, after a warm-up read (cmd_bandwidth.c). */
+double cli_read_gbs(const double *a, size_t len, int threads, int reps);
+/* After getopt_long: an unknown or incomplete option (the message, and the
+ * usage when not NULL, on stderr): returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, char **argv, void (*usage)(FILE *));
+/* Arguments left after the options: -1 (printed), else 0. */
+int cli_operands(const char *cmd, int argc, char **argv);
 /* s is a non-empty string of letters from `allowed` ("abcd"). 0 or -1. */
 int cli_letters(const char *cmd, const char *opt, const char *s,
                 const char *allowed);
@@ -166,6 +179,31 @@ int cli_na(const char *cmd, const char *s, int *drop);
 int cli_delimiter(const char *cmd, const char *s, char *out);
 void cli_dataset_free(cli_dataset *ds);
 
+/* A model and data whose feature columns match it (apply.c), for
+ * `predict` and `evaluate`, and their options. */
+typedef struct {
+    lr_model *m;
+    char **names;
+    size_t p;
+    cli_dataset ds;
+} cli_applied;
+typedef struct {
+    const char *model, *data, *out, *target, *tfile;
+    char delim;
+    int na_drop;
+} cli_applied_args;
+/* 0 to go on, -1 after --help, or an exit status (printed). */
+int cli_applied_parse(const char *cmd, int argc, char **argv,
+                      cli_applied_args *g, void (*usage)(FILE *));
+/* Loads the model and the data and checks the features match, by count and
+ * by name. 0, or an exit status (printed). */
+int cli_applied_load(const char *cmd, cli_applied *a, const char *model,
+                     const char *data, const char *target, const char *tfile,
+                     char delim, int need_target, int na_drop);
+/* The model's predictions of every row into pred (n). */
+void cli_applied_predict(const cli_applied *a, double *pred);
+void cli_applied_free(cli_applied *a);
+
 /* cJSON number, or null when not finite (JSON has no NaN). */
 cJSON *cli_num(double v);
 cJSON *cli_array(const double *v, size_t n);
@@ -175,8 +213,27 @@ void cli_machine(char *cpu, size_t cpulen, int *cores);
 cJSON *cli_env_json(void);
 const char *cli_build_flags(void);
 
-/* One training run with its convergence report, shared by `train` and the
- * driver. */
+/* Where a training session's rows are and how its numbers travel
+ * (linreg-mpi): each process holds its rows (lr_dist.row_lo..), and the
+ * session's sums go through dist->sum, its maxima through max. Every
+ * process takes the same decisions from the same numbers; the front end
+ * silences the standard streams of all but the writer, which alone writes
+ * the files. */
+typedef struct cli_comm {
+    const lr_dist *dist;
+    /* buf[0..count) replaced by its elementwise maximum over all processes */
+    int (*max)(double *buf, size_t count, void *ctx);
+    /* 1 when any process failed; the lowest failing one prints msg */
+    int (*agree)(void *ctx, int failed, const char *msg);
+    /* after the summary, on every process (it may be collective): the front
+     * end's lines on stdout and its fields in the report */
+    void (*finish)(void *ctx, cJSON *rep, double elapsed, size_t iters);
+    int writer;
+    void *ctx;
+} cli_comm;
+
+/* One training session with its convergence report (session.c), shared by
+ * `train`, the driver and linreg-mpi. */
 typedef struct {
     lr_params par;
     int f32;                  /* train on a single-precision copy of X */
@@ -197,6 +254,7 @@ typedef struct {
     const char *report_out;   /* may be NULL */
     const double *true_coef;  /* generated data: the true coefficients */
     double true_bias;
+    const cli_comm *comm;     /* NULL: one process holds every row */
 } cli_train_opts;
 
 /* Trains on d, prints the summary on stdout, writes the files asked for.
@@ -205,7 +263,7 @@ typedef struct {
 int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
               cJSON **report);
 
-/* The exact reference of train (cmd_solve.c). Its cost model: the
+/* The exact reference of train (exact.c). Its cost model: the
  * reference's estimated flops (lr_solve_plan) against the training's,
  * 4 n p (iters + 1) for the stream solver, n m^2 + 2 m^2 iters for the
  * gram solver (m = p + 1); it is skipped when it would cost more than
@@ -226,12 +284,6 @@ int cli_exact_plan(size_t n, size_t p, const lr_params *par, int required,
  * NULL: columns are then numbered from 1). */
 void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
                      const lr_params *par);
-/* cli_exact_plan, then lr_solve: 1 with (w, b, mse) the optimum, 0 with
- * ex->note (printed as a note), or -1 when `required` and there is none
- * (printed as an error). */
-int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
-                        const lr_params *par, int required, double *w,
-                        double *b, double *mse, cli_exact *ex);
 /* The gap of a fit: (mse - mse*) / max(mse*, 1e-6 mse_null), mse_null
  * the MSE of the best constant (var(y)) or, without an intercept, of zero
  * (mean(y^2)); NaN when mse* or mse_null is not known. *basis (may be
@@ -307,5 +359,14 @@ double cli_sweep_time(cli_sweep *s, double measured);
  * ("flag_notes"). */
 void cli_sweep_env(const cli_sweep *s, unsigned seen, cJSON *e);
 void cli_sweep_end(cli_sweep *s);
+/* The timed fits of one configuration at one thread count, shared by
+ * `scale` and the driver: `warmup` untimed fits, then `repeat` timed ones,
+ * their seconds per iteration (cli_sweep_time) into times[0..repeat); m and
+ * res are the last fit's. LR_SUCCESS or the failing fit's status. */
+int cli_sweep_fits(cli_sweep *s, const lr_data *d, const float *Xf,
+                   const lr_params *par, size_t warmup, size_t repeat,
+                   double *times, lr_model *m, lr_result *res);
+/* max |a[j] - b[j]| over j < n (0 for n = 0). */
+double cli_max_abs_diff(const double *a, const double *b, size_t n);
 
 #endif

@@ -48,81 +48,80 @@ static char *join(const char *dir, const char *name)
     return s;
 }
 
-int cmd_driver(int argc, char **argv)
+/* The options of the driver. */
+typedef struct {
+    const char *dir;
+    size_t n, p, iters, repeat;
+    int maxt;
+} driver_args;
+
+/* 0: parsed; -1: --help was printed; else an exit status (printed). */
+static int driver_parse(const char *C, int argc, char **argv, driver_args *a)
 {
     static const struct option longopts[] = {
         {"out", 1, 0, OPT_OUT}, {"samples", 1, 0, OPT_SAMPLES},
         {"features", 1, 0, OPT_FEATURES}, {"iters", 1, 0, OPT_ITERS},
         {"repeat", 1, 0, OPT_REPEAT}, {"max-threads", 1, 0, OPT_MAX_THREADS},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
-    const char *C = "driver", *dir = "results";
-    size_t n = 1000000, p = 16, iters = 100, repeat = 3;
-    int maxt = omp_get_num_procs(), opt, bad = 0;
+    *a = (driver_args){"results", 1000000, 16, 100, 3, omp_get_num_procs()};
+    int opt, bad = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
-        case OPT_OUT: dir = optarg; break;
-        case OPT_SAMPLES: bad = cli_size(C, "samples", optarg, 1, &n); break;
-        case OPT_FEATURES: bad = cli_size(C, "features", optarg, 1, &p); break;
-        case OPT_ITERS: bad = cli_size(C, "iters", optarg, 1, &iters); break;
-        case OPT_REPEAT: bad = cli_size(C, "repeat", optarg, 1, &repeat); break;
-        case OPT_MAX_THREADS: bad = cli_threads(C, "max-threads", optarg, &maxt); break;
-        case OPT_HELP: usage(stdout); return 0;
+        case OPT_OUT: a->dir = optarg; break;
+        case OPT_SAMPLES: bad = cli_size(C, "samples", optarg, 1, &a->n); break;
+        case OPT_FEATURES: bad = cli_size(C, "features", optarg, 1, &a->p); break;
+        case OPT_ITERS: bad = cli_size(C, "iters", optarg, 1, &a->iters); break;
+        case OPT_REPEAT: bad = cli_size(C, "repeat", optarg, 1, &a->repeat); break;
+        case OPT_MAX_THREADS:
+            bad = cli_threads(C, "max-threads", optarg, &a->maxt);
+            break;
+        case OPT_HELP: usage(stdout); return -1;
         default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option(C, argv, usage);
         }
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc) {
-        cli_err(C, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(C, argc, argv))
         return EXIT_USAGE;
-    }
-    /* every file of the run, declared and checked before any work, and
-     * renamed into place together at the end */
-    if (cli_out_dir(C, dir))
-        return 1;
-    char *rep_path = join(dir, "tutorial_report.json");
-    char *model_path = join(dir, "tutorial_model.json");
-    char *hist_path = join(dir, "tutorial_history.csv");
-    char *data_path = join(dir, "tutorial_data.csv");
-    char *csv_path = join(dir, "scaling.csv");
-    char *json_path = join(dir, "driver.json");
-    char *sum_path = join(dir, "scaling_summary.csv");
-    cli_sweep sw;
-    memset(&sw, 0, sizeof sw);
-    cli_outset os;
-    cli_out_init(&os, C);
-    cli_out_add(&os, "out", rep_path, 0);
-    cli_out_add(&os, "out", model_path, 0);
-    cli_out_add(&os, "out", hist_path, 0);
-    cli_out_add(&os, "out", data_path, 0);
-    cli_out_add(&os, "out", csv_path, 0);
-    cli_out_add(&os, "out", json_path, 0);
-    cli_out_add(&os, "out", sum_path, 0);
-    int rc = rep_path && model_path && hist_path && data_path && csv_path
-             && json_path && sum_path ? cli_out_check(&os) : 1;
-    lr_data *d = NULL;
-    lr_model *m1 = NULL, *m = NULL;
-    double *times = NULL;
-    char *csv = NULL;
-    if (rc)
-        goto out;
-    char cpu[256];
-    int cores;
-    cli_machine(cpu, sizeof cpu, &cores);
-    if ((rc = cli_sweep_begin(C, maxt, &sw)))
-        goto out;
-    printf("linreg %s driver on %s (%d cores), %s\n", LR_VERSION, cpu, cores,
-           cli_build_flags());
-    if (isfinite(sw.load[0]))
-        printf("load average at the start: %.2f %.2f %.2f\n", sw.load[0],
-               sw.load[1], sw.load[2]);
-    printf("\n");
+    return 0;
+}
 
-    /* 1. The tutorial. */
+/* The files of the run, in --out. */
+enum { F_REPORT, F_MODEL, F_HISTORY, F_DATA, F_CSV, F_JSON, F_SUMMARY, N_FILES };
+static const char *const file_names[N_FILES] = {
+    "tutorial_report.json", "tutorial_model.json", "tutorial_history.csv",
+    "tutorial_data.csv", "scaling.csv", "driver.json", "scaling_summary.csv"};
+
+typedef struct {
+    const char *C;
+    const driver_args *a;
+    char *path[N_FILES];
+    cli_outset os;
+    cli_sweep sw;
+    int cores;
+} driver_run;
+
+/* Every file of the run, declared and checked before any work, and
+ * renamed into place together at the end. 0 or an exit status. */
+static int driver_outputs(driver_run *r)
+{
+    cli_out_init(&r->os, r->C);
+    if (cli_out_dir(r->C, r->a->dir))
+        return 1;
+    int ok = 1;
+    for (int k = 0; k < N_FILES; k++) {
+        ok = ok && (r->path[k] = join(r->a->dir, file_names[k]));
+        cli_out_add(&r->os, "out", r->path[k], 0);
+    }
+    return ok ? cli_out_check(&r->os) : 1;
+}
+
+/* 1. The tutorial: train's session on make_regression(500, 1, noise 15,
+ * random_state 4), and its data. An exit status. */
+static int driver_tutorial(driver_run *r)
+{
     printf("== 1. The tutorial: make_regression(n_samples=500, n_features=1, "
            "noise=15, random_state=4)\n"
            "      lr 0.01, 1000 iterations, w0 = np.random.seed(42); rand(1), b0 = 0\n");
@@ -133,11 +132,9 @@ int cmd_driver(int argc, char **argv)
     gp.noise = 15;
     gp.seed = 4;
     double *coef = NULL;
-    d = cli_generate(C, &gp, &coef);
-    if (!d) {
-        rc = 1;
-        goto out;
-    }
+    lr_data *d = cli_generate(r->C, &gp, &coef);
+    if (!d)
+        return 1;
     cli_train_opts o;
     memset(&o, 0, sizeof o);
     o.par = lr_params_default();
@@ -147,159 +144,198 @@ int cmd_driver(int argc, char **argv)
     o.table = 1;
     o.exact = 1;
     o.true_coef = coef;
-    o.report_out = rep_path;
-    o.model_out = model_path;
-    o.history_out = hist_path;
-    o.outs = &os;
-    FILE *f = cli_out_open(&os, data_path);
-    if (!f || cli_out_close(&os, data_path, lr_csv_fwrite(f, d) == LR_SUCCESS))
+    o.report_out = r->path[F_REPORT];
+    o.model_out = r->path[F_MODEL];
+    o.history_out = r->path[F_HISTORY];
+    o.outs = &r->os;
+    int rc = 0;
+    FILE *f = cli_out_open(&r->os, r->path[F_DATA]);
+    if (!f || cli_out_close(&r->os, r->path[F_DATA],
+                            lr_csv_fwrite(f, d) == LR_SUCCESS))
         rc = 1;
     if (!rc)
-        rc = cli_train(C, d, &o, NULL);
+        rc = cli_train(r->C, d, &o, NULL);
     free(coef);
     lr_data_free(d);
-    d = NULL;
-    if (rc)
-        goto out;
+    return rc;
+}
 
-    /* 2. Thread scaling on a larger problem. */
+/* One thread count of step 2: scale's timed fits (cli_sweep_fits), a line
+ * of the table, of each CSV and of driver.json. m1 holds the 1-thread
+ * model, *t1 its median. 0 or 1 (printed). */
+static int driver_threads(driver_run *r, const lr_data *d, int threads,
+                          lr_model *m1, lr_model *m, double *times, double *t1,
+                          FILE *csv, FILE *sum, cJSON *rows, unsigned *seen)
+{
+    const driver_args *a = r->a;
+    const size_t n = d->n, p = d->p;
+    lr_params par = lr_params_default();
+    par.lr = 0.1;
+    par.max_iter = a->iters;
+    par.threads = threads;
+    par.init_seed = 42;
+    lr_result res;
+    int st = cli_sweep_fits(&r->sw, d, NULL, &par, 0, a->repeat, times, m, &res);
+    if (st != LR_SUCCESS) {
+        cli_err(r->C, "training failed: %s", lr_strerror(st));
+        return 1;
+    }
+    for (size_t k = 0; k < a->repeat; k++)
+        fprintf(csv, "%d,%zu,%zu,%zu,%zu,%.6g\n", threads, k, n, p, a->iters,
+                times[k]);
+    cli_stats ts = cli_stats_of(times, a->repeat);
+    double med = ts.med;
+    if (threads == 1) {
+        *t1 = med;
+        memcpy(lr_model_weights_mut(m1), lr_model_weights(m), p * sizeof(double));
+        lr_model_set_bias(m1, lr_model_bias(m));
+    }
+    double dmax = fmax(fabs(lr_model_bias(m) - lr_model_bias(m1)),
+                       cli_max_abs_diff(lr_model_weights(m), lr_model_weights(m1), p));
+    double gbs = (double)n * (double)p * 8.0 / med / 1e9, S = *t1 / med;
+    unsigned fl = cli_flags(S, res.threads, r->cores, med, ts.iqr);
+    *seen |= fl;
+    char fw[32];
+    printf("  %7d %14.6g %9.3f %10.3f %9.2f %12.8g %14.3g %8.3f %s\n", res.threads,
+           med, S, S / res.threads, gbs, res.final_mse, dmax, ts.iqr / med,
+           cli_flag_words(fl, fw, sizeof fw));
+    fprintf(sum, "%d,%.6g,%.4f,%.4f,%.3f,%.4g,%.4f,%d,%d,%d\n", res.threads, med,
+            S, S / res.threads, gbs, ts.iqr, ts.iqr / med,
+            !!(fl & CLI_FLAG_SPEEDUP), !!(fl & CLI_FLAG_IQR),
+            !!(fl & CLI_FLAG_OVERSUB));
+    cJSON *row = cJSON_CreateObject();
+    cJSON_AddNumberToObject(row, "threads", res.threads);
+    cJSON_AddNumberToObject(row, "time_per_iter_s", med);
+    cJSON_AddNumberToObject(row, "speedup", S);
+    cJSON_AddNumberToObject(row, "efficiency", S / res.threads);
+    cJSON_AddNumberToObject(row, "gbs_x", gbs);
+    cJSON_AddItemToObject(row, "final_mse", cli_num(res.final_mse));
+    cJSON_AddNumberToObject(row, "max_abs_diff_vs_1_thread", dmax);
+    cJSON_AddNumberToObject(row, "iqr_s", ts.iqr);
+    cJSON_AddItemToObject(row, "flag_speedup", cJSON_CreateBool(fl & CLI_FLAG_SPEEDUP));
+    cJSON_AddItemToObject(row, "flag_iqr", cJSON_CreateBool(fl & CLI_FLAG_IQR));
+    cJSON_AddItemToObject(row, "flag_oversub", cJSON_CreateBool(fl & CLI_FLAG_OVERSUB));
+    cJSON_AddItemToArray(rows, row);
+    return 0;
+}
+
+/* driver.json: the machine and the scaling rows (taken). 0 or 1. */
+static int write_json(driver_run *r, cJSON *rows, unsigned seen)
+{
+    const driver_args *a = r->a;
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *machine = cli_env_json();
+    cli_sweep_env(&r->sw, seen, machine);
+    cJSON_AddItemToObject(doc, "machine", machine);
+    cJSON_AddNumberToObject(doc, "n_samples", (double)a->n);
+    cJSON_AddNumberToObject(doc, "n_features", (double)a->p);
+    cJSON_AddNumberToObject(doc, "iters", (double)a->iters);
+    cJSON_AddNumberToObject(doc, "repeat", (double)a->repeat);
+    cJSON_AddItemToObject(doc, "scaling", rows);
+    int rc = cli_out_json(&r->os, r->path[F_JSON], doc) ? 1 : 0;
+    cJSON_Delete(doc);
+    return rc;
+}
+
+/* 2. Thread scaling on a larger problem, at 1, 2, ... 8, 16, ... threads
+ * up to --max-threads. An exit status. */
+static int driver_scaling(driver_run *r)
+{
+    const driver_args *a = r->a;
     printf("\n== 2. Thread scaling: %zu x %zu (fast generator, seed 1, noise 1), "
-           "%zu iterations, lr 0.1, median of %zu fits\n", n, p, iters, repeat);
+           "%zu iterations, lr 0.1, median of %zu fits\n", a->n, a->p, a->iters,
+           a->repeat);
     fflush(stdout);
-    gp = lr_gen_params_default();
-    gp.n_samples = n;
-    gp.n_features = p;
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = a->n;
+    gp.n_features = a->p;
     gp.noise = 1.0;
     gp.seed = 1;
     gp.generator = LR_GEN_FAST;
-    d = cli_generate(C, &gp, NULL);
-    if (!d) {
-        rc = 1;
-        goto out;
-    }
+    lr_data *d = cli_generate(r->C, &gp, NULL);
+    if (!d)
+        return 1;
     int nt = 0, tlist[64];
-    for (int t = 1; t <= maxt && nt < 64; t = t < 8 ? t + 1 : t * 2)
+    for (int t = 1; t <= a->maxt && nt < 64; t = t < 8 ? t + 1 : t * 2)
         tlist[nt++] = t;
-    if (tlist[nt - 1] != maxt && nt < 64)
-        tlist[nt++] = maxt;
-    m1 = lr_model_alloc(p);
-    m = lr_model_alloc(p);
-    size_t csvcap; /* sizes from --repeat: checked */
-    int big = __builtin_mul_overflow((size_t)nt * 96, repeat, &csvcap)
-              || __builtin_add_overflow(csvcap, 256, &csvcap)
-              || repeat > SIZE_MAX / sizeof(double);
-    times = big ? NULL : malloc(repeat * sizeof *times);
-    csv = big ? NULL : malloc(csvcap);
-    if (!m1 || !m || !times || !csv) {
-        cli_err(C, "out of memory");
-        rc = 1;
-        goto out;
-    }
-    size_t at = (size_t)snprintf(csv, csvcap,
-                                 "threads,repeat,n,p,iters,time_per_iter_s\n");
-    char summary[64 * 160];
-    size_t sat = (size_t)snprintf(summary, sizeof summary,
-                                  "threads,time_per_iter_s,speedup,efficiency,"
-                                  "gbs_x,iqr_s,iqr_rel,flag_speedup,flag_iqr,"
-                                  "flag_oversub\n");
+    if (tlist[nt - 1] != a->maxt && nt < 64)
+        tlist[nt++] = a->maxt;
+    lr_model *m1 = lr_model_alloc(a->p), *m = lr_model_alloc(a->p);
+    double *times = a->repeat > SIZE_MAX / sizeof *times ? NULL /* --repeat */
+                    : malloc(a->repeat * sizeof *times), t1 = NAN;
+    FILE *csv = cli_out_open(&r->os, r->path[F_CSV]);
+    FILE *sum = csv ? cli_out_open(&r->os, r->path[F_SUMMARY]) : NULL;
     cJSON *rows = cJSON_CreateArray();
-    double t1 = NAN;
     unsigned seen = 0;  /* the flags of all rows */
-    printf("  %7s %14s %9s %10s %9s %12s %14s %8s %s\n", "threads", "s/iter",
-           "speedup", "efficiency", "GB/s(X)", "final mse", "max|w_T-w_1|",
-           "IQR/med", "flags");
-    for (int k = 0; k < nt; k++) {
-        lr_params par = lr_params_default();
-        par.lr = 0.1;
-        par.max_iter = iters;
-        par.threads = tlist[k];
-        par.init_seed = 42;
-        lr_result res;
-        int st = LR_SUCCESS;
-        for (size_t r = 0; r < repeat && st == LR_SUCCESS; r++) {
-            st = lr_fit(d->X, d->y, n, p, &par, m, &res);
-            times[r] = cli_sweep_time(&sw, res.time_s / (double)(res.iterations + 1));
-            at += (size_t)snprintf(csv + at, csvcap - at, "%d,%zu,%zu,%zu,%zu,%.6g\n",
-                                   tlist[k], r, n, p, iters, times[r]);
-        }
-        if (st != LR_SUCCESS) {
-            cli_err(C, "training failed: %s", lr_strerror(st));
-            rc = 1;
-            cJSON_Delete(rows);
-            goto out;
-        }
-        cli_stats ts = cli_stats_of(times, repeat);
-        double med = ts.med;
-        if (k == 0) {
-            t1 = med;
-            memcpy(lr_model_weights_mut(m1), lr_model_weights(m), p * sizeof(double));
-            lr_model_set_bias(m1, lr_model_bias(m));
-        }
-        double dmax = fabs(lr_model_bias(m) - lr_model_bias(m1));
-        for (size_t j = 0; j < p; j++)
-            dmax = fmax(dmax, fabs(lr_model_weights(m)[j] - lr_model_weights(m1)[j]));
-        double gbs = (double)n * (double)p * 8.0 / med / 1e9;
-        unsigned fl = cli_flags(t1 / med, res.threads, cores, med, ts.iqr);
-        seen |= fl;
-        char fw[32];
-        printf("  %7d %14.6g %9.3f %10.3f %9.2f %12.8g %14.3g %8.3f %s\n", res.threads,
-               med, t1 / med, t1 / med / res.threads, gbs, res.final_mse, dmax,
-               ts.iqr / med, cli_flag_words(fl, fw, sizeof fw));
-        sat += (size_t)snprintf(summary + sat, sizeof summary - sat,
-                                "%d,%.6g,%.4f,%.4f,%.3f,%.4g,%.4f,%d,%d,%d\n",
-                                res.threads, med, t1 / med, t1 / med / res.threads,
-                                gbs, ts.iqr, ts.iqr / med, !!(fl & CLI_FLAG_SPEEDUP),
-                                !!(fl & CLI_FLAG_IQR), !!(fl & CLI_FLAG_OVERSUB));
-        cJSON *row = cJSON_CreateObject();
-        cJSON_AddNumberToObject(row, "threads", res.threads);
-        cJSON_AddNumberToObject(row, "time_per_iter_s", med);
-        cJSON_AddNumberToObject(row, "speedup", t1 / med);
-        cJSON_AddNumberToObject(row, "efficiency", t1 / med / res.threads);
-        cJSON_AddNumberToObject(row, "gbs_x", gbs);
-        cJSON_AddItemToObject(row, "final_mse", cli_num(res.final_mse));
-        cJSON_AddNumberToObject(row, "max_abs_diff_vs_1_thread", dmax);
-        cJSON_AddNumberToObject(row, "iqr_s", ts.iqr);
-        cJSON_AddItemToObject(row, "flag_speedup", cJSON_CreateBool(fl & CLI_FLAG_SPEEDUP));
-        cJSON_AddItemToObject(row, "flag_iqr", cJSON_CreateBool(fl & CLI_FLAG_IQR));
-        cJSON_AddItemToObject(row, "flag_oversub", cJSON_CreateBool(fl & CLI_FLAG_OVERSUB));
-        cJSON_AddItemToArray(rows, row);
+    int rc = 0;
+    if (!m1 || !m || !times || !rows) {
+        cli_err(r->C, "out of memory");
+        rc = 1;
     }
-    if (seen) {
+    if (!csv || !sum)
+        rc = 1;
+    if (!rc) {
+        fputs("threads,repeat,n,p,iters,time_per_iter_s\n", csv);
+        fputs("threads,time_per_iter_s,speedup,efficiency,gbs_x,iqr_s,iqr_rel,"
+              "flag_speedup,flag_iqr,flag_oversub\n", sum);
+        printf("  %7s %14s %9s %10s %9s %12s %14s %8s %s\n", "threads", "s/iter",
+               "speedup", "efficiency", "GB/s(X)", "final mse", "max|w_T-w_1|",
+               "IQR/med", "flags");
+    }
+    for (int k = 0; k < nt && !rc; k++)
+        rc = driver_threads(r, d, tlist[k], m1, m, times, &t1, csv, sum, rows,
+                            &seen);
+    if (!rc && seen) {
         printf("\n  flags (rows not to be read as scaling):\n");
         cli_flag_notes(stdout, "  ", seen);
     }
-    if (cli_out_text(&os, csv_path, csv) || cli_out_text(&os, sum_path, summary))
+    if ((csv && cli_out_close(&r->os, r->path[F_CSV], !rc))
+        || (sum && cli_out_close(&r->os, r->path[F_SUMMARY], !rc)))
         rc = 1;
-    cJSON *doc = cJSON_CreateObject();
-    cJSON *machine = cli_env_json();
-    cli_sweep_env(&sw, seen, machine);
-    cJSON_AddItemToObject(doc, "machine", machine);
-    cJSON_AddNumberToObject(doc, "n_samples", (double)n);
-    cJSON_AddNumberToObject(doc, "n_features", (double)p);
-    cJSON_AddNumberToObject(doc, "iters", (double)iters);
-    cJSON_AddNumberToObject(doc, "repeat", (double)repeat);
-    cJSON_AddItemToObject(doc, "scaling", rows);
-    if (!rc && cli_out_json(&os, json_path, doc))
-        rc = 1;
-    cJSON_Delete(doc);
-    rc = cli_out_finish(&os, rc);
     if (!rc)
-        printf("\nwrote %s/tutorial_{report.json,model.json,history.csv,data.csv}, "
-               "%s, %s\n", dir, csv_path, json_path);
-out:
-    rc = cli_out_finish(&os, rc); /* on failure: every temporary removed */
-    free(csv);
+        rc = write_json(r, rows, seen);
+    else
+        cJSON_Delete(rows);
     free(times);
     lr_model_free(m1);
     lr_model_free(m);
     lr_data_free(d);
-    cli_sweep_end(&sw);
-    free(rep_path);
-    free(model_path);
-    free(hist_path);
-    free(data_path);
-    free(csv_path);
-    free(json_path);
-    free(sum_path);
+    return rc;
+}
+
+int cmd_driver(int argc, char **argv)
+{
+    driver_args a;
+    driver_run r;
+    memset(&r, 0, sizeof r);
+    r.C = "driver";
+    r.a = &a;
+    int rc = driver_parse(r.C, argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if ((rc = driver_outputs(&r)))
+        goto out;
+    char cpu[256];
+    cli_machine(cpu, sizeof cpu, &r.cores);
+    if ((rc = cli_sweep_begin(r.C, a.maxt, &r.sw)))
+        goto out;
+    printf("linreg %s driver on %s (%d cores), %s\n", LR_VERSION, cpu, r.cores,
+           cli_build_flags());
+    if (isfinite(r.sw.load[0]))
+        printf("load average at the start: %.2f %.2f %.2f\n", r.sw.load[0],
+               r.sw.load[1], r.sw.load[2]);
+    printf("\n");
+    rc = driver_tutorial(&r);
+    if (!rc)
+        rc = driver_scaling(&r);
+    rc = cli_out_finish(&r.os, rc);
+    if (!rc)
+        printf("\nwrote %s/tutorial_{report.json,model.json,history.csv,data.csv}, "
+               "%s, %s\n", a.dir, r.path[F_CSV], r.path[F_JSON]);
+out:
+    rc = cli_out_finish(&r.os, rc); /* on failure: every temporary removed */
+    cli_sweep_end(&r.sw);
+    for (int k = 0; k < N_FILES; k++)
+        free(r.path[k]);
     return rc;
 }

@@ -65,15 +65,11 @@ int cmd_generate(int argc, char **argv)
             break;
         case OPT_HELP: usage(stdout); return 0;
         default:
-            cli_err("generate", "unknown or incomplete option '%s'", argv[optind - 1]);
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option("generate", argv, usage);
         }
     }
-    if (optind < argc) {
-        cli_err("generate", "unexpected argument '%s'", argv[optind]);
+    if (cli_operands("generate", argc, argv))
         return EXIT_USAGE;
-    }
     if (!out && !coef_out) {
         cli_err("generate", "nothing to write: give --out FILE.csv");
         return EXIT_USAGE;

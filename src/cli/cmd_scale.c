@@ -1,6 +1,6 @@
-/* cmd_scale.c -- `linreg scale` and `linreg bandwidth`: thread-scaling
- * experiments measured honestly (repeats, warm-up, spread), against the
- * machine's own read bandwidth. */
+/* cmd_scale.c -- `linreg scale`: thread-scaling experiments measured
+ * honestly (repeats, warm-up, spread), against the machine's own read
+ * bandwidth (cmd_bandwidth.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -18,111 +18,21 @@
 #define LR_GIT_COMMIT "unknown"
 #endif
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-/* "1,2,4" -> list in increasing order (so the 1-thread rows, the base of
- * every speedup and its flag, come first); "" or NULL -> 1, 2, 4, ... up
- * to the cores, and the core count itself. */
-static int parse_threads(const char *cmd, const char *s, int *t, int max)
-{
-    int n = 0;
-    if (!s || !*s) {
-        int cores = omp_get_num_procs();
-        for (int k = 1; k <= cores && n < max; k *= 2)
-            t[n++] = k;
-        if (t[n - 1] != cores && n < max)
-            t[n++] = cores;
-        return n;
-    }
-    int m = cli_threads_list(cmd, "threads", s, t, max);
-    if (m > 0)
-        qsort(t, (size_t)m, sizeof *t, cmp_int);
-    return m;
-}
-
-/* Median read bandwidth (GB/s) of a over `reps` reads at `threads`. */
-static double read_gbs(const double *a, size_t len, int threads, int reps)
-{
-    double best[16];
-    volatile double sink = 0.0;
-    if (reps > 16)
-        reps = 16;
-    sink += lr_read_sum(a, len, threads); /* warm-up, first touch done */
-    for (int r = 0; r < reps; r++) {
-        double t0 = lr_now();
-        sink += lr_read_sum(a, len, threads);
-        best[r] = lr_now() - t0;
-    }
-    (void)sink;
-    qsort(best, (size_t)reps, sizeof *best, cli_cmp_double);
-    return (double)len * 8.0 / best[reps / 2] / 1e9;
-}
-
-int cmd_bandwidth(int argc, char **argv)
-{
-    enum { O_THREADS = 1, O_MB, O_HELP };
-    static const struct option longopts[] = {
-        {"threads", 1, 0, O_THREADS}, {"mb", 1, 0, O_MB},
-        {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
-    const char *C = "bandwidth", *tl = NULL;
-    size_t mb = 512;
-    int opt;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (opt) {
-        case O_THREADS: tl = optarg; break;
-        case O_MB:
-            if (cli_size(C, "mb", optarg, 1, &mb))
-                return EXIT_USAGE;
-            break;
-        case O_HELP:
-            puts("usage: linreg bandwidth [--threads 1,2,...] [--mb 512]\n\n"
-                 "A STREAM-like read probe: the GB/s at which T threads read an\n"
-                 "array of MB megabytes (eight partial sums per thread), median\n"
-                 "of 7 reads after a warm-up.");
-            return 0;
-        default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            return EXIT_USAGE;
-        }
-    }
-    int t[64];
-    int nt = parse_threads(C, tl, t, 64);
-    if (nt < 0)
-        return EXIT_USAGE;
-    size_t len = mb * 1000000 / 8;
-    double *a = malloc(len * sizeof *a);
-    if (!a) {
-        cli_err(C, "out of memory for %zu MB", mb);
-        return 1;
-    }
-    int maxt = 1;
-    for (int k = 0; k < nt; k++)
-        maxt = t[k] > maxt ? t[k] : maxt;
-#pragma omp parallel for num_threads(maxt) schedule(static)
-    for (size_t i = 0; i < len; i++)
-        a[i] = (double)(i % 7) * 0.25;
-    printf("%7s %10s\n", "threads", "read GB/s");
-    for (int k = 0; k < nt; k++)
-        printf("%7d %10.2f\n", t[k], read_gbs(a, len, t[k], 7));
-    free(a);
-    return 0;
-}
-
 typedef struct {
     int threads, det, f32;
     unsigned flags;  /* CLI_FLAG_ bits */
     double med, min, max, iqr, speedup, gbs, frac_bw, maxdiff, final_mse;
 } scale_row;
 
-static void cache_sizes(char *buf, size_t len)
+/* The CPU's caches, "L1 Data 48K, L1 Instruction 32K, ..." (malloc'd), or
+ * NULL when memory is short. */
+static char *cache_sizes(void)
 {
-    size_t at = 0;
-    buf[0] = '\0';
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    if (!out)
+        return NULL;
     for (int i = 0; i < 8; i++) {
         char path[128], lvl[16] = "", typ[32] = "", size[32] = "";
         FILE *f;
@@ -145,20 +55,22 @@ static void cache_sizes(char *buf, size_t len)
             fclose(f);
         }
         lvl[strcspn(lvl, "\n")] = typ[strcspn(typ, "\n")] = size[strcspn(size, "\n")] = '\0';
-        at += (size_t)snprintf(buf + at, len > at ? len - at : 0, "%sL%s %s %s",
-                               at ? ", " : "", lvl, typ, size);
-        if (at >= len)
-            break;
+        fprintf(out, "%sL%s %s %s", i ? ", " : "", lvl, typ, size);
     }
+    if (fclose(out) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 static cJSON *env_json(void)
 {
     extern char **environ;
     cJSON *e = cli_env_json();
-    char caches[512];
-    cache_sizes(caches, sizeof caches);
-    cJSON_AddStringToObject(e, "caches", caches);
+    char *caches = cache_sizes();
+    cJSON_AddStringToObject(e, "caches", caches ? caches : "");
+    free(caches);
     cJSON_AddStringToObject(e, "gsl", GSL_VERSION);
     cJSON_AddStringToObject(e, "git_commit", LR_GIT_COMMIT);
     char date[64];
@@ -248,20 +160,6 @@ static int check_list(const char *cmd, const char *opt, const char *list,
     return 0;
 }
 
-/* Fit on (X or Xf); returns 0 and the time per iteration. */
-static int timed_fit(const lr_data *d, const float *Xf, const lr_params *par,
-                     lr_model *m, double *tpi, double *mse)
-{
-    lr_result res;
-    int st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, par, m, &res)
-                : lr_fit(d->X, d->y, d->n, d->p, par, m, &res);
-    if (st != LR_SUCCESS)
-        return st;
-    *tpi = res.time_s / (double)(res.iterations + 1);
-    *mse = res.final_mse;
-    return 0;
-}
-
 /* The loss against iteration and against seconds at `threads`. */
 static int loss_curve(FILE *f, const lr_data *d, const lr_params *base,
                       int threads, size_t iters)
@@ -286,7 +184,20 @@ static int loss_curve(FILE *f, const lr_data *d, const lr_params *base,
     return st;
 }
 
-int cmd_scale(int argc, char **argv)
+/* The options of a scaling run. */
+typedef struct {
+    const char *data, *out;
+    int weak;
+    size_t iters, repeat, warmup;
+    double lr;
+    lr_gen_params gp;
+    int t[64], nt;                /* thread counts, increasing */
+    int modes[2], nmodes;         /* reductions: 0 clause, 1 deterministic */
+    int precs[2], nprecs;         /* 0 double, 1 float */
+} scale_args;
+
+/* 0: parsed; -1: --help was printed; else an exit status (printed). */
+static int scale_parse(const char *C, int argc, char **argv, scale_args *a)
 {
     enum {
         O_THREADS = OPT_GEN_LAST, O_DATA, O_MODE, O_ITERS, O_REPEAT, O_WARMUP,
@@ -301,35 +212,37 @@ int cmd_scale(int argc, char **argv)
         {"precision", 1, 0, O_PRECISION}, {"out", 1, 0, O_OUT},
         {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
     static const char *const scalings[] = {"strong", "weak", NULL};
-    const char *C = "scale", *tl = NULL, *data = NULL, *out = NULL;
-    const char *reduce = "clause", *precision = "double";
-    int weak = 0, opt, bad = 0;
-    size_t iters = 50, repeat = 5, warmup = 1;
-    double lr = 0.1;
-    lr_gen_params gp = lr_gen_params_default();
-    gp.n_samples = 1000000;
-    gp.n_features = 16;
-    gp.n_informative = 16;
-    gp.noise = 1.0;
-    gp.seed = 1;
-    gp.generator = LR_GEN_FAST;
+    const char *tl = NULL, *reduce = "clause", *precision = "double";
+    int opt, bad = 0;
+    memset(a, 0, sizeof *a);
+    a->iters = 50;
+    a->repeat = 5;
+    a->warmup = 1;
+    a->lr = 0.1;
+    a->gp = lr_gen_params_default();
+    a->gp.n_samples = 1000000;
+    a->gp.n_features = 16;
+    a->gp.n_informative = 16;
+    a->gp.noise = 1.0;
+    a->gp.seed = 1;
+    a->gp.generator = LR_GEN_FAST;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        int r = cli_gen_option(C, opt, optarg, &gp);
+        int r = cli_gen_option(C, opt, optarg, &a->gp);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
             continue;
         switch (opt) {
         case O_THREADS: tl = optarg; break;
-        case O_DATA: data = optarg; break;
-        case O_MODE:
-            bad = cli_choice(C, "mode", optarg, scalings, &weak); /* strong 0, weak 1 */
+        case O_DATA: a->data = optarg; break;
+        case O_MODE: /* strong 0, weak 1 */
+            bad = cli_choice(C, "mode", optarg, scalings, &a->weak);
             break;
-        case O_ITERS: bad = cli_size(C, "iters", optarg, 1, &iters); break;
-        case O_REPEAT: bad = cli_size(C, "repeat", optarg, 1, &repeat); break;
-        case O_WARMUP: bad = cli_size(C, "warmup", optarg, 0, &warmup); break;
-        case O_LR: bad = cli_double(C, "lr", optarg, 0.0, 1, &lr); break;
+        case O_ITERS: bad = cli_size(C, "iters", optarg, 1, &a->iters); break;
+        case O_REPEAT: bad = cli_size(C, "repeat", optarg, 1, &a->repeat); break;
+        case O_WARMUP: bad = cli_size(C, "warmup", optarg, 0, &a->warmup); break;
+        case O_LR: bad = cli_double(C, "lr", optarg, 0.0, 1, &a->lr); break;
         case O_REDUCE:
             reduce = optarg;
             bad = check_list(C, "reduce", reduce, "clause", "deterministic");
@@ -338,339 +251,379 @@ int cmd_scale(int argc, char **argv)
             precision = optarg;
             bad = check_list(C, "precision", precision, "double", "float");
             break;
-        case O_OUT: out = optarg; break;
-        case O_HELP: usage(stdout); return 0;
+        case O_OUT: a->out = optarg; break;
+        case O_HELP: usage(stdout); return -1;
         default:
-            cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
-            usage(stderr);
-            return EXIT_USAGE;
+            return cli_bad_option(C, argv, usage);
         }
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc) {
-        cli_err(C, "unexpected argument '%s'", argv[optind]);
+    if (cli_operands(C, argc, argv))
         return EXIT_USAGE;
-    }
-    if (data && weak) {
+    if (a->data && a->weak) {
         cli_err(C, "--mode weak needs generated data (its size grows with the "
                 "threads), not --data");
         return EXIT_USAGE;
     }
-    if (repeat > 1000) {
+    if (a->repeat > 1000) {
         cli_err(C, "--repeat: at most 1000");
         return EXIT_USAGE;
     }
-    int t[64];
-    int nt = parse_threads(C, tl, t, 64);
-    if (nt < 0)
+    if ((a->nt = cli_threads_sweep(C, tl, a->t, 64)) < 0)
         return EXIT_USAGE;
-    for (int k = 0; weak && k < nt; k++) {
-        if (gp.n_samples > SIZE_MAX / (size_t)t[k]) { /* weak: n grows with t */
+    for (int k = 0; a->weak && k < a->nt; k++) {
+        if (a->gp.n_samples > SIZE_MAX / (size_t)a->t[k]) { /* weak: n grows with t */
             cli_err(C, "--samples %zu x %d threads (--mode weak) overflows the "
-                    "size of memory", gp.n_samples, t[k]);
+                    "size of memory", a->gp.n_samples, a->t[k]);
             return EXIT_USAGE;
         }
     }
-    /* the four files, declared and checked before any timing, and renamed
-     * into place together at the end */
-    char p_csv[4096], p_sum[4096], p_env[4096], p_loss[4096];
-    cli_outset os;
-    cli_out_init(&os, C);
-    if (out) {
-        if (cli_out_dir(C, out))
-            return 1;
-        snprintf(p_csv, sizeof p_csv, "%s/scaling.csv", out);
-        snprintf(p_sum, sizeof p_sum, "%s/summary.csv", out);
-        snprintf(p_env, sizeof p_env, "%s/env.json", out);
-        snprintf(p_loss, sizeof p_loss, "%s/loss.csv", out);
-        cli_out_add(&os, "out", p_csv, 0);
-        cli_out_add(&os, "out", p_sum, 0);
-        cli_out_add(&os, "out", p_env, 0);
-        cli_out_add(&os, "out", p_loss, 0);
-        int crc = cli_out_check(&os);
-        if (crc)
-            return crc;
-    }
-    int cores = omp_get_num_procs(), maxt = 1;
-    for (int k = 0; k < nt; k++)
-        maxt = t[k] > maxt ? t[k] : maxt;
-    char cpu[256];
-    cli_machine(cpu, sizeof cpu, &cores);
-    cli_sweep sw;
-    int brc = cli_sweep_begin(C, maxt, &sw);
-    if (brc) {
-        cli_sweep_end(&sw);
-        return cli_out_finish(&os, brc);
-    }
-    printf("linreg scale on %s (%d cores), %s\n", cpu, cores, cli_build_flags());
-    if (isfinite(sw.load[0]))
-        printf("load average at the start: %.2f %.2f %.2f\n", sw.load[0],
-               sw.load[1], sw.load[2]);
-
-    int modes[2], nmodes = 0, precs[2], nprecs = 0;
     if (in_list(reduce, "clause"))
-        modes[nmodes++] = 0;
+        a->modes[a->nmodes++] = 0;
     if (in_list(reduce, "deterministic"))
-        modes[nmodes++] = 1;
+        a->modes[a->nmodes++] = 1;
     if (in_list(precision, "double"))
-        precs[nprecs++] = 0;
+        a->precs[a->nprecs++] = 0;
     if (in_list(precision, "float"))
-        precs[nprecs++] = 1;
+        a->precs[a->nprecs++] = 1;
+    return 0;
+}
 
-    /* rows of the per-repeat CSV and the summary */
-    size_t cap = 256 + (size_t)nt * nmodes * nprecs * (repeat + 1) * 160;
-    char *csv = malloc(cap);
-    scale_row *rows = calloc((size_t)nt * nmodes * nprecs, sizeof *rows);
-    double *times = malloc(repeat * sizeof *times);
-    double *bw = calloc((size_t)nt, sizeof *bw);
-    if (!csv || !rows || !times || !bw) {
-        cli_err(C, "out of memory");
-        free(csv);
-        free(rows);
-        free(times);
-        free(bw);
-        cli_sweep_end(&sw);
-        return cli_out_finish(&os, 1);
+/* A scaling run: its outputs, its data and its rows. */
+typedef struct {
+    const char *C;
+    const scale_args *a;
+    cli_outset os;
+    char p_csv[4096], p_sum[4096], p_env[4096], p_loss[4096];
+    FILE *csv;          /* the per-repeat rows, or NULL without --out */
+    cli_sweep sw;
+    int cores, maxt;
+    scale_row *rows;
+    int nrows;
+    unsigned seen;      /* the flags of all rows */
+    double *times, *bw; /* of one configuration; per thread count */
+    lr_data *d;
+    float *Xf;          /* X in single precision, for --precision float */
+    lr_model *m;
+    double *w1s;        /* the 1-thread weights of each (reduce, precision) */
+    size_t base_n;
+} scale_run;
+
+/* The four files, declared and checked before any timing, and renamed
+ * into place together at the end; the per-repeat rows are written as they
+ * come. 0 or an exit status (printed). */
+static int scale_outputs(scale_run *r)
+{
+    const char *out = r->a->out;
+    cli_out_init(&r->os, r->C);
+    if (!out)
+        return 0;
+    if (cli_out_dir(r->C, out))
+        return 1;
+    snprintf(r->p_csv, sizeof r->p_csv, "%s/scaling.csv", out);
+    snprintf(r->p_sum, sizeof r->p_sum, "%s/summary.csv", out);
+    snprintf(r->p_env, sizeof r->p_env, "%s/env.json", out);
+    snprintf(r->p_loss, sizeof r->p_loss, "%s/loss.csv", out);
+    cli_out_add(&r->os, "out", r->p_csv, 0);
+    cli_out_add(&r->os, "out", r->p_sum, 0);
+    cli_out_add(&r->os, "out", r->p_env, 0);
+    cli_out_add(&r->os, "out", r->p_loss, 0);
+    return cli_out_check(&r->os);
+}
+
+/* The data (once for strong scaling, per thread count for weak scaling)
+ * and its float copy. 0 or 1 (printed). */
+static int scale_data(scale_run *r, int threads)
+{
+    const scale_args *a = r->a;
+    lr_data_free(r->d);
+    free(r->Xf);
+    r->Xf = NULL;
+    r->d = NULL;
+    if (a->data) {
+        char err[512];
+        if (lr_csv_read(a->data, "y", &r->d, err, sizeof err) != LR_SUCCESS) {
+            cli_err(r->C, "%s", err);
+            return 1;
+        }
+    } else {
+        lr_gen_params gp = a->gp;
+        gp.n_samples = a->weak ? r->base_n * (size_t)threads : r->base_n;
+        gp.threads = r->maxt;
+        if (!(r->d = cli_generate(r->C, &gp, NULL)))
+            return 1;
     }
-    size_t at = (size_t)snprintf(csv, cap, "mode,reduce,precision,threads,n,p,"
-                                 "repeat,iters,time_per_iter_s\n");
-    int rc = 0, nrows = 0;
-    unsigned seen = 0;  /* the flags of all rows */
-    lr_data *d = NULL;
-    float *Xf = NULL;
-    lr_model *m = NULL;
-    double *w1s = NULL;
-    size_t base_n = gp.n_samples;
+    const lr_data *d = r->d;
+    if (a->nprecs > 1 || a->precs[0] == 1) {
+        r->Xf = malloc(d->n * d->p * sizeof *r->Xf);
+        if (!r->Xf) {
+            cli_err(r->C, "out of memory");
+            return 1;
+        }
+        for (size_t k = 0; k < d->n * d->p; k++)
+            r->Xf[k] = (float)d->X[k];
+    }
+    if (!r->m) {
+        r->m = lr_model_alloc(d->p);
+        r->w1s = calloc(4 * d->p, sizeof *r->w1s);
+        if (!r->m || !r->w1s) {
+            cli_err(r->C, "out of memory");
+            return 1;
+        }
+    }
+    return 0;
+}
 
+static void print_row(const scale_run *r, const scale_row *row, double eff,
+                      double kf)
+{
+    char fw[32];
+    printf("%-6s %-13s %-6s %7d %10zu %11.4g %11.4g %11.4g %11.3g %8.3f "
+           "%6.3f %8.3f %7.2f %6.2f %10.3g %s\n", r->a->weak ? "weak" : "strong",
+           row->det ? "deterministic" : "clause", row->f32 ? "float" : "double",
+           row->threads, r->d->n, row->med, row->min, row->max, row->iqr,
+           row->speedup, eff, kf, row->gbs, row->frac_bw, row->maxdiff,
+           cli_flag_words(row->flags, fw, sizeof fw));
+    fflush(stdout);
+}
+
+/* One configuration at thread count t[ti]: the timed fits, their row, and
+ * its comparison with the 1-thread row. 0 or 1 (printed). */
+static int scale_config(scale_run *r, int ti, int mi, int pi)
+{
+    const scale_args *a = r->a;
+    const lr_data *d = r->d;
+    const int threads = a->t[ti];
+    lr_params par = lr_params_default();
+    par.lr = a->lr;
+    par.max_iter = a->iters;
+    par.threads = threads;
+    par.deterministic = a->modes[mi];
+    par.init_seed = 42;
+    const int f32 = a->precs[pi];
+    lr_result res;
+    int st = cli_sweep_fits(&r->sw, d, f32 ? r->Xf : NULL, &par, a->warmup,
+                            a->repeat, r->times, r->m, &res);
+    if (st) {
+        cli_err(r->C, "training failed: %s", lr_strerror(st));
+        return 1;
+    }
+    for (size_t k = 0; r->csv && k < a->repeat; k++)
+        fprintf(r->csv, "%s,%s,%s,%d,%zu,%zu,%zu,%zu,%.6g\n",
+                a->weak ? "weak" : "strong", par.deterministic ? "deterministic"
+                : "clause", f32 ? "float" : "double", threads, d->n, d->p, k,
+                a->iters, r->times[k]);
+    cli_stats ts = cli_stats_of(r->times, a->repeat);
+    scale_row *row = &r->rows[r->nrows];
+    *row = (scale_row){threads, par.deterministic, f32, 0, ts.med, ts.min, ts.max,
+                       ts.iqr, NAN, NAN, NAN, NAN, res.final_mse};
+    double bytes = (double)d->n * (double)d->p * (f32 ? 4.0 : 8.0);
+    row->gbs = bytes / row->med / 1e9;
+    row->frac_bw = row->gbs / r->bw[ti];
+    /* the 1-thread row of the same configuration */
+    const scale_row *one = NULL;
+    double *w1 = r->w1s + (size_t)(mi * 2 + pi) * d->p;
+    for (int k = 0; k < r->nrows; k++)
+        if (r->rows[k].threads == 1 && r->rows[k].det == row->det
+            && r->rows[k].f32 == row->f32)
+            one = &r->rows[k];
+    const double *w = lr_model_weights(r->m);
+    if (a->weak) {
+        row->maxdiff = NAN; /* a different problem per thread count */
+    } else if (threads == 1 || !one) {
+        memcpy(w1, w, d->p * sizeof *w1);
+        row->maxdiff = 0.0;
+    } else {
+        row->maxdiff = cli_max_abs_diff(w, w1, d->p);
+    }
+    /* speedup against the 1-thread row of the same configuration (weak
+     * scaling: scaled speedup, T times the work) */
+    double T = (double)threads;
+    if (threads == 1)
+        one = row;
+    double S = one ? one->med / row->med * (a->weak ? T : 1.0) : NAN;
+    row->speedup = S;
+    row->flags = cli_flags(S, threads, r->cores, row->med, row->iqr);
+    r->seen |= row->flags;
+    print_row(r, row, S / T, T > 1 ? (1.0 / S - 1.0 / T) / (1.0 - 1.0 / T) : NAN);
+    r->nrows++;
+    return 0;
+}
+
+/* Every thread count and configuration, with the header and the notes on
+ * flags. 0 or 1 (printed). */
+static int scale_sweep(scale_run *r)
+{
+    const scale_args *a = r->a;
     printf("\n%-6s %-13s %-6s %7s %10s %11s %11s %11s %11s %8s %6s %8s %7s %6s %10s "
            "%s\n", "mode", "reduce", "prec", "threads", "n", "median s", "min s",
            "max s", "IQR s", "speedup", "eff", "Karp-Fl", "GB/s", "of bw", "max|dw|",
            "flags");
-    for (int ti = 0; ti < nt && !rc; ti++) {
-        /* (re)build the data: once for strong scaling, per thread count for
-         * weak scaling */
-        if (!d || weak) {
-            lr_data_free(d);
-            free(Xf);
-            Xf = NULL;
-            d = NULL;
-            if (data) {
-                char err[512];
-                if (lr_csv_read(data, "y", &d, err, sizeof err) != LR_SUCCESS) {
-                    cli_err(C, "%s", err);
-                    rc = 1;
-                    break;
-                }
-            } else {
-                gp.n_samples = weak ? base_n * (size_t)t[ti] : base_n;
-                gp.threads = maxt;
-                d = cli_generate(C, &gp, NULL);
-                if (!d) {
-                    rc = 1;
-                    break;
-                }
-            }
-            if (nprecs > 1 || precs[0] == 1) {
-                Xf = malloc(d->n * d->p * sizeof *Xf);
-                if (!Xf) {
-                    cli_err(C, "out of memory");
-                    rc = 1;
-                    break;
-                }
-                for (size_t k = 0; k < d->n * d->p; k++)
-                    Xf[k] = (float)d->X[k];
-            }
-            if (!m) {
-                m = lr_model_alloc(d->p);
-                /* the 1-thread weights of each (reduce, precision) */
-                w1s = calloc(4 * d->p, sizeof *w1s);
-                if (!m || !w1s) {
-                    cli_err(C, "out of memory");
-                    rc = 1;
-                    break;
-                }
-            }
-        }
-        bw[ti] = read_gbs(d->X, d->n * d->p, t[ti], 5);
-        for (int mi = 0; mi < nmodes && !rc; mi++) {
-            for (int pi = 0; pi < nprecs && !rc; pi++) {
-                lr_params par = lr_params_default();
-                par.lr = lr;
-                par.max_iter = iters;
-                par.threads = t[ti];
-                par.deterministic = modes[mi];
-                par.init_seed = 42;
-                const float *xf = precs[pi] ? Xf : NULL;
-                double tpi = 0, mse = 0;
-                int st = 0;
-                for (size_t w = 0; w < warmup && !st; w++)
-                    st = timed_fit(d, xf, &par, m, &tpi, &mse);
-                for (size_t r = 0; r < repeat && !st; r++) {
-                    st = timed_fit(d, xf, &par, m, &times[r], &mse);
-                    times[r] = cli_sweep_time(&sw, times[r]);
-                    at += (size_t)snprintf(csv + at, cap - at,
-                                           "%s,%s,%s,%d,%zu,%zu,%zu,%zu,%.6g\n",
-                                           weak ? "weak" : "strong",
-                                           modes[mi] ? "deterministic" : "clause",
-                                           precs[pi] ? "float" : "double", t[ti],
-                                           d->n, d->p, r, iters, times[r]);
-                }
-                if (st) {
-                    cli_err(C, "training failed: %s", lr_strerror(st));
-                    rc = 1;
-                    break;
-                }
-                cli_stats ts = cli_stats_of(times, repeat);
-                scale_row *row = &rows[nrows];
-                row->threads = t[ti];
-                row->det = modes[mi];
-                row->f32 = precs[pi];
-                row->med = ts.med;
-                row->min = ts.min;
-                row->max = ts.max;
-                row->iqr = ts.iqr;
-                double bytes = (double)d->n * (double)d->p * (precs[pi] ? 4.0 : 8.0);
-                row->gbs = bytes / row->med / 1e9;
-                row->frac_bw = row->gbs / bw[ti];
-                row->final_mse = mse;
-                /* the 1-thread row of the same configuration */
-                const scale_row *one = NULL;
-                double *w1 = w1s + (size_t)(mi * 2 + pi) * d->p;
-                for (int k = 0; k < nrows; k++)
-                    if (rows[k].threads == 1 && rows[k].det == row->det
-                        && rows[k].f32 == row->f32)
-                        one = &rows[k];
-                if (weak) {
-                    row->maxdiff = NAN; /* a different problem per thread count */
-                } else if (t[ti] == 1 || !one) {
-                    memcpy(w1, lr_model_weights(m), d->p * sizeof *w1);
-                    row->maxdiff = 0.0;
-                } else {
-                    double dm = 0.0;
-                    for (size_t j = 0; j < d->p; j++)
-                        dm = fmax(dm, fabs(lr_model_weights(m)[j] - w1[j]));
-                    row->maxdiff = dm;
-                }
-                /* speedup against the 1-thread row of the same configuration
-                 * (weak scaling: scaled speedup, T times the work) */
-                double T = (double)t[ti];
-                if (t[ti] == 1)
-                    one = row;
-                double S = one ? one->med / row->med * (weak ? T : 1.0) : NAN;
-                double eff = S / T;
-                double kf = T > 1 ? (1.0 / S - 1.0 / T) / (1.0 - 1.0 / T) : NAN;
-                row->speedup = S;
-                row->flags = cli_flags(S, t[ti], cores, row->med, row->iqr);
-                seen |= row->flags;
-                char fw[32];
-                printf("%-6s %-13s %-6s %7d %10zu %11.4g %11.4g %11.4g %11.3g %8.3f "
-                       "%6.3f %8.3f %7.2f %6.2f %10.3g %s\n", weak ? "weak" : "strong",
-                       modes[mi] ? "deterministic" : "clause",
-                       precs[pi] ? "float" : "double", t[ti], d->n, row->med,
-                       row->min, row->max, row->iqr, S, eff, kf, row->gbs,
-                       row->frac_bw, row->maxdiff,
-                       cli_flag_words(row->flags, fw, sizeof fw));
-                fflush(stdout);
-                nrows++;
-            }
-        }
+    for (int ti = 0; ti < a->nt; ti++) {
+        if ((!r->d || a->weak) && scale_data(r, a->t[ti]))
+            return 1;
+        r->bw[ti] = cli_read_gbs(r->d->X, r->d->n * r->d->p, a->t[ti], 5);
+        for (int mi = 0; mi < a->nmodes; mi++)
+            for (int pi = 0; pi < a->nprecs; pi++)
+                if (scale_config(r, ti, mi, pi))
+                    return 1;
     }
-    if (!rc && seen) {
+    if (r->seen) {
         printf("\nflags (rows not to be read as scaling):\n");
-        cli_flag_notes(stdout, "", seen);
+        cli_flag_notes(stdout, "", r->seen);
     }
-    if (!rc && out) {
-        size_t scap = 256 + (size_t)nrows * 260, sat = 0;
-        char *sum = malloc(scap);
-        if (!sum) {
-            cli_err(C, "out of memory");
-            rc = 1;
-        } else {
-            sat += (size_t)snprintf(sum, scap, "mode,reduce,precision,threads,n,p,"
-                                    "median_s,min_s,max_s,iqr_s,speedup,efficiency,"
-                                    "karp_flatt,gbs,read_gbs,frac_bw,max_abs_dw,"
-                                    "iqr_rel,flag_speedup,flag_iqr,flag_oversub\n");
-            for (int k = 0; k < nrows; k++) {
-                const scale_row *r = &rows[k];
-                double T = r->threads;
-                double S = r->speedup;
-                double kf = T > 1 ? (1.0 / S - 1.0 / T) / (1.0 - 1.0 / T) : 0.0;
-                int ti = 0;
-                while (ti < nt && t[ti] != r->threads)
-                    ti++;
-                sat += (size_t)snprintf(sum + sat, scap - sat,
-                                        "%s,%s,%s,%d,%zu,%zu,%.6g,%.6g,%.6g,%.4g,%.4f,"
-                                        "%.4f,%.4f,%.3f,%.3f,%.4f,%.3g,%.4f,%d,%d,%d\n",
-                                        weak ? "weak" : "strong",
-                                        r->det ? "deterministic" : "clause",
-                                        r->f32 ? "float" : "double", r->threads,
-                                        weak ? base_n * (size_t)r->threads : d->n,
-                                        d->p, r->med, r->min, r->max, r->iqr, S,
-                                        S / T, kf, r->gbs, ti < nt ? bw[ti] : NAN,
-                                        r->frac_bw, r->maxdiff, r->iqr / r->med,
-                                        !!(r->flags & CLI_FLAG_SPEEDUP),
-                                        !!(r->flags & CLI_FLAG_IQR),
-                                        !!(r->flags & CLI_FLAG_OVERSUB));
-            }
-            if (cli_out_text(&os, p_csv, csv) || cli_out_text(&os, p_sum, sum))
-                rc = 1;
-            free(sum);
-        }
-        if (!rc) {
-            cJSON *env = env_json();
-            cli_sweep_env(&sw, seen, env);
-            cJSON_AddStringToObject(env, "mode", weak ? "weak" : "strong");
-            cJSON_AddNumberToObject(env, "n_samples", (double)(weak ? base_n : d->n));
-            cJSON_AddNumberToObject(env, "n_features", (double)d->p);
-            cJSON_AddNumberToObject(env, "iters", (double)iters);
-            cJSON_AddNumberToObject(env, "repeat", (double)repeat);
-            cJSON_AddNumberToObject(env, "warmup", (double)warmup);
-            cJSON_AddNumberToObject(env, "lr", lr);
-            cJSON_AddStringToObject(env, "data", data ? data : "generated");
-            cJSON *bwj = cJSON_CreateArray();
-            for (int k = 0; k < nt; k++) {
-                cJSON *o = cJSON_CreateObject();
-                cJSON_AddNumberToObject(o, "threads", t[k]);
-                cJSON_AddNumberToObject(o, "read_gbs", bw[k]);
-                cJSON_AddItemToArray(bwj, o);
-            }
-            cJSON_AddItemToObject(env, "read_bandwidth", bwj);
-            if (cli_out_json(&os, p_env, env))
-                rc = 1;
-            cJSON_Delete(env);
-        }
-        if (!rc) {
-            /* loss against iteration and seconds, at 1 and at the most
-             * threads, on the last data set */
-            FILE *f = cli_out_open(&os, p_loss);
-            if (!f) {
-                rc = 1;
-            } else {
-                lr_params par = lr_params_default();
-                par.lr = lr;
-                par.init_seed = 42;
-                fprintf(f, "threads,iter,seconds,mse\n");
-                if (loss_curve(f, d, &par, 1, iters) != LR_SUCCESS
-                    || (maxt > 1 && loss_curve(f, d, &par, maxt, iters) != LR_SUCCESS))
-                    rc = 1;
-                if (cli_out_close(&os, p_loss, !rc))
-                    rc = 1;
-            }
-        }
-        rc = cli_out_finish(&os, rc);
-        if (!rc)
-            printf("\nwrote %s/scaling.csv, %s/summary.csv, %s/env.json, %s/loss.csv\n",
-                   out, out, out, out);
+    return 0;
+}
+
+/* summary.csv: one line per row. 0 or 1. */
+static int write_summary(scale_run *r)
+{
+    const scale_args *a = r->a;
+    FILE *f = cli_out_open(&r->os, r->p_sum);
+    if (!f)
+        return 1;
+    fputs("mode,reduce,precision,threads,n,p,median_s,min_s,max_s,iqr_s,speedup,"
+          "efficiency,karp_flatt,gbs,read_gbs,frac_bw,max_abs_dw,iqr_rel,"
+          "flag_speedup,flag_iqr,flag_oversub\n", f);
+    for (int k = 0; k < r->nrows; k++) {
+        const scale_row *row = &r->rows[k];
+        double T = row->threads, S = row->speedup;
+        double kf = T > 1 ? (1.0 / S - 1.0 / T) / (1.0 - 1.0 / T) : 0.0;
+        int ti = 0;
+        while (ti < a->nt && a->t[ti] != row->threads)
+            ti++;
+        fprintf(f, "%s,%s,%s,%d,%zu,%zu,%.6g,%.6g,%.6g,%.4g,%.4f,%.4f,%.4f,%.3f,"
+                "%.3f,%.4f,%.3g,%.4f,%d,%d,%d\n", a->weak ? "weak" : "strong",
+                row->det ? "deterministic" : "clause", row->f32 ? "float" : "double",
+                row->threads, a->weak ? r->base_n * (size_t)row->threads : r->d->n,
+                r->d->p, row->med, row->min, row->max, row->iqr, S, S / T, kf,
+                row->gbs, ti < a->nt ? r->bw[ti] : NAN, row->frac_bw, row->maxdiff,
+                row->iqr / row->med, !!(row->flags & CLI_FLAG_SPEEDUP),
+                !!(row->flags & CLI_FLAG_IQR), !!(row->flags & CLI_FLAG_OVERSUB));
     }
-    free(csv);
-    free(rows);
-    free(times);
-    free(bw);
-    free(Xf);
-    lr_model_free(m);
-    free(w1s);
-    lr_data_free(d);
-    cli_sweep_end(&sw);
-    return cli_out_finish(&os, rc); /* on failure: every temporary removed */
+    return cli_out_close(&r->os, r->p_sum, 1) ? 1 : 0;
+}
+
+/* env.json: the machine, the run's settings and the read bandwidth. */
+static int write_env(scale_run *r)
+{
+    const scale_args *a = r->a;
+    cJSON *env = env_json();
+    cli_sweep_env(&r->sw, r->seen, env);
+    cJSON_AddStringToObject(env, "mode", a->weak ? "weak" : "strong");
+    cJSON_AddNumberToObject(env, "n_samples", (double)(a->weak ? r->base_n
+                                                               : r->d->n));
+    cJSON_AddNumberToObject(env, "n_features", (double)r->d->p);
+    cJSON_AddNumberToObject(env, "iters", (double)a->iters);
+    cJSON_AddNumberToObject(env, "repeat", (double)a->repeat);
+    cJSON_AddNumberToObject(env, "warmup", (double)a->warmup);
+    cJSON_AddNumberToObject(env, "lr", a->lr);
+    cJSON_AddStringToObject(env, "data", a->data ? a->data : "generated");
+    cJSON *bwj = cJSON_CreateArray();
+    for (int k = 0; k < a->nt; k++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "threads", a->t[k]);
+        cJSON_AddNumberToObject(o, "read_gbs", r->bw[k]);
+        cJSON_AddItemToArray(bwj, o);
+    }
+    cJSON_AddItemToObject(env, "read_bandwidth", bwj);
+    int rc = cli_out_json(&r->os, r->p_env, env) ? 1 : 0;
+    cJSON_Delete(env);
+    return rc;
+}
+
+/* loss.csv: the loss against iteration and seconds, at 1 and at the most
+ * threads, on the last data set. */
+static int write_loss(scale_run *r)
+{
+    FILE *f = cli_out_open(&r->os, r->p_loss);
+    if (!f)
+        return 1;
+    lr_params par = lr_params_default();
+    par.lr = r->a->lr;
+    par.init_seed = 42;
+    fprintf(f, "threads,iter,seconds,mse\n");
+    int rc = loss_curve(f, r->d, &par, 1, r->a->iters) != LR_SUCCESS
+             || (r->maxt > 1 && loss_curve(f, r->d, &par, r->maxt, r->a->iters)
+                 != LR_SUCCESS);
+    return cli_out_close(&r->os, r->p_loss, !rc) || rc;
+}
+
+/* The files of --out, renamed into place together. An exit status. */
+static int scale_report(scale_run *r)
+{
+    int rc = cli_out_close(&r->os, r->p_csv, 1) ? 1 : 0;
+    r->csv = NULL;
+    if (!rc)
+        rc = write_summary(r);
+    if (!rc)
+        rc = write_env(r);
+    if (!rc)
+        rc = write_loss(r);
+    rc = cli_out_finish(&r->os, rc);
+    if (!rc)
+        printf("\nwrote %s/scaling.csv, %s/summary.csv, %s/env.json, %s/loss.csv\n",
+               r->a->out, r->a->out, r->a->out, r->a->out);
+    return rc;
+}
+
+/* The machine, the sweep's state and the buffers. 0 or an exit status. */
+static int scale_begin(scale_run *r)
+{
+    const scale_args *a = r->a;
+    r->maxt = 1;
+    for (int k = 0; k < a->nt; k++)
+        r->maxt = a->t[k] > r->maxt ? a->t[k] : r->maxt;
+    char cpu[256];
+    cli_machine(cpu, sizeof cpu, &r->cores);
+    int brc = cli_sweep_begin(r->C, r->maxt, &r->sw);
+    if (brc)
+        return brc;
+    printf("linreg scale on %s (%d cores), %s\n", cpu, r->cores, cli_build_flags());
+    if (isfinite(r->sw.load[0]))
+        printf("load average at the start: %.2f %.2f %.2f\n", r->sw.load[0],
+               r->sw.load[1], r->sw.load[2]);
+    r->rows = calloc((size_t)a->nt * a->nmodes * a->nprecs, sizeof *r->rows);
+    r->times = malloc(a->repeat * sizeof *r->times);
+    r->bw = calloc((size_t)a->nt, sizeof *r->bw);
+    if (a->out && !(r->csv = cli_out_open(&r->os, r->p_csv)))
+        return 1;
+    if (!r->rows || !r->times || !r->bw) {
+        cli_err(r->C, "out of memory");
+        return 1;
+    }
+    if (r->csv)
+        fputs("mode,reduce,precision,threads,n,p,repeat,iters,time_per_iter_s\n",
+              r->csv);
+    return 0;
+}
+
+int cmd_scale(int argc, char **argv)
+{
+    scale_args a;
+    scale_run r;
+    memset(&r, 0, sizeof r);
+    r.C = "scale";
+    r.a = &a;
+    int rc = scale_parse(r.C, argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    r.base_n = a.gp.n_samples;
+    if ((rc = scale_outputs(&r)))
+        return rc;
+    rc = scale_begin(&r);
+    if (!rc)
+        rc = scale_sweep(&r);
+    if (!rc && a.out)
+        rc = scale_report(&r);
+    free(r.rows);
+    free(r.times);
+    free(r.bw);
+    free(r.Xf);
+    lr_model_free(r.m);
+    free(r.w1s);
+    lr_data_free(r.d);
+    cli_sweep_end(&r.sw);
+    return cli_out_finish(&r.os, rc); /* on failure: every temporary removed */
 }

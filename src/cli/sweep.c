@@ -201,11 +201,15 @@ static cJSON *load_json(const double load[3])
 }
 
 /* The scaling governor of every CPU that exposes one, distinct values
- * joined by ", "; "" when none does (virtual machines often do not). */
-static void governors(char *buf, size_t len)
+ * joined by ", " (malloc'd); "" when none does (virtual machines often do
+ * not); NULL when memory is short. */
+static char *governors(void)
 {
-    size_t at = 0;
-    buf[0] = '\0';
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    if (!out)
+        return NULL;
     for (int c = 0; c < 4096; c++) {
         char path[96], gov[64] = "";
         snprintf(path, sizeof path,
@@ -217,9 +221,15 @@ static void governors(char *buf, size_t len)
             gov[0] = '\0';
         fclose(f);
         gov[strcspn(gov, "\n")] = '\0';
-        if (gov[0] && !strstr(buf, gov) && at < len)
-            at += (size_t)snprintf(buf + at, len - at, "%s%s", at ? ", " : "", gov);
+        fflush(out);
+        if (gov[0] && !(buf && strstr(buf, gov)))
+            fprintf(out, "%s%s", len ? ", " : "", gov);
     }
+    if (fclose(out) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 static void add_env_string(cJSON *e, const char *name)
@@ -230,10 +240,10 @@ static void add_env_string(cJSON *e, const char *name)
 
 void cli_sweep_env(const cli_sweep *s, unsigned seen, cJSON *e)
 {
-    char gov[256];
-    governors(gov, sizeof gov);
-    cJSON_AddItemToObject(e, "cpu_governor",
-                          gov[0] ? cJSON_CreateString(gov) : cJSON_CreateNull());
+    char *gov = governors();
+    cJSON_AddItemToObject(e, "cpu_governor", gov && gov[0]
+                          ? cJSON_CreateString(gov) : cJSON_CreateNull());
+    free(gov);
     add_env_string(e, "OMP_PROC_BIND");
     add_env_string(e, "OMP_PLACES");
     static const char *const binds[] = {"false", "true", "primary", "close", "spread"};
@@ -256,4 +266,27 @@ void cli_sweep_env(const cli_sweep *s, unsigned seen, cJSON *e)
         if (seen & flag_info[k].bit)
             cJSON_AddStringToObject(fl, flag_info[k].word, flag_info[k].note);
     cJSON_AddItemToObject(e, "flag_notes", fl);
+}
+
+int cli_sweep_fits(cli_sweep *s, const lr_data *d, const float *Xf,
+                   const lr_params *par, size_t warmup, size_t repeat,
+                   double *times, lr_model *m, lr_result *res)
+{
+    int st = LR_SUCCESS;
+    for (size_t k = 0; k < warmup + repeat && st == LR_SUCCESS; k++) {
+        st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, par, m, res)
+                : lr_fit(d->X, d->y, d->n, d->p, par, m, res);
+        if (k >= warmup && st == LR_SUCCESS)
+            times[k - warmup] = cli_sweep_time(s, res->time_s
+                                               / (double)(res->iterations + 1));
+    }
+    return st;
+}
+
+double cli_max_abs_diff(const double *a, const double *b, size_t n)
+{
+    double dm = 0.0;
+    for (size_t j = 0; j < n; j++)
+        dm = fmax(dm, fabs(a[j] - b[j]));
+    return dm;
 }
