@@ -5,6 +5,7 @@
  * reduction clause, with --deterministic, and with X in float; and the fast
  * generator's normal draws per second. Reports; never asserts. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,34 +52,61 @@ typedef struct {
     size_t n, p;
 } bsize;
 
-/* The CSV text buffer (cap bytes) and `repeat` timings; 1 when out of
- * memory (said on stderr). */
-static int bufs_alloc(const char *C, size_t cap, size_t repeat, char **csv,
-                      double **times)
+/* What every part of one bench run shares: the command name, the CSV
+ * stream (the temporary file of --out, written row by row; NULL without
+ * --out), the machine, and room for `repeat` timings. */
+typedef struct {
+    const char *C;
+    FILE *csv;
+    char cpu[256];
+    int cores;
+    size_t repeat;
+    double *times;
+} bench_run;
+
+/* Opens --out's stream (declared and checked before any timing) and the
+ * timings; 0, or 1 when out of memory or the file cannot be opened
+ * (printed). */
+static int run_open(bench_run *b, const char *C, cli_outset *os,
+                    const char *out, size_t repeat)
 {
-    *csv = malloc(cap);
-    *times = malloc(repeat * sizeof **times);
-    if (*csv && *times)
-        return 0;
-    free(*csv);
-    free(*times);
-    cli_err(C, "out of memory");
-    return 1;
+    memset(b, 0, sizeof *b);
+    b->C = C;
+    b->repeat = repeat;
+    cli_machine(b->cpu, sizeof b->cpu, &b->cores);
+    b->times = malloc(repeat * sizeof *b->times);
+    if (!b->times) {
+        cli_err(C, "out of memory");
+        return 1;
+    }
+    if (out && !(b->csv = cli_out_open(os, out)))
+        return 1;
+    return 0;
 }
 
-/* Writes csv to out through the output set (when rc is 0 and out is
- * given; out was checked before any timing), frees both buffers; the exit
- * status. */
-static int csv_finish(int rc, cli_outset *os, const char *out, char *csv,
-                      double *times)
+/* One CSV row (nothing without --out). */
+static void csv_row(const bench_run *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void csv_row(const bench_run *b, const char *fmt, ...)
 {
-    if (!rc && out && cli_out_text(os, out, csv))
-        rc = 1;
+    if (!b->csv)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(b->csv, fmt, ap);
+    va_end(ap);
+}
+
+/* Closes the CSV stream and renames it into place when rc is 0 (else
+ * removes it), frees the timings; the exit status. */
+static int run_close(bench_run *b, int rc, cli_outset *os, const char *out)
+{
+    if (b->csv && cli_out_close(os, out, !rc))
+        rc = rc ? rc : 1;
     rc = cli_out_finish(os, rc);
     if (!rc && out)
         printf("wrote %s\n", out);
-    free(csv);
-    free(times);
+    free(b->times);
     return rc;
 }
 
@@ -206,27 +234,20 @@ static double time_read(const lr_data *d, const float *Xf, int threads,
  * X and y for every p of a list, X of about `mb` MB of doubles, stored as
  * double and as float, at each thread count; one CSV row per (p, precision,
  * threads). Reports; never asserts. */
-static int bench_sweep(const char *C, const char *ps, double mb,
-                       const int *tl, int nt, size_t repeat, cli_outset *os,
-                       const char *out)
+static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
+                       int nt)
 {
-    char pbuf[256], cpu[256];
-    int cores, rc = 0;
+    const char *C = b->C;
+    char pbuf[256];
+    int rc = 0;
     snprintf(pbuf, sizeof pbuf, "%s", ps);
-    cli_machine(cpu, sizeof cpu, &cores);
     printf("linreg bench --sweep on %s (%d cores); %s; kernels: %s; median of %zu\n",
-           cpu, cores, cli_build_flags(), lr_kernel_isa_name(), repeat);
+           b->cpu, b->cores, cli_build_flags(), lr_kernel_isa_name(), b->repeat);
     printf("%5s %9s %6s %4s %11s %11s %7s %11s %8s\n", "p", "n", "prec", "thr",
            "read s", "iter s", "/read", "determ. s", "/clause");
-    size_t cap = 1 << 16, at = 0;
-    char *csv;
-    double *times;
-    if (bufs_alloc(C, cap, repeat, &csv, &times))
-        return cli_out_finish(os, 1);
-    at += (size_t)snprintf(csv, cap,
-                           "cpu,cores,compiler,flags,isa,p,n,precision,threads,"
-                           "threads_used,bytes,read_s,read_gbs,iter_s,iter_gbs,"
-                           "ratio_to_read,det_s,det_over_clause\n");
+    csv_row(b, "cpu,cores,compiler,flags,isa,p,n,precision,threads,"
+               "threads_used,bytes,read_s,read_gbs,iter_s,iter_gbs,"
+               "ratio_to_read,det_s,det_over_clause\n");
     for (char *tok = strtok(pbuf, ","); tok && !rc; tok = strtok(NULL, ",")) {
         size_t p;
         if (cli_size(C, "ps", tok, 1, &p)) {
@@ -248,12 +269,13 @@ static int bench_sweep(const char *C, const char *ps, double mb,
             const double bytes = (double)n * (double)p * (prec ? 4.0 : 8.0)
                                  + (double)n * 8.0;
             for (int k = 0; k < nt && !rc; k++) {
-                double rd = time_read(d, xf, tl[k], iters, repeat, times);
+                double rd = time_read(d, xf, tl[k], iters, b->repeat, b->times);
                 double tc, tdet;
                 int used;
-                if (time_fit(d, xf, tl[k], 0, iters, repeat, times, m, &tc, &used)
-                    || time_fit(d, xf, tl[k], 1, iters, repeat, times, m, &tdet,
-                                &used)) {
+                if (time_fit(d, xf, tl[k], 0, iters, b->repeat, b->times, m, &tc,
+                             &used)
+                    || time_fit(d, xf, tl[k], 1, iters, b->repeat, b->times, m,
+                                &tdet, &used)) {
                     cli_err(C, "fit failed at p = %zu", p);
                     rc = 1;
                     break;
@@ -262,12 +284,9 @@ static int bench_sweep(const char *C, const char *ps, double mb,
                        prec ? "float" : "double", used, rd, tc, tc / rd, tdet,
                        tdet / tc);
                 fflush(stdout);
-                if (at + 512 < cap)
-                    at += (size_t)snprintf(
-                        csv + at, cap - at,
-                        "\"%s\",%d,\"gcc %s\",\"%s\",%s,%zu,%zu,%s,%d,%d,%.6g,%.6g,"
-                        "%.4g,%.6g,%.4g,%.4f,%.6g,%.4f\n",
-                        cpu, cores, __VERSION__, cli_build_flags(),
+                csv_row(b, "\"%s\",%d,\"gcc %s\",\"%s\",%s,%zu,%zu,%s,%d,%d,%.6g,"
+                           "%.6g,%.4g,%.6g,%.4g,%.4f,%.6g,%.4f\n",
+                        b->cpu, b->cores, __VERSION__, cli_build_flags(),
                         lr_kernel_isa_name(), p, n, prec ? "float" : "double",
                         tl[k], used, bytes, rd, bytes / rd / 1e9, tc,
                         bytes / tc / 1e9, tc / rd, tdet, tdet / tc);
@@ -277,31 +296,22 @@ static int bench_sweep(const char *C, const char *ps, double mb,
         free(Xf);
         lr_model_free(m);
     }
-    return csv_finish(rc, os, out, csv, times);
+    return rc;
 }
 
 /* `linreg bench --crossover`: where threads start to pay. For n p from
  * 2^13 to 2^23 elements (p given), the time per iteration at 1 thread, at
  * every thread count of the list, and at the default count
  * (lr_threads_default), each the median of R fits of about 0.1 s. */
-static int bench_crossover(const char *C, size_t p, const int *tl, int nt,
-                           size_t repeat, cli_outset *os, const char *out)
+static int bench_crossover(bench_run *b, size_t p, const int *tl, int nt)
 {
-    char cpu[256];
-    int cores, rc = 0;
-    cli_machine(cpu, sizeof cpu, &cores);
+    int rc = 0;
     printf("linreg bench --crossover on %s (%d cores); kernels: %s; p = %zu; "
-           "median of %zu\n", cpu, cores, lr_kernel_isa_name(), p, repeat);
+           "median of %zu\n", b->cpu, b->cores, lr_kernel_isa_name(), p, b->repeat);
     printf("%9s %9s %8s %5s %11s %11s %8s\n", "n", "n p", "asked", "used",
            "iter s", "1 thr s", "/1 thr");
-    size_t cap = 1 << 16, at = 0;
-    char *csv;
-    double *times;
-    if (bufs_alloc(C, cap, repeat, &csv, &times))
-        return cli_out_finish(os, 1);
-    at += (size_t)snprintf(csv, cap, "cpu,cores,isa,n,p,elems,threads_asked,"
-                                     "threads_used,default,iter_s,one_thread_s,"
-                                     "ratio_to_one\n");
+    csv_row(b, "cpu,cores,isa,n,p,elems,threads_asked,threads_used,default,"
+               "iter_s,one_thread_s,ratio_to_one\n");
     lr_model *m = lr_model_alloc(p);
     for (size_t e = (size_t)1 << 13; e <= (size_t)1 << 23 && !rc && m; e *= 2) {
         const size_t n = e / p < 2 ? 2 : e / p;
@@ -317,8 +327,9 @@ static int bench_crossover(const char *C, size_t p, const int *tl, int nt,
         for (int k = -1; k <= nt && !rc; k++) {
             int asked = k < 0 ? 1 : k < nt ? tl[k] : def, used;
             double tt;
-            if (time_fit(d, NULL, asked, 0, iters, repeat, times, m, &tt, &used)) {
-                cli_err(C, "fit failed at n = %zu", n);
+            if (time_fit(d, NULL, asked, 0, iters, b->repeat, b->times, m, &tt,
+                         &used)) {
+                cli_err(b->C, "fit failed at n = %zu", n);
                 rc = 1;
                 break;
             }
@@ -329,19 +340,108 @@ static int bench_crossover(const char *C, size_t p, const int *tl, int nt,
             printf("%9zu %9zu %8s %5d %11.5g %11.5g %8.3f\n", n, n * p, a, used,
                    tt, t1, tt / t1);
             fflush(stdout);
-            if (at + 256 < cap)
-                at += (size_t)snprintf(csv + at, cap - at,
-                                       "\"%s\",%d,%s,%zu,%zu,%zu,%d,%d,%d,%.6g,%.6g,%.4f\n",
-                                       cpu, cores, lr_kernel_isa_name(), n, p, n * p,
-                                       asked, used, k == nt, tt, t1, tt / t1);
+            csv_row(b, "\"%s\",%d,%s,%zu,%zu,%zu,%d,%d,%d,%.6g,%.6g,%.4f\n",
+                    b->cpu, b->cores, lr_kernel_isa_name(), n, p, n * p, asked,
+                    used, k == nt, tt, t1, tt / t1);
         }
         lr_data_free(d);
     }
     lr_model_free(m);
-    return csv_finish(rc, os, out, csv, times);
+    return rc;
 }
 
-int cmd_bench(int argc, char **argv)
+/* One benchmark size at every thread count: the generator's draws, a plain
+ * read of X, and the time per iteration (deterministic, float X, clause);
+ * one table row and one CSV row per thread count. */
+static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
+{
+    const size_t n = sz->n, p = sz->p, repeat = b->repeat;
+    double *times = b->times;
+    lr_gen_params gp = lr_gen_params_default();
+    gp.n_samples = n;
+    gp.n_features = p;
+    gp.n_informative = p;
+    gp.noise = 1.0;
+    gp.seed = 7;
+    gp.generator = LR_GEN_FAST;
+    lr_data *d = lr_data_alloc(n, p);
+    double *coef = malloc(p * sizeof *coef);
+    float *Xf = malloc(n * p * sizeof *Xf);
+    lr_model *m = lr_model_alloc(p), *mf = lr_model_alloc(p);
+    int rc = 0;
+    if (!d || !coef || !Xf || !m || !mf) {
+        cli_err(b->C, "out of memory for size %c", sz->name);
+        rc = 1;
+    }
+    /* about 0.3 s of passes per timed fit */
+    size_t iters = (size_t)fmax(10.0, fmin(20000.0, 4e7 / (double)(n * p)));
+    for (int k = 0; k < nt && !rc; k++) {
+        /* the generator: (n p + n) normal draws (X and noise) */
+        gp.threads = tl[k];
+        for (size_t r = 0; r < repeat && !rc; r++) {
+            double t0 = lr_now();
+            rc = lr_generate(&gp, d->X, d->y, coef) != LR_SUCCESS;
+            times[r] = lr_now() - t0;
+        }
+        double gen_s = median(times, repeat);
+        double draws = (double)n * (double)(p + 1);
+        for (size_t i = 0; i < n * p; i++)
+            Xf[i] = (float)d->X[i];
+        /* the plain read of X */
+        volatile double sink = 0.0;
+        for (size_t r = 0; r < repeat; r++) {
+            double t0 = lr_now();
+            for (size_t it = 0; it < iters; it++)
+                sink += lr_read_sum(d->X, n * p, tl[k]);
+            times[r] = (lr_now() - t0) / (double)iters;
+        }
+        (void)sink;
+        double rd = median(times, repeat);
+        double tc, tdet, tf;
+        int used;
+        if (rc || time_fit(d, NULL, tl[k], 1, iters, repeat, times, m, &tdet, &used)
+            || time_fit(d, Xf, tl[k], 0, iters, repeat, times, mf, &tf, &used)
+            || time_fit(d, NULL, tl[k], 0, iters, repeat, times, m, &tc, &used)) {
+            cli_err(b->C, "fit failed");
+            rc = 1;
+            break;
+        }
+        /* the float model against the double one after the same steps */
+        double dw = 0.0;
+        for (size_t j = 0; j < p; j++) {
+            double wf = lr_model_weights(mf)[j], wd = lr_model_weights(m)[j];
+            dw = fmax(dw, fabs(wf - wd) / fmax(fabs(wd), 1e-300));
+        }
+        double bytes = (double)n * (double)p * 8.0;
+        printf("%-4c %8zu %4zu %4d %12.5g %12.5g %8.3f %12.5g %8.3f %12.5g %8.3f "
+               "%9.2g %10.1f\n", sz->name, n, p, used, rd, tc, tc / rd, tdet,
+               tdet / tc, tf, tc / tf, dw, draws / gen_s / tl[k] / 1e6);
+        fflush(stdout);
+        csv_row(b, "\"%s\",%d,\"gcc %s\",\"%s\",%c,%zu,%zu,%d,%d,%.6g,%.4g,%.6g,"
+                   "%.4g,%.4f,%.6g,%.4f,%.6g,%.4f,%.3g,%.6g,%.2f\n",
+                b->cpu, b->cores, __VERSION__, cli_build_flags(), sz->name, n, p,
+                tl[k], used, rd, bytes / rd / 1e9, tc, bytes / tc / 1e9, tc / rd,
+                tdet, tdet / tc, tf, tc / tf, dw, gen_s,
+                draws / gen_s / tl[k] / 1e6);
+    }
+    lr_data_free(d);
+    free(coef);
+    free(Xf);
+    lr_model_free(m);
+    lr_model_free(mf);
+    return rc;
+}
+
+/* The options of `linreg bench`. */
+typedef struct {
+    const char *out, *sizes, *ps;
+    char tbuf[128];
+    size_t repeat, csv_mb, mb, cross_p;
+    int sweep;
+} bench_opts;
+
+/* -1: parsed, go on; otherwise the exit status (help, or a usage error). */
+static int bench_parse(int argc, char **argv, const char *C, bench_opts *o)
 {
     static const struct option longopts[] = {
         {"out", 1, 0, OPT_OUT}, {"threads", 1, 0, OPT_THREADS},
@@ -350,165 +450,86 @@ int cmd_bench(int argc, char **argv)
         {"ps", 1, 0, OPT_PS}, {"mb", 1, 0, OPT_MB},
         {"crossover", 1, 0, OPT_CROSSOVER},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
-    const char *C = "bench", *out = NULL, *sizes = "abcd";
-    char tbuf[128] = "1,2";
-    const char *ps = "1,2,3,5,7,13,16,24,32,50,64,100,128,200,512,1000";
-    size_t repeat = 5, csv_mb = 0, mb = 128;
-    size_t cross_p = 0;
-    int opt, sweep = 0;
+    memset(o, 0, sizeof *o);
+    o->sizes = "abcd";
+    snprintf(o->tbuf, sizeof o->tbuf, "1,2");
+    o->ps = "1,2,3,5,7,13,16,24,32,50,64,100,128,200,512,1000";
+    o->repeat = 5;
+    o->mb = 128;
+    int opt;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int bad = 0;
         switch (opt) {
-        case OPT_OUT: out = optarg; break;
-        case OPT_THREADS: snprintf(tbuf, sizeof tbuf, "%s", optarg); break;
+        case OPT_OUT: o->out = optarg; break;
+        case OPT_THREADS: snprintf(o->tbuf, sizeof o->tbuf, "%s", optarg); break;
         case OPT_REPEAT:
-            if (cli_size(C, "repeat", optarg, 1, &repeat))
-                return EXIT_USAGE;
-            if (repeat > 100) {
+            bad = cli_size(C, "repeat", optarg, 1, &o->repeat);
+            if (!bad && o->repeat > 100) {
                 cli_err(C, "--repeat: at most 100");
-                return EXIT_USAGE;
+                bad = 1;
             }
             break;
-        case OPT_SIZES: sizes = optarg; break;
-        case OPT_CSV_MB:
-            if (cli_size(C, "csv-mb", optarg, 0, &csv_mb))
-                return EXIT_USAGE;
-            break;
-        case OPT_SWEEP: sweep = 1; break;
-        case OPT_CROSSOVER:
-            if (cli_size(C, "crossover", optarg, 1, &cross_p))
-                return EXIT_USAGE;
-            break;
-        case OPT_PS: ps = optarg; break;
-        case OPT_MB:
-            if (cli_size(C, "mb", optarg, 1, &mb))
-                return EXIT_USAGE;
-            break;
+        case OPT_SIZES: o->sizes = optarg; break;
+        case OPT_CSV_MB: bad = cli_size(C, "csv-mb", optarg, 0, &o->csv_mb); break;
+        case OPT_SWEEP: o->sweep = 1; break;
+        case OPT_CROSSOVER: bad = cli_size(C, "crossover", optarg, 1, &o->cross_p); break;
+        case OPT_PS: o->ps = optarg; break;
+        case OPT_MB: bad = cli_size(C, "mb", optarg, 1, &o->mb); break;
         case OPT_HELP: usage(stdout); return 0;
         default:
             cli_err(C, "unknown or incomplete option '%s'", argv[optind - 1]);
             return EXIT_USAGE;
         }
+        if (bad)
+            return EXIT_USAGE;
     }
-    int tl[32], nt = cli_threads_list(C, "threads", tbuf, tl, 32);
-    if (nt < 0 || cli_letters(C, "sizes", sizes, "abcd"))
-        return EXIT_USAGE;
-    if (csv_mb > SIZE_MAX / 1000000) {
-        cli_err(C, "--csv-mb: '%zu' overflows the size of memory", csv_mb);
+    if (o->csv_mb > SIZE_MAX / 1000000) {
+        cli_err(C, "--csv-mb: '%zu' overflows the size of memory", o->csv_mb);
         return EXIT_USAGE;
     }
-    /* --out checked before any timing; written at the end */
+    return -1;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    const char *C = "bench";
+    bench_opts o;
+    int rc = bench_parse(argc, argv, C, &o);
+    if (rc >= 0)
+        return rc;
+    int tl[32], nt = cli_threads_list(C, "threads", o.tbuf, tl, 32);
+    if (nt < 0 || cli_letters(C, "sizes", o.sizes, "abcd"))
+        return EXIT_USAGE;
+    /* --out checked before any timing; renamed into place at the end */
     cli_outset os;
     cli_out_init(&os, C);
-    cli_out_add(&os, "out", out, 0);
-    int rc = cli_out_check(&os);
-    if (rc)
+    cli_out_add(&os, "out", o.out, 0);
+    if ((rc = cli_out_check(&os)))
         return rc;
-    if (sweep)
-        return bench_sweep(C, ps, (double)mb, tl, nt, repeat, &os, out);
-    if (cross_p)
-        return bench_crossover(C, cross_p, tl, nt, repeat, &os, out);
+    bench_run b;
+    if (run_open(&b, C, &os, o.out, o.repeat))
+        return run_close(&b, 1, &os, o.out);
+    if (o.sweep)
+        return run_close(&b, bench_sweep(&b, o.ps, (double)o.mb, tl, nt), &os,
+                         o.out);
+    if (o.cross_p)
+        return run_close(&b, bench_crossover(&b, o.cross_p, tl, nt), &os, o.out);
     static const bsize all[] = {{'a', 500, 1}, {'b', 1000000, 16},
                                 {'c', 100000, 256}, {'d', 4000000, 8}};
-    char cpu[256];
-    int cores;
-    cli_machine(cpu, sizeof cpu, &cores);
     printf("linreg bench on %s (%d cores); %s; kernels: %s; median of %zu\n",
-           cpu, cores, cli_build_flags(), lr_kernel_isa_name(), repeat);
+           b.cpu, b.cores, cli_build_flags(), lr_kernel_isa_name(), o.repeat);
     printf("%-4s %8s %4s %4s %12s %12s %8s %12s %8s %12s %8s %9s %10s\n", "size",
            "n", "p", "thr", "read s", "clause s", "/read", "determ. s", "/clause",
            "float s", "dbl/flt", "flt |dw|", "Mdraws/s/c");
-    size_t cap = 1 << 16, at = 0;
-    char *csv;
-    double *times;
-    if (bufs_alloc(C, cap, repeat, &csv, &times))
-        return cli_out_finish(&os, 1);
-    at += (size_t)snprintf(csv, cap,
-                           "cpu,cores,compiler,flags,size,n,p,threads,threads_used,"
-                           "read_s,read_gbs,clause_s,clause_gbs,ratio_to_read,"
-                           "det_s,det_over_clause,float_s,double_over_float,"
-                           "float_max_rel_dw,gen_s,gen_mdraws_per_s_per_thread\n");
-    for (size_t s = 0; s < 4 && !rc; s++) {
-        if (!strchr(sizes, all[s].name))
-            continue;
-        const size_t n = all[s].n, p = all[s].p;
-        lr_gen_params gp = lr_gen_params_default();
-        gp.n_samples = n;
-        gp.n_features = p;
-        gp.n_informative = p;
-        gp.noise = 1.0;
-        gp.seed = 7;
-        gp.generator = LR_GEN_FAST;
-        lr_data *d = lr_data_alloc(n, p);
-        double *coef = malloc(p * sizeof *coef);
-        float *Xf = malloc(n * p * sizeof *Xf);
-        lr_model *m = lr_model_alloc(p), *mf = lr_model_alloc(p);
-        if (!d || !coef || !Xf || !m || !mf) {
-            cli_err(C, "out of memory for size %c", all[s].name);
-            rc = 1;
-        }
-        /* about 0.3 s of passes per timed fit */
-        size_t iters = (size_t)fmax(10.0, fmin(20000.0, 4e7 / (double)(n * p)));
-        for (int k = 0; k < nt && !rc; k++) {
-            /* the generator: (n p + n) normal draws (X and noise) */
-            gp.threads = tl[k];
-            for (size_t r = 0; r < repeat && !rc; r++) {
-                double t0 = lr_now();
-                rc = lr_generate(&gp, d->X, d->y, coef) != LR_SUCCESS;
-                times[r] = lr_now() - t0;
-            }
-            double gen_s = median(times, repeat);
-            double draws = (double)n * (double)(p + 1);
-            for (size_t i = 0; i < n * p; i++)
-                Xf[i] = (float)d->X[i];
-            /* the plain read of X */
-            volatile double sink = 0.0;
-            for (size_t r = 0; r < repeat; r++) {
-                double t0 = lr_now();
-                for (size_t it = 0; it < iters; it++)
-                    sink += lr_read_sum(d->X, n * p, tl[k]);
-                times[r] = (lr_now() - t0) / (double)iters;
-            }
-            (void)sink;
-            double rd = median(times, repeat);
-            double tc, tdet, tf;
-            int used;
-            if (rc || time_fit(d, NULL, tl[k], 1, iters, repeat, times, m, &tdet, &used)
-                || time_fit(d, Xf, tl[k], 0, iters, repeat, times, mf, &tf, &used)
-                || time_fit(d, NULL, tl[k], 0, iters, repeat, times, m, &tc, &used)) {
-                cli_err(C, "fit failed");
-                rc = 1;
-                break;
-            }
-            /* the float model against the double one after the same steps */
-            double dw = 0.0;
-            for (size_t j = 0; j < p; j++) {
-                double a = lr_model_weights(mf)[j], b = lr_model_weights(m)[j];
-                dw = fmax(dw, fabs(a - b) / fmax(fabs(b), 1e-300));
-            }
-            double bytes = (double)n * (double)p * 8.0;
-            printf("%-4c %8zu %4zu %4d %12.5g %12.5g %8.3f %12.5g %8.3f %12.5g %8.3f "
-                   "%9.2g %10.1f\n", all[s].name, n, p, used, rd, tc, tc / rd, tdet,
-                   tdet / tc, tf, tc / tf, dw, draws / gen_s / tl[k] / 1e6);
-            fflush(stdout);
-            if (at + 512 < cap)
-                at += (size_t)snprintf(csv + at, cap - at,
-                                       "\"%s\",%d,\"gcc %s\",\"%s\",%c,%zu,%zu,%d,%d,"
-                                       "%.6g,%.4g,%.6g,%.4g,%.4f,%.6g,%.4f,%.6g,%.4f,"
-                                       "%.3g,%.6g,%.2f\n",
-                                       cpu, cores, __VERSION__, cli_build_flags(),
-                                       all[s].name, n, p, tl[k], used, rd, bytes / rd / 1e9,
-                                       tc, bytes / tc / 1e9, tc / rd, tdet, tdet / tc,
-                                       tf, tc / tf, dw, gen_s,
-                                       draws / gen_s / tl[k] / 1e6);
-        }
-        lr_data_free(d);
-        free(coef);
-        free(Xf);
-        lr_model_free(m);
-        lr_model_free(mf);
-    }
-    if (!rc && csv_mb > 0)
-        rc = bench_csv(C, csv_mb, repeat);
-    return csv_finish(rc, &os, out, csv, times);
+    csv_row(&b, "cpu,cores,compiler,flags,size,n,p,threads,threads_used,"
+                "read_s,read_gbs,clause_s,clause_gbs,ratio_to_read,"
+                "det_s,det_over_clause,float_s,double_over_float,"
+                "float_max_rel_dw,gen_s,gen_mdraws_per_s_per_thread\n");
+    for (size_t s = 0; s < 4 && !rc; s++)
+        if (strchr(o.sizes, all[s].name))
+            rc = bench_size(&b, &all[s], tl, nt);
+    if (!rc && o.csv_mb > 0)
+        rc = bench_csv(C, o.csv_mb, o.repeat);
+    return run_close(&b, rc, &os, o.out);
 }
