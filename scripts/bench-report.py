@@ -1,12 +1,12 @@
 #!/usr/bin/python3
-"""Write results/bench.md from what scripts/bench.sh measured.
+"""Write results/bench/bench.md from what scripts/bench.sh measured.
 
 Reads DIR/bench.csv (linreg bench), DIR/bench-rss.csv (peak RSS),
 DIR/compare-numpy.csv and DIR/compare-sklearn.csv (when present) and prints
 the table of the issue's eight speed targets, each measured, met or missed,
 with the commands, the machine, the compiler and the flags.
 
-usage: scripts/bench-report.py [DIR]     (default results)
+usage: scripts/bench-report.py [DIR]     (default results/bench)
 """
 
 import csv
@@ -25,7 +25,7 @@ def f(x):
 
 
 def main():
-    d = sys.argv[1] if len(sys.argv) > 1 else "results"
+    d = sys.argv[1] if len(sys.argv) > 1 else "results/bench"
     bench = rows(os.path.join(d, "bench.csv"))
     rss = rows(os.path.join(d, "bench-rss.csv"))
     cnp = rows(os.path.join(d, "compare-numpy.csv"))
@@ -45,7 +45,7 @@ def main():
       "median of repeated runs; the machine is shared and noisy, so ratios "
       "within one run mean more than absolute times. Timings are reported, "
       "never asserted in tests.\n")
-    w("Commands: `build/linreg bench --threads 1,2 --out results/bench.csv`; "
+    w("Commands: `build/linreg bench --threads 1,2 --out results/bench/bench.csv`; "
       "`/usr/bin/time -f %M build/linreg train --samples N --features P "
       "--generator fast --no-exact --iters 20 --quiet`; "
       "`scripts/compare-numpy.py`; `scripts/compare-sklearn.py` (raw data: "
