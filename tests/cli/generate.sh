@@ -1,5 +1,5 @@
-# tests/cli/generate.sh -- generate: the largest seed, unwritable outputs (its data
-# and coefficients are checked in predict.sh's round trip).
+# tests/cli/generate.sh -- generate: the largest seed, unwritable outputs
+# (its data and coefficients are checked in predict.sh's round trip).
 # Sourced by tests/cli.sh, in its own empty directory, after lib.sh.
 
 run generate --seed 4294967295 --samples 5 --features 2 --out s.csv
