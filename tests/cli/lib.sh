@@ -130,7 +130,8 @@ pycheck() {
 
 # usage_error DESCRIPTION CMD PHRASES -- ARGS...: expect exit 2, a
 # "linreg CMD:" message with each PHRASE, and no --model-out/--report
-# file (train) created, nor a pre-existing one clobbered.
+# file (train) nor --out/--coef-out file (generate) created. (That a
+# pre-existing file is kept is tested apart, with plant and expect_kept.)
 usage_error() {
     local desc=$1 cmd=$2
     shift 2
@@ -138,7 +139,6 @@ usage_error() {
     while [ "$1" != "--" ]; do phrases+=("$1"); shift; done
     shift
     rm -f m.json r.json
-    plant kept.json
     case $cmd in
         train) run train --model-out m.json --report r.json "$@" ;;
         generate) run generate --out m.json --coef-out r.json "$@" ;;
