@@ -121,8 +121,8 @@ check:
 run:
 	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/linreg driver --out results
-	@scripts/plot.sh results
+	$(BUILD)/linreg driver --out results/driver
+	@scripts/plot.sh results/driver
 
 bench: all
 	@scripts/bench.sh $(BUILD)

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write results/bench.md from what scripts/bench.sh measured.
+"""Write results/bench/bench.md from what scripts/bench.sh measured.
 
 Reads DIR/bench.csv (linreg bench), DIR/bench-rss.csv (peak RSS),
 DIR/compare-numpy.csv and DIR/compare-sklearn.csv (when present) and prints
@@ -8,7 +8,7 @@ with the commands, the machine, the compiler and the flags; then the memory
 speed issue's four targets from DIR/bench-sweep.csv, DIR/bench-threads.csv
 and DIR/bench-load.csv (scripts/bench-speed.sh), when present.
 
-usage: scripts/bench-report.py [DIR]     (default results)
+usage: scripts/bench-report.py [DIR]     (default results/bench)
        scripts/bench-report.py --sweep-dat [DIR]   the sweep's ratios as
            columns for gnuplot (p, then one column per precision and
            thread count)
@@ -30,7 +30,7 @@ def f(x):
 
 
 def main():
-    d = sys.argv[1] if len(sys.argv) > 1 else "results"
+    d = sys.argv[1] if len(sys.argv) > 1 else "results/bench"
     bench = rows(os.path.join(d, "bench.csv"))
     rss = rows(os.path.join(d, "bench-rss.csv"))
     cnp = rows(os.path.join(d, "compare-numpy.csv"))
@@ -50,7 +50,7 @@ def main():
       "median of repeated runs; the machine is shared and noisy, so ratios "
       "within one run mean more than absolute times. Timings are reported, "
       "never asserted in tests.\n")
-    w("Commands: `build/linreg bench --threads 1,2 --out results/bench.csv`; "
+    w("Commands: `build/linreg bench --threads 1,2 --out results/bench/bench.csv`; "
       "`/usr/bin/time -f %M build/linreg train --samples N --features P "
       "--generator fast --no-exact --iters 20 --quiet`; "
       "`scripts/compare-numpy.py`; `scripts/compare-sklearn.py` (raw data: "
@@ -332,6 +332,6 @@ def speed_sections(d, w, verdict):
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--sweep-dat":
-        sweep_dat(sys.argv[2] if len(sys.argv) > 2 else "results")
+        sweep_dat(sys.argv[2] if len(sys.argv) > 2 else "results/bench")
     else:
         main()

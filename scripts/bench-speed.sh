@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench-speed.sh BUILD -- the memory-speed measurements of `make bench`
-# (part of scripts/bench.sh; about 4 minutes on 2 cores), under results/:
+# (part of scripts/bench.sh; about 4 minutes on 2 cores), under results/bench/:
 #   bench-sweep.csv    time per iteration against one plain read of X and y
 #                      for p = 1 .. 1000 (X about 128 MB), double and float,
 #                      1 and 2 threads, reduction clause and --deterministic
@@ -12,9 +12,9 @@
 set -e
 build=${1:-build}
 linreg=$build/linreg
-mkdir -p results
-"$linreg" bench --sweep --threads 1,2 --out results/bench-sweep.csv
-"$linreg" bench --crossover 9 --threads 2 --out results/bench-threads.csv
+mkdir -p results/bench
+"$linreg" bench --sweep --threads 1,2 --out results/bench/bench-sweep.csv
+"$linreg" bench --crossover 9 --threads 2 --out results/bench/bench-threads.csv
 
 # Three jobs at once, each 20190 x 9 (a statsmodels-sized problem), per
 # iteration: default threads (one per 32768 elements: 2 here), one thread
@@ -22,7 +22,7 @@ mkdir -p results
 # 300000 spins, about 7 ms), which linreg replaces unless the user set one.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/linreg-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-echo "case,job,threads,s_per_iter,command" > results/bench-load.csv
+echo "case,job,threads,s_per_iter,command" > results/bench/bench-load.csv
 for case in default threads1 gomp-spin; do
     for rep in 1 2 3; do
         for job in 1 2 3; do
@@ -43,17 +43,17 @@ for case in default threads1 gomp-spin; do
             thr=$(sed -n 's/^threads *//p' "$tmp/$job.out")
             cmd="linreg $*"
             [ "$case" = gomp-spin ] && cmd="GOMP_SPINCOUNT=300000 linreg $* --threads 2"
-            echo "$case,$rep.$job,$thr,$spi,$cmd" >> results/bench-load.csv
+            echo "$case,$rep.$job,$thr,$spi,$cmd" >> results/bench/bench-load.csv
         done
     done
 done
-cat results/bench-load.csv
+cat results/bench/bench-load.csv
 
 if command -v gnuplot >/dev/null 2>&1; then
-    /usr/bin/python3 scripts/bench-report.py --sweep-dat results > "$tmp/sweep.dat"
+    /usr/bin/python3 scripts/bench-report.py --sweep-dat results/bench > "$tmp/sweep.dat"
     gnuplot <<GP
 set terminal pngcairo size 900,560
-set output 'results/bench-sweep.png'
+set output 'results/bench/bench-sweep.png'
 set logscale x 2
 set xlabel 'features p (X about 128 MB)'
 set ylabel 'time per iteration / one plain read of X and y'
@@ -63,7 +63,7 @@ set yrange [0:*]
 plot 1.15 title 'target 1.15' lw 2 dt 2 lc rgb 'black', \
   for [c=2:5] '$tmp/sweep.dat' using 1:c with linespoints title columnheader(c)
 GP
-    echo "bench-speed.sh: wrote results/bench-sweep.png"
+    echo "bench-speed.sh: wrote results/bench/bench-sweep.png"
 else
-    echo "bench-speed.sh: gnuplot missing: no results/bench-sweep.png" >&2
+    echo "bench-speed.sh: gnuplot missing: no results/bench/bench-sweep.png" >&2
 fi

@@ -1,8 +1,8 @@
 #!/bin/sh
 # shellcheck disable=SC2086 # $spec and $cmd below are word lists on purpose
 # bench.sh BUILD -- `make bench`: every speed and memory measurement of the
-# issue's eight targets, in one run, written under results/ and summed up
-# in results/bench.md by scripts/bench-report.py. Timings are reported,
+# issue's eight targets, in one run, written under results/bench/ and summed up
+# in results/bench/bench.md by scripts/bench-report.py. Timings are reported,
 # never asserted. Takes several minutes; not part of CI.
 #   1, 2, 4, 5, 6: linreg bench (read, clause, deterministic, float, generator)
 #   7: peak RSS of linreg train on in-memory data (GNU time)
@@ -11,15 +11,15 @@
 # float, the instruction set, threads under load.
 set -e
 build=${1:-build}
-mkdir -p results
-"$build/linreg" bench --threads 1,2 --out results/bench.csv
+mkdir -p results/bench
+"$build/linreg" bench --threads 1,2 --out results/bench/bench.csv
 scripts/bench-speed.sh "$build"
 
 # CSV parsing speed (the data issue's 100 MB/s on one core)
-"$build/linreg" bench --sizes x --csv-mb 100 | grep '^csv:' | tee results/bench-csv.txt
+"$build/linreg" bench --sizes a --threads 1 --repeat 1 --csv-mb 100 | grep '^csv:' | tee results/bench/bench-csv.txt
 
 # 7. peak resident memory against the size of X and y
-echo "size,n,p,x_and_y_kb,peak_rss_kb,ratio,command" > results/bench-rss.csv
+echo "size,n,p,x_and_y_kb,peak_rss_kb,ratio,command" > results/bench/bench-rss.csv
 for spec in "b 1000000 16" "c 100000 256" "d 4000000 8"; do
     set -- $spec
     cmd="$build/linreg train --samples $2 --features $3 --generator fast --no-exact --iters 20 --quiet"
@@ -32,17 +32,17 @@ subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNUL
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' $cmd)
     fi
     xy=$(( $2 * ($3 + 1) * 8 / 1024 ))
-    echo "$1,$2,$3,$xy,$rss,$(awk "BEGIN{printf \"%.4f\", $rss/$xy}"),$cmd" >> results/bench-rss.csv
+    echo "$1,$2,$3,$xy,$rss,$(awk "BEGIN{printf \"%.4f\", $rss/$xy}"),$cmd" >> results/bench/bench-rss.csv
 done
-cat results/bench-rss.csv
+cat results/bench/bench-rss.csv
 
 # 3 and 8: against NumPy and scikit-learn (Debian python3-numpy, -sklearn)
 if /usr/bin/python3 -c 'import numpy, sklearn' 2>/dev/null; then
-    /usr/bin/python3 scripts/compare-numpy.py --build "$build" --out results/compare-numpy.csv
-    /usr/bin/python3 scripts/compare-sklearn.py --build "$build" --out results/compare-sklearn.csv
+    /usr/bin/python3 scripts/compare-numpy.py --build "$build" --out results/bench/compare-numpy.csv
+    /usr/bin/python3 scripts/compare-sklearn.py --build "$build" --out results/bench/compare-sklearn.csv
 else
     echo "bench.sh: python3-numpy/python3-sklearn missing: skipped the NumPy and scikit-learn comparisons" >&2
     echo "bench.sh: to run them: apt-get install -y python3-numpy python3-sklearn" >&2
 fi
-/usr/bin/python3 scripts/bench-report.py results > results/bench.md
-echo "bench.sh: wrote results/bench.md"
+/usr/bin/python3 scripts/bench-report.py results/bench > results/bench/bench.md
+echo "bench.sh: wrote results/bench/bench.md"

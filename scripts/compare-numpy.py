@@ -34,7 +34,7 @@ machine has 2 cores) and say nothing about scaling.
 How to run (after `make`):
 
     scripts/compare-numpy.py [--build build] [--sizes abcd] [--threads 1,2]
-                             [--repeat 5] [--out results/compare-numpy.csv]
+                             [--repeat 5] [--out results/bench/compare-numpy.csv]
 
 The table goes to stdout and the same rows, with the CPU model and the NumPy
 version, to the CSV.  Only the Python standard library is needed in this
@@ -177,8 +177,8 @@ def main():
                     help="thread counts (default 1,2)")
     ap.add_argument("--repeat", type=int, default=5,
                     help="timed repeats, the median is reported (default 5)")
-    ap.add_argument("--out", default="results/compare-numpy.csv",
-                    help="CSV output (default results/compare-numpy.csv)")
+    ap.add_argument("--out", default="results/bench/compare-numpy.csv",
+                    help="CSV output (default results/bench/compare-numpy.csv)")
     ap.add_argument("--scale", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--numpy-child", nargs=2, metavar=("X", "Y"),
                     help=argparse.SUPPRESS)

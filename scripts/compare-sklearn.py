@@ -39,7 +39,7 @@ How to run (after `make`):
 
     scripts/compare-sklearn.py [--build build] [--sizes bcd] [--threads 2]
                                [--gap 1e-9] [--repeat 3]
-                               [--out results/compare-sklearn.csv]
+                               [--out results/bench/compare-sklearn.csv]
 
 The table goes to stdout, the rows (size, n, p, threads, method, seconds,
 gap/notes, cpu and details) to the CSV.  Needs `linreg train --lr auto
@@ -191,8 +191,8 @@ def main():
     ap.add_argument("--coef-tol", type=float, default=1e-4,
                     help="flag coefficients farther than this from Ridge's, "
                     "relative to its largest coefficient (default 1e-4)")
-    ap.add_argument("--out", default="results/compare-sklearn.csv",
-                    help="CSV output (default results/compare-sklearn.csv)")
+    ap.add_argument("--out", default="results/bench/compare-sklearn.csv",
+                    help="CSV output (default results/bench/compare-sklearn.csv)")
     ap.add_argument("--scale", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--sklearn-child", nargs=2, metavar=("X", "Y"),
                     help=argparse.SUPPRESS)

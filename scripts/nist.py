@@ -8,7 +8,7 @@
 For each, the digits of agreement (LRE, -log10 of the relative error,
 capped at 15; -log10 of the absolute error where the certified value is 0)
 of the worst coefficient, next to the `lstsq` column of the data's README
-(plain numpy.linalg.lstsq). Prints Markdown (results/nist.md) on stdout.
+(plain numpy.linalg.lstsq). Prints Markdown (results/nist/nist.md) on stdout.
 
 usage: scripts/nist.py [--build build] [--nist tests/data/nist]
                        [--iters 1000000]

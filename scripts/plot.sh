@@ -5,7 +5,7 @@
 # threads, with the points the driver flagged (scaling_summary.csv's flag_*
 # columns) ringed. Without gnuplot it says which plots it skipped and
 # succeeds.
-dir=${1:-results}
+dir=${1:-results/driver}
 plots="$dir/tutorial_fit.png $dir/tutorial_loss.png $dir/scaling.png"
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "plot.sh: gnuplot is not installed: skipped $plots" >&2

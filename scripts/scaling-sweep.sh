@@ -5,8 +5,8 @@
 # driver's table of `make run`, each with its plots:
 #   results/scaling/<name>.txt, results/scaling/<name>/{scaling.csv,
 #       summary.csv,env.json,loss.csv,time.png,speedup.png,loss.png}
-#   results/{scaling.csv,scaling_summary.csv,driver.json,scaling.png,
-#       tutorial_*} (what `make run` writes)
+#   results/driver/{scaling.csv,scaling_summary.csv,driver.json,
+#       scaling.png,tutorial_*} (what `make run` writes)
 # THREADS defaults to 1, 2, 4, ... up to the cores present. Builds BUILD
 # first, and stops before running anything when gnuplot is missing (the
 # committed plots would no longer match the tables).
@@ -89,13 +89,13 @@ run weak-5e5x16 --mode weak --samples 500000 --features 16 --iters 50
 settle
 mopt=""
 [ -n "$threads" ] && mopt="--max-threads $maxt"
-echo "== make run: linreg driver --out $results $mopt"
+echo "== make run: linreg driver --out $results/driver $mopt"
 # shellcheck disable=SC2086 # $mopt is empty or one option and its value
-"$build/linreg" driver --out "$results" $mopt
-"$here/plot.sh" "$results"
+"$build/linreg" driver --out "$results/driver" $mopt
+"$here/plot.sh" "$results/driver"
 echo "scaling-sweep.sh: done in $(( $(date +%s) - start )) s; flagged rows (the last"
 echo "three columns: flag_speedup, flag_iqr, flag_oversub):"
-for f in "$out"/*/summary.csv "$results/scaling_summary.csv"; do
+for f in "$out"/*/summary.csv "$results/driver/scaling_summary.csv"; do
     awk -F, -v f="$f" 'NR > 1 && $NF + $(NF - 1) + $(NF - 2) > 0 { n++ }
         END { printf "  %s: %d\n", f, n }' "$f"
 done

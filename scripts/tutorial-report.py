@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write results/tutorial.md: linreg and the NumPy tutorial side by side.
+"""Write results/tutorial/tutorial.md: linreg next to the NumPy tutorial.
 
 Reads DIR/linreg_report_K.json (linreg train --report) and DIR/numpy_K.json
 (scripts/tutorial.py) for K = 1..5 as left by scripts/tutorial.sh, and
@@ -74,8 +74,8 @@ def main():
         L["optimal_mse"], L["gap"], L["dist_to_optimum"],
         L["true_coef_error"], L["r2"]))
     print()
-    print("![data and fitted lines](tutorial/fit.png)\n")
-    print("![loss curves](tutorial/loss.png)")
+    print("![data and fitted lines](fit.png)\n")
+    print("![loss curves](loss.png)")
 
 
 if __name__ == "__main__":

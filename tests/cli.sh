@@ -3,7 +3,8 @@
 #
 # usage: tests/cli.sh [BUILD_DIR [GROUP...]]   (default: build, every group)
 #
-# A GROUP is the name of a file in tests/cli/ without .sh (base, output, ...).
+# A GROUP is the name of a file in tests/cli/ without .sh (help, usage,
+# train, output, ...).
 #
 # Runs $BUILD_DIR/linreg in a temporary directory (removed on exit) and
 # prints one TAP-like line per test, "ok N - what" or "not ok N - what"
@@ -45,15 +46,15 @@ out=$work/stdout
 err=$work/stderr
 
 # Every tests/cli/*.sh but lib.sh is a group of tests, sourced in name
-# order after tests/cli/lib.sh; base.sh runs first.
+# order after tests/cli/lib.sh, each in its own empty directory: no group
+# sees another's files, so the order does not matter.
 . "$here/cli/lib.sh"
 groups=()
 if [ ${#only[@]} -gt 0 ]; then
     for g in "${only[@]}"; do groups+=("$here/cli/$g.sh"); done
 else
-    groups=("$here/cli/base.sh")
     for g in "$here"/cli/*.sh; do
-        case $g in */lib.sh|*/base.sh) ;; *) groups+=("$g") ;; esac
+        case $g in */lib.sh) ;; *) groups+=("$g") ;; esac
     done
 fi
 for group in "${groups[@]}"; do
@@ -62,7 +63,8 @@ for group in "${groups[@]}"; do
         n_fail=$((n_fail + 1))
         continue
     fi
-    cd "$work" || exit 1
+    dir=$(mktemp -d "$work/$(basename "$group" .sh).XXXXXX") || exit 1
+    cd "$dir" || exit 1
     . "$group"
 done
 

@@ -25,7 +25,7 @@ static void usage(FILE *f)
           "1. The tutorial: make_regression(500, 1, noise=15, random_state=4),\n"
           "   lr 0.01, 1000 iterations, weights from np.random.seed(42).\n"
           "2. A larger problem (fast generator) trained at 1, 2, ... threads.\n"
-          "  --out DIR          where to write the CSV and JSON (default results)\n"
+          "  --out DIR          where to write the CSV and JSON (default results/driver)\n"
           "  --samples N        rows of the larger problem (default 1000000)\n"
           "  --features P       its features (default 16)\n"
           "  --iters N          iterations per timed fit (default 100)\n"
@@ -63,7 +63,7 @@ static int driver_parse(const char *C, int argc, char **argv, driver_args *a)
         {"features", 1, 0, OPT_FEATURES}, {"iters", 1, 0, OPT_ITERS},
         {"repeat", 1, 0, OPT_REPEAT}, {"max-threads", 1, 0, OPT_MAX_THREADS},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
-    *a = (driver_args){"results", 1000000, 16, 100, 3, omp_get_num_procs()};
+    *a = (driver_args){"results/driver", 1000000, 16, 100, 3, omp_get_num_procs()};
     int opt, bad = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

@@ -1,6 +1,8 @@
 # tests/cli/lib.sh -- helpers of the command-line tests, sourced by
 # tests/cli.sh before every tests/cli/*.sh file. Each file is a group of
-# tests run in the runner's temporary directory with these helpers.
+# tests, run in its own empty directory under the runner's temporary one:
+# a group makes every file it reads (or calls a helper here that does),
+# so groups run alone or in any order.
 
 # ---------------------------------------------------------------- helpers
 
@@ -124,6 +126,29 @@ pycheck() {
     elif [ -n "$msg" ]; then
         fail "$what: $msg"
     fi
+}
+
+# usage_error DESCRIPTION CMD PHRASES -- ARGS...: expect exit 2, a
+# "linreg CMD:" message with each PHRASE, and no --model-out/--report
+# file (train) nor --out/--coef-out file (generate) created. (That a
+# pre-existing file is kept is tested apart, with plant and expect_kept.)
+usage_error() {
+    local desc=$1 cmd=$2
+    shift 2
+    local phrases=()
+    while [ "$1" != "--" ]; do phrases+=("$1"); shift; done
+    shift
+    rm -f m.json r.json
+    case $cmd in
+        train) run train --model-out m.json --report r.json "$@" ;;
+        generate) run generate --out m.json --coef-out r.json "$@" ;;
+        *) run "$cmd" "$@" ;;
+    esac
+    expect_rc 2
+    expect_prefix "$cmd"
+    expect_err "${phrases[@]}"
+    expect_absent m.json r.json
+    report "usage error: $desc"
 }
 
 # A small valid data set: header x1,x2,y and four rows.

@@ -222,5 +222,7 @@ if command -v gnuplot >/dev/null 2>&1; then
     "$scripts_dir/plot-scaling.sh" sc >/dev/null 2>"$err" || fail "plot-scaling.sh failed"
     "$scripts_dir/plot.sh" dr >/dev/null 2>"$err" || fail "plot.sh failed"
     expect_exists sc/speedup.png sc/time.png dr/scaling.png
+else
+    echo "# skipped: plot-scaling.sh and plot.sh (gnuplot is not installed)"
 fi
 report "plots: flagged points ringed (gnuplot runs when installed)"
