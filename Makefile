@@ -124,11 +124,13 @@ run:
 	$(BUILD)/linreg driver --out results/driver
 	@scripts/plot.sh results/driver
 
-bench: all
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all
 	@scripts/bench.sh $(BUILD)
 
 tutorial:
-	@scripts/deps.sh run
+	@scripts/deps.sh tutorial
 	@$(MAKE) --no-print-directory all
 	@scripts/tutorial.sh $(BUILD)
 

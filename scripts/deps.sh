@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh [--report] [build|check|run|fuzz|mpi|all] -- installs the Debian
+# deps.sh [--report] [build|check|run|tutorial|bench|fuzz|mpi|all] -- installs the Debian
 # packages linreg needs when they are missing: with apt-get when run as root,
 # otherwise prints the one apt-get line to run. Quiet when everything is
 # there. --report (plain `make`) installs nothing: it names what is missing
@@ -16,9 +16,11 @@ case "$what" in
     check) want="$pkgs_build $pkgs_check" ;;
     run)   want="$pkgs_build" ; optional="$pkgs_run" ;;
     fuzz)  want="$pkgs_build clang libclang-rt-14-dev" ;;
+    tutorial|bench) want="$pkgs_build python3 python3-numpy python3-sklearn"
+           optional="$pkgs_run" ;;
     mpi)   want="$pkgs_build libopenmpi-dev openmpi-bin python3-numpy" ;;
     all)   want="$pkgs_build $pkgs_check $pkgs_run python3-numpy python3-sklearn" ;;
-    *) echo "usage: $0 [build|check|run|fuzz|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--report] [build|check|run|tutorial|bench|fuzz|mpi|all]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want ${optional:-}; do
