@@ -44,8 +44,8 @@ def main():
     w("Measured by `make bench` (`scripts/bench.sh`) in one run on **%s, %s "
       "cores** (the shared 2-core development VM), compiled by %s with `%s`"
       % (b0["cpu"], b0["cores"], b0["compiler"], b0["flags"].strip()))
-    w("(`-std=c11`: no FMA contraction; the kernels carry AVX2 and baseline "
-      "clones). Double precision unless stated. Sizes: a = 500x1 (the "
+    w("(`-ffp-contract=off`: no FMA contraction; the row kernels are built "
+      "for the baseline, AVX2 and AVX-512 and the widest the CPU has runs). Double precision unless stated. Sizes: a = 500x1 (the "
       "tutorial), b = 1e6x16, c = 1e5x256, d = 4e6x8. Every time is the "
       "median of repeated runs; the machine is shared and noisy, so ratios "
       "within one run mean more than absolute times. Timings are reported, "
@@ -191,7 +191,7 @@ def main():
     if os.path.exists(csvtxt):
         w("## CSV parsing (the data issue's target: at least 100 MB/s on one "
           "core)\n")
-        w("`build/linreg bench --sizes x --csv-mb 100`: a file of %.17g values "
+        w("`build/linreg bench --sizes a --threads 1 --repeat 1 --csv-mb 100`: a file of %.17g values "
           "as linreg writes them, read by `lr_csv_read`:\n")
         w("```\n%s```\n" % open(csvtxt).read())
     speed_sections(d, w, verdict)
