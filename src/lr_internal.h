@@ -15,6 +15,12 @@ static inline int lr_mul_ok(size_t a, size_t b, size_t *out)
     return !__builtin_mul_overflow(a, b, out);
 }
 
+/* X[i*p + j] (k = i*p + j) from whichever storage is given. */
+static inline double lr_xat(const double *X, const float *Xf, size_t k)
+{
+    return X ? X[k] : (double)Xf[k];
+}
+
 /* snprintf into err if err is not NULL; returns status. */
 int lr_set_err(int status, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -30,10 +36,51 @@ int lr_atomic_begin(lr_atomic_file *f, const char *path, char *err,
                     size_t errlen);
 int lr_atomic_end(lr_atomic_file *f, int ok, char *err, size_t errlen);
 
+/* A sum over the processes of a distributed fit: buf[0..count) summed in
+ * place; nonzero on failure (lr_dist.sum's shape). */
+typedef int (*lr_sum_fn)(double *buf, size_t count, void *ctx);
+
+/* ---- scaling.c: column standardization ---- */
+
 /* Column means (when center, else 0) and population sds about them, of X
  * (double) or Xf (float); an sd of 0 becomes 1. */
 void lr_column_stats(const double *X, const float *Xf, size_t n, size_t p,
                      int center, double *mu, double *sd);
+/* The same over the n local rows of a fit of n_all rows in all, each of
+ * the two passes' sums combined by sum (NULL: none). LR_SUCCESS, or LR_EIO
+ * when sum fails. */
+int lr_column_stats_sum(const double *X, const float *Xf, size_t n, size_t p,
+                        size_t n_all, int center, double *mu, double *sd,
+                        lr_sum_fn sum, void *ctx);
+/* The same from the Gram matrix G (m x m, m = p + 1, upper triangle, last
+ * column the column sums) of n rows: var = G_jj / n - mu_j^2 (one pass
+ * fewer, at the price of cancellation; the exact solver refines it away). */
+void lr_column_stats_gram(const double *G, size_t p, double n, int center,
+                          double *mu, double *sd);
+/* Standardized weights (v, c) to raw ones: w_j = v_j / sd_j,
+ * b = c - sum w_j mu_j; sd NULL: w = v, b = c. */
+void lr_unscale(size_t p, const double *mu, const double *sd, const double *v,
+                double c, double *w, double *b);
+
+/* ---- clock.c, threads.c ---- */
+
+/* A monotonic wall clock, in seconds. */
+double lr_now(void);
+
+/* ---- the exact solvers (solve.c dispatches by lr_solve_plan) ---- */
+
+/* Above this order the Gram route factors by Cholesky instead of SVD. */
+#define LR_GRAM_SVD_MAX_M 512
+
+int lr_solve_svd(const double *X, const float *Xf, const double *y, size_t n,
+                 size_t p, const lr_params *par, double *w, double *b,
+                 double *mse);
+int lr_solve_gram(const double *X, const float *Xf, const double *y,
+                  size_t n, size_t p, const lr_params *par,
+                  const lr_dist *dist, double *w, double *b, double *mse);
+int lr_solve_dual(const double *X, const float *Xf, const double *y,
+                  size_t n, size_t p, const lr_params *par, double *w,
+                  double *b, double *mse);
 
 /* Threads to use for `requested` (0: OpenMP's default). */
 int lr_threads_resolve(int requested);
@@ -119,6 +166,16 @@ void lr_kernel_rows_ld(const double *X, const double *y, size_t p,
 void lr_kernel_rows_ld_f32(const float *X, const double *y, size_t p,
                            const double *w, double b, size_t lo, size_t hi,
                            double *acc);
+
+/* kernel_state.c: fills ks for a pass over X (or Xf) and y, n x p, on
+ * `threads` threads in `mode` (LR_KMODE_*): sizes, the padded stride and
+ * the rows per chunk; w, b, acc and part are the caller's to set. */
+void lr_kernel_setup(lr_kernel_state *ks, const double *X, const float *Xf,
+                     const double *y, size_t n, size_t p, int threads,
+                     int mode);
+/* One fused pass at ks->w, *ks->b: ks->acc (stride doubles) cleared, then
+ * X^T r, sum r and sum r^2 into it. */
+void lr_kernel_pass(const lr_kernel_state *ks);
 
 /* Gram accumulation (kernel_rows.h) for the gram solver. */
 void lr_gram_rows(const double *X, const double *y, size_t p, size_t lo,
