@@ -47,7 +47,7 @@ GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 FLAGS_STR  := $(CC) -std=c11 $(OPT) -ffp-contract=off -fopenmp $(CFLAGS)
 
 LIB_SRC := src/error.c src/clock.c src/threads.c src/rng.c src/generate.c \
-           src/kernels.c src/kernel_state.c src/params.c src/model.c \
+           src/matrix.c src/gsl_guard.c src/kernels.c src/kernel_state.c src/params.c src/model.c \
            src/scaling.c src/gd.c src/gram.c src/lipschitz.c src/fit.c \
            src/solve.c src/solve_svd.c src/solve_gram.c src/solve_dual.c \
            src/design.c src/metrics.c src/data_io.c src/csv.c src/model_io.c \
@@ -70,9 +70,13 @@ deps-report:
 deps:
 	@scripts/deps.sh all
 
+# The library's objects: only the functions marked LR_API in the public
+# headers are exported from liblinreg.so; the rest stay reachable through
+# liblinreg.a, which the command line and the tests link.
+LIB_CFLAGS = -fvisibility=hidden
 $(BUILD)/obj/%.o: src/%.c include/linreg.h src/lr_internal.h | deps-report
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(LIB_CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps-report
 	@mkdir -p $(dir $@)
@@ -92,8 +96,9 @@ $(BUILD)/liblinreg.a: $(LIB_OBJ)
 VERSION := $(shell sed -n 's/^\#define LR_VERSION "\(.*\)"/\1/p' include/linreg.h)
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 SONAME  := liblinreg.so.$(MAJOR)
-$(BUILD)/liblinreg.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) -o $@.$(VERSION) $^ $(LDLIBS_ALL)
+$(BUILD)/liblinreg.so: $(LIB_OBJ) src/liblinreg.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/liblinreg.map \
+	    -o $@.$(VERSION) $(LIB_OBJ) $(LDLIBS_ALL)
 	ln -sf liblinreg.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf liblinreg.so.$(VERSION) $@
 
@@ -123,8 +128,9 @@ tutorial:
 	@$(MAKE) --no-print-directory all
 	@scripts/tutorial.sh $(BUILD)
 
+PUBLIC_H  := linreg.h linreg_io.h linreg_dist.h
 INSTALLED := bin/linreg lib/liblinreg.a lib/liblinreg.so.$(VERSION) \
-             lib/$(SONAME) lib/liblinreg.so include/linreg.h \
+             lib/$(SONAME) lib/liblinreg.so $(addprefix include/,$(PUBLIC_H)) \
              lib/pkgconfig/linreg.pc
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
@@ -134,7 +140,7 @@ install: all
 	install -m 755 $(BUILD)/liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/liblinreg.so
-	install -m 644 include/linreg.h $(DESTDIR)$(PREFIX)/include/linreg.h
+	install -m 644 $(addprefix include/,$(PUBLIC_H)) $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' linreg.pc.in \
 	    >$(DESTDIR)$(PREFIX)/lib/pkgconfig/linreg.pc
 

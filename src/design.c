@@ -7,9 +7,9 @@
 #include "lr_internal.h"
 
 /* The bits of a value, with -0 as +0 (so that equal values hash equally). */
-static uint64_t value_bits(const double *X, const float *Xf, size_t k)
+static uint64_t value_bits(const lr_matrix *X, size_t i, size_t j)
 {
-    double v = lr_xat(X, Xf, k);
+    double v = lr_mat_at(X, i, j);
     uint64_t u;
     if (v == 0.0)
         v = 0.0;
@@ -33,14 +33,17 @@ static int cmp_hash(const void *a, const void *b)
 /* Constant columns: compared with row 0. Duplicates: a hash of each column
  * (one pass, row by row), columns sorted by hash, and equal hashes compared
  * value by value. */
-long lr_design_check(const double *X, const float *Xf, size_t n, size_t p,
-                     int intercept, long *dep)
+long lr_design_check(lr_matrix A, int intercept, long *dep)
 {
+    const lr_matrix *X = &A;
+    const size_t n = A.rows, p = A.cols;
     if (!dep)
         return -1;
     for (size_t j = 0; j < p; j++)
         dep[j] = LR_COL_OK;
-    if ((!X && !Xf) || n == 0 || p == 0)
+    if (!lr_matrix_valid(X))
+        return -1;
+    if (n == 0 || p == 0)
         return 0;
     col_hash *h = malloc(p * sizeof *h);
     unsigned char *cst = malloc(p);
@@ -52,14 +55,13 @@ long lr_design_check(const double *X, const float *Xf, size_t n, size_t p,
     for (size_t j = 0; j < p; j++) {
         h[j].hash = 0x9e3779b97f4a7c15u;
         h[j].col = j;
-        cst[j] = intercept || lr_xat(X, Xf, j) == 0.0;
+        cst[j] = intercept || lr_mat_at(X, 0, j) == 0.0;
     }
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < p; j++) {
-            const size_t k = i * p + j;
-            uint64_t t = (h[j].hash ^ value_bits(X, Xf, k)) * 0x100000001b3u;
+            uint64_t t = (h[j].hash ^ value_bits(X, i, j)) * 0x100000001b3u;
             h[j].hash = t ^ (t >> 29);
-            if (cst[j] && lr_xat(X, Xf, k) != lr_xat(X, Xf, j))
+            if (cst[j] && lr_mat_at(X, i, j) != lr_mat_at(X, 0, j))
                 cst[j] = 0;
         }
     long count = 0;
@@ -79,8 +81,7 @@ long lr_design_check(const double *X, const float *Xf, size_t n, size_t p,
             if (dep[k] == LR_COL_CONSTANT)
                 continue;
             size_t i = 0;
-            while (i < n && value_bits(X, Xf, i * p + j)
-                                == value_bits(X, Xf, i * p + k))
+            while (i < n && value_bits(X, i, j) == value_bits(X, i, k))
                 i++;
             if (i == n) {
                 dep[j] = dep[k] >= 0 ? dep[k] : (long)k;

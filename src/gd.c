@@ -118,29 +118,32 @@ static int gd_alloc(const double *X, const float *Xf, const double *y,
     return LR_SUCCESS;
 }
 
-lr_gd *lr_gd_alloc(const double *X, const double *y, size_t n, size_t p,
-                   const lr_params *par)
+int lr_gd_alloc(lr_matrix X, const double *y, const lr_params *par,
+                lr_gd **out)
 {
-    lr_gd *gd;
-    return X && gd_alloc(X, NULL, y, n, p, par, NULL, &gd) == LR_SUCCESS ? gd : NULL;
+    const double *Xd;
+    const float *Xf;
+    if (!out)
+        return LR_EINVAL;
+    *out = NULL;
+    if (lr_matrix_rows(&X, &Xd, &Xf) != LR_SUCCESS)
+        return LR_EINVAL;
+    return gd_alloc(Xd, Xf, y, X.rows, X.cols, par, NULL, out);
 }
 
-lr_gd *lr_gd_alloc_f32(const float *X, const double *y, size_t n, size_t p,
-                       const lr_params *par)
+int lr_gd_alloc_dist(lr_matrix X, const double *y, const lr_params *par,
+                     const lr_dist *dist, lr_gd **out)
 {
-    lr_gd *gd;
-    return X && gd_alloc(NULL, X, y, n, p, par, NULL, &gd) == LR_SUCCESS ? gd : NULL;
-}
-
-lr_gd *lr_gd_alloc_dist(const double *X, const float *Xf, const double *y,
-                        size_t n, size_t p, const lr_params *par,
-                        const lr_dist *dist)
-{
-    lr_gd *gd;
-    if (!dist || !dist->sum || !dist->gather || dist->n_global < n
-        || dist->row_lo % lr_chunk_rows(p) != 0 || (!X) == (!Xf))
-        return NULL;
-    return gd_alloc(X, Xf, y, n, p, par, dist, &gd) == LR_SUCCESS ? gd : NULL;
+    const double *Xd;
+    const float *Xf;
+    if (!out)
+        return LR_EINVAL;
+    *out = NULL;
+    if (lr_matrix_rows(&X, &Xd, &Xf) != LR_SUCCESS || !dist || !dist->sum
+        || !dist->gather || dist->n_global < X.rows
+        || dist->row_lo % lr_chunk_rows(X.cols) != 0)
+        return LR_EINVAL;
+    return gd_alloc(Xd, Xf, y, X.rows, X.cols, par, dist, out);
 }
 
 size_t lr_block_rows(size_t p)
@@ -418,6 +421,14 @@ int lr_gd_init(lr_gd *gd)
     } else {
         lr_kernel_run(&gd->ks, 1, lr_gd_step, gd);
     }
+    if (gd->status == LR_CONTINUE && gd->par.lr == LR_LR_AUTO) {
+        /* 1/L before the first update (the first pass only evaluated) */
+        double L;
+        int st = lr_gd_lipschitz(gd, &L);
+        if (st != LR_SUCCESS)
+            return st;
+        gd->par.lr = 1.0 / L;
+    }
     if (gd->status == LR_CONTINUE && gd->par.max_iter == 0) {
         gd->status = LR_SUCCESS;
         gd->stop_reason = LR_STOP_MAX_ITER;
@@ -523,6 +534,7 @@ double lr_gd_grad_norm(const lr_gd *gd) { return gd->gnorm; }
 double lr_gd_grad_norm0(const lr_gd *gd) { return gd->gnorm0; }
 double lr_gd_grad_rel(const lr_gd *gd) { return gd->grel; }
 double lr_gd_mse0(const lr_gd *gd) { return gd->mse0; }
+double lr_gd_lr(const lr_gd *gd) { return gd->par.lr; }
 int lr_gd_stop_reason(const lr_gd *gd) { return gd->stop_reason; }
 int lr_gd_threads(const lr_gd *gd) { return gd->ks.threads; }
 const double *lr_gd_weights(const lr_gd *gd) { return gd->w; }

@@ -7,13 +7,38 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "linreg.h"
+#include "lr_util.h"
 
 /* a*b without overflow: 1 and *out on success, 0 on overflow. */
 static inline int lr_mul_ok(size_t a, size_t b, size_t *out)
 {
     return !__builtin_mul_overflow(a, b, out);
 }
+
+/* Element (i, j) of a view (any stride). */
+static inline double lr_mat_at(const lr_matrix *A, size_t i, size_t j)
+{
+    const size_t k = i * A->stride + j;
+    return A->type == LR_F32 ? (double)((const float *)A->data)[k]
+                             : ((const double *)A->data)[k];
+}
+
+/* A valid view: data (unless empty), a known type, stride >= cols. */
+int lr_matrix_valid(const lr_matrix *A);
+/* The kernels' storage of a view with contiguous rows: *X (double) or
+ * *Xf (float), the other NULL. LR_EINVAL for an invalid view, no rows or
+ * columns, or rows with a stride above cols (not yet taken by the passes
+ * over X). */
+int lr_matrix_rows(const lr_matrix *A, const double **X, const float **Xf);
+
+/* ---- gsl_guard.c: no GSL error handler on the library's paths ---- */
+
+/* Between enter and leave, GSL's error handler is a silent one (GSL then
+ * returns its status, which the library maps), whatever the handler was;
+ * nested and concurrent library calls share one count under a lock, and
+ * the last leave restores the previous handler. */
+void lr_gsl_enter(void);
+void lr_gsl_leave(void);
 
 /* X[i*p + j] (k = i*p + j) from whichever storage is given. */
 static inline double lr_xat(const double *X, const float *Xf, size_t k)

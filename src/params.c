@@ -25,7 +25,7 @@ int lr_params_check(const lr_params *par, const char **field)
     const char *bad = NULL;
     if (!par)
         bad = "params";
-    else if (!isfinite(par->lr) || par->lr <= 0)
+    else if (par->lr != LR_LR_AUTO && (!isfinite(par->lr) || par->lr <= 0))
         bad = "lr";
     else if (par->threads < 0)
         bad = "threads";

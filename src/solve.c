@@ -99,44 +99,54 @@ static int solve_any(const double *X, const float *Xf, const double *y,
     }
 }
 
-int lr_solve_method(const double *X, const float *Xf, const double *y,
-                    size_t n, size_t p, const lr_params *par, int method,
-                    double *w, double *b, double *mse)
+/* The public entry points: the view checked and split at the boundary,
+ * GSL's error handler kept silent around the solvers. */
+static int solve_view(const lr_matrix *A, const double *y,
+                      const lr_params *par, int method, double *w, double *b,
+                      double *mse)
 {
-    if (!par || lr_params_check(par, NULL) != LR_SUCCESS)
+    const double *X;
+    const float *Xf;
+    if (!par || lr_params_check(par, NULL) != LR_SUCCESS
+        || lr_matrix_rows(A, &X, &Xf) != LR_SUCCESS)
         return LR_EINVAL;
-    return solve_any(X, Xf, y, n, p, par, method, w, b, mse);
+    lr_gsl_enter();
+    int st = solve_any(X, Xf, y, A->rows, A->cols, par, method, w, b, mse);
+    lr_gsl_leave();
+    return st;
 }
 
-int lr_solve_exact(const double *X, const double *y, size_t n, size_t p,
-                   double *w, double *b, double *mse)
+int lr_solve_method(lr_matrix X, const double *y, const lr_params *par,
+                    int method, double *w, double *b, double *mse)
+{
+    return solve_view(&X, y, par, method, w, b, mse);
+}
+
+int lr_solve_exact(lr_matrix X, const double *y, double *w, double *b,
+                   double *mse)
 {
     lr_params par = lr_params_default();
-    return X ? solve_any(X, NULL, y, n, p, &par, LR_EXACT_AUTO, w, b, mse) : LR_EINVAL;
+    return solve_view(&X, y, &par, LR_EXACT_AUTO, w, b, mse);
 }
 
-int lr_solve_exact_f32(const float *X, const double *y, size_t n, size_t p,
-                       double *w, double *b, double *mse)
+int lr_solve(lr_matrix X, const double *y, const lr_params *par, double *w,
+             double *b, double *mse)
 {
-    lr_params par = lr_params_default();
-    return X ? solve_any(NULL, X, y, n, p, &par, LR_EXACT_AUTO, w, b, mse) : LR_EINVAL;
+    return solve_view(&X, y, par, LR_EXACT_AUTO, w, b, mse);
 }
 
-int lr_solve(const double *X, const float *Xf, const double *y, size_t n,
-             size_t p, const lr_params *par, double *w, double *b, double *mse)
+int lr_solve_dist(lr_matrix A, const double *y, const lr_params *par,
+                  const lr_dist *dist, double *w, double *b, double *mse)
 {
-    if (!par || lr_params_check(par, NULL) != LR_SUCCESS)
-        return LR_EINVAL;
-    return solve_any(X, Xf, y, n, p, par, LR_EXACT_AUTO, w, b, mse);
-}
-
-int lr_solve_dist(const double *X, const float *Xf, const double *y, size_t n,
-                  size_t p, const lr_params *par, const lr_dist *dist, double *w,
-                  double *b, double *mse)
-{
-    if (!par || !dist || lr_params_check(par, NULL) != LR_SUCCESS
-        || (!X && !Xf) || !y || !w || !b || n == 0 || p == 0
+    const double *X;
+    const float *Xf;
+    const size_t n = A.rows, p = A.cols;
+    if (!par || !dist || !dist->sum || lr_params_check(par, NULL) != LR_SUCCESS
+        || lr_matrix_rows(&A, &X, &Xf) != LR_SUCCESS || !y || !w || !b
         || p > LR_GRAM_MAX_P || dist->n_global <= p + 1)
         return LR_EINVAL;
-    return lr_solve_gram(X, Xf, y, n, p, par, dist, w, b, mse);
+    lr_gsl_enter();
+    int st = lr_solve_gram(X, Xf, y, n, p, par, dist, w, b, mse);
+    lr_gsl_leave();
+    return st;
 }

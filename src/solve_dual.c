@@ -108,10 +108,7 @@ int lr_solve_dual(const double *X, const float *Xf, const double *y,
     if (!isfinite(bb))
         st = LR_ESOLVE;
     if (mse && st == LR_SUCCESS) {
-        if (X)
-            lr_score(X, y, n, p, w, bb, mse, NULL);
-        else
-            lr_score_f32(Xf, y, n, p, w, bb, mse, NULL);
+        lr_score(lr_matrix_of(X, Xf, n, p), y, w, bb, mse, NULL);
     }
 done:
     free(s);

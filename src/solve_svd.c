@@ -56,10 +56,7 @@ int lr_solve_svd(const double *X, const float *Xf, const double *y, size_t n,
             if (mse) {
                 /* recomputed the way the trainer measures its loss, so
                  * the gap (mse - mse*)/mse* compares like with like */
-                if (X)
-                    lr_score(X, y, n, p, w, *b, mse, NULL);
-                else
-                    lr_score_f32(Xf, y, n, p, w, *b, mse, NULL);
+                lr_score(lr_matrix_of(X, Xf, n, p), y, w, *b, mse, NULL);
             }
             for (size_t j = 0; j < cols; j++)
                 if (!isfinite(gsl_vector_get(c, j)))

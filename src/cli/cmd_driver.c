@@ -217,7 +217,7 @@ int cmd_driver(int argc, char **argv)
         lr_result res;
         int st = LR_SUCCESS;
         for (size_t r = 0; r < repeat && st == LR_SUCCESS; r++) {
-            st = lr_fit(d->X, d->y, n, p, &par, m, &res);
+            st = lr_fit(lr_matrix_f64(d->X, n, p), d->y, &par, m, &res);
             times[r] = cli_sweep_time(&sw, res.time_s / (double)(res.iterations + 1));
             at += (size_t)snprintf(csv + at, csvcap - at, "%d,%zu,%zu,%zu,%zu,%.6g\n",
                                    tlist[k], r, n, p, iters, times[r]);

@@ -253,8 +253,8 @@ static int timed_fit(const lr_data *d, const float *Xf, const lr_params *par,
                      lr_model *m, double *tpi, double *mse)
 {
     lr_result res;
-    int st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, par, m, &res)
-                : lr_fit(d->X, d->y, d->n, d->p, par, m, &res);
+    int st = lr_fit(lr_matrix_of(Xf ? NULL : d->X, Xf, d->n, d->p), d->y, par,
+                    m, &res);
     if (st != LR_SUCCESS)
         return st;
     *tpi = res.time_s / (double)(res.iterations + 1);
@@ -269,9 +269,10 @@ static int loss_curve(FILE *f, const lr_data *d, const lr_params *base,
     lr_params par = *base;
     par.threads = threads;
     par.max_iter = iters;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
-    if (!gd)
-        return LR_ENOMEM;
+    lr_gd *gd;
+    int ast = lr_gd_alloc(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, &gd);
+    if (ast != LR_SUCCESS)
+        return ast;
     double t0 = lr_now();
     int st = lr_gd_init(gd);
     fprintf(f, "%d,%zu,%.6g,%.17g\n", threads, (size_t)0, lr_now() - t0,

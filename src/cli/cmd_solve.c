@@ -82,7 +82,7 @@ void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
                      const lr_params *par)
 {
     long *dep = malloc((d->p ? d->p : 1) * sizeof *dep);
-    if (!dep || lr_design_check(d->X, d->X ? NULL : Xf, d->n, d->p,
+    if (!dep || lr_design_check(lr_matrix_of(d->X, Xf, d->n, d->p),
                                 par->intercept, dep) <= 0) {
         free(dep);
         return;
@@ -115,7 +115,7 @@ int cli_exact_reference(const char *cmd, const lr_data *d, const float *Xf,
                         double *b, double *mse, cli_exact *ex)
 {
     if (cli_exact_plan(d->n, d->p, par, required, ex)) {
-        int st = lr_solve(d->X, d->X ? NULL : Xf, d->y, d->n, d->p, par, w, b,
+        int st = lr_solve(lr_matrix_of(d->X, Xf, d->n, d->p), d->y, par, w, b,
                           mse);
         if (st == LR_SUCCESS)
             return 1;
@@ -198,7 +198,7 @@ int cmd_solve(int argc, char **argv)
     cli_exact ex;
     double b, mse, r2, t0 = lr_now();
     int st = cli_exact_plan(d->n, d->p, &par, 1, &ex)
-             ? lr_solve(d->X, ds.Xf, d->y, d->n, d->p, &par,
+             ? lr_solve(lr_matrix_of(d->X, ds.Xf, d->n, d->p), d->y, &par,
                         lr_model_weights_mut(m), &b, &mse)
              : LR_ESOLVE;
     double el = lr_now() - t0;
@@ -211,10 +211,8 @@ int cmd_solve(int argc, char **argv)
         rc = 1;
     } else {
         lr_model_set_bias(m, b);
-        if (d->X)
-            lr_score(d->X, d->y, d->n, d->p, lr_model_weights(m), b, &mse, &r2);
-        else
-            lr_score_f32(ds.Xf, d->y, d->n, d->p, lr_model_weights(m), b, &mse, &r2);
+        lr_score(lr_matrix_of(d->X, ds.Xf, d->n, d->p), d->y, lr_model_weights(m),
+                 b, &mse, &r2);
         printf("samples         %zu\nfeatures        %zu\n", d->n, d->p);
         printf("weights        ");
         for (size_t j = 0; j < d->p; j++)

@@ -229,7 +229,7 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
             cli_err(cmd, "out of memory");
             return 1;
         }
-        lr_max_abs(d->X, d->X ? NULL : o->Xf, d->y, n, p, xmax, &ymax);
+        lr_max_abs(lr_matrix_of(d->X, o->Xf, n, p), d->y, xmax, &ymax);
         int bad = cli_check_scales(cmd, d->names, p, xmax, ymax, par->intercept,
                                    o->f32 && !o->Xf);
         free(xmax);
@@ -262,12 +262,16 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     }
     if (Xf)
         Xt = Xf;
-    lr_gd *gd = Xt ? lr_gd_alloc_f32(Xt, d->y, n, p, par)
-                   : o->f32 ? NULL : lr_gd_alloc(d->X, d->y, n, p, par);
+    lr_gd *gd = NULL;
+    int gst = Xt ? lr_gd_alloc(lr_matrix_f32(Xt, n, p), d->y, par, &gd)
+              : o->f32 ? LR_ENOMEM
+              : lr_gd_alloc(lr_matrix_f64(d->X, n, p), d->y, par, &gd);
     lr_model *m = lr_model_alloc(p);
     double *wopt = malloc(p * sizeof *wopt);
     if (!hist || !gd || !m || !wopt) {
-        cli_err(cmd, "out of memory for %zu x %zu training", n, p);
+        cli_err(cmd, "%s for %zu x %zu training",
+                gst == LR_EINVAL ? "invalid options (the gram solver takes at "
+                                   "most 4096 features)" : "out of memory", n, p);
         free(Xf);
         free(hist);
         lr_gd_free(gd);
@@ -367,7 +371,7 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
             fputc('\n', stderr);
         double Ld = L;
         if (!(Ld > 0) && lr_gd_lipschitz(gd, &Ld) != LR_SUCCESS)
-            Ld = d->X ? lr_trace_bound(d->X, n, p) : lr_trace_bound_f32(Xt, n, p);
+            Ld = lr_trace_bound(lr_matrix_of(d->X, Xt, n, p));
         if (!started || !isfinite(lr_gd_mse0(gd)))
             /* before the first step (and, with --lr auto, before the step
              * is known): no step size to blame */
@@ -401,10 +405,7 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     const double b = lr_model_bias(m);
     size_t iters = lr_gd_iter(gd);
     double mse, r2;
-    if (d->X)
-        lr_score(d->X, d->y, n, p, w, b, &mse, &r2);
-    else
-        lr_score_f32(Xt, d->y, n, p, w, b, &mse, &r2);
+    lr_score(lr_matrix_of(d->X, Xt, n, p), d->y, w, b, &mse, &r2);
     double tpi = elapsed / (double)(iters + 1); /* iters + 1 passes over X */
 
     double gap = NAN, wdist = NAN;

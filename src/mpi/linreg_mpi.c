@@ -361,7 +361,7 @@ int main(int argc, char **argv)
         double *mx = malloc((p + 1) * sizeof *mx);
         failed = agree(&c, !mx, "out of memory");
         if (!failed) {
-            lr_max_abs(X, NULL, y, nl, p, mx, &mx[p]);
+            lr_max_abs(lr_matrix_f64(X, nl, p), y, mx, &mx[p]);
             MPI_Allreduce(MPI_IN_PLACE, mx, (int)(p + 1), MPI_DOUBLE, MPI_MAX,
                           c.comm);
             /* every rank decides alike; only rank 0's stderr is open */
@@ -386,8 +386,10 @@ int main(int argc, char **argv)
     float *Xf = o.f32 ? malloc(nl * p * sizeof *Xf) : NULL;
     for (size_t k = 0; Xf && k < nl * p; k++)
         Xf[k] = (float)X[k];
-    lr_gd *gd = o.f32 && !Xf ? NULL
-                : lr_gd_alloc_dist(Xf ? NULL : X, Xf, y, nl, p, par, &dist);
+    lr_gd *gd = NULL;
+    if (!o.f32 || Xf)
+        lr_gd_alloc_dist(lr_matrix_of(Xf ? NULL : X, Xf, nl, p), y, par, &dist,
+                         &gd);
     failed = gd == NULL;
     if (agree(&c, failed, "out of memory for the training workspace")) {
         free(Xf);
@@ -411,8 +413,8 @@ int main(int argc, char **argv)
     if (o.exact && !want_opt && o.stop_gap <= 0 && c.rank == 0)
         fprintf(stderr, "linreg-mpi: note: no exact optimum: %s\n", xref.note);
     int have_opt = want_opt && wopt
-                   && lr_solve_dist(Xf ? NULL : X, Xf, y, nl, p, par, &dist, wopt,
-                                    &bopt, &mse_opt) == LR_SUCCESS;
+                   && lr_solve_dist(lr_matrix_of(Xf ? NULL : X, Xf, nl, p), y, par,
+                                    &dist, wopt, &bopt, &mse_opt) == LR_SUCCESS;
     if (o.stop_gap > 0 && !have_opt) {
         if (c.rank == 0)
             fprintf(stderr, "linreg-mpi: --stop-gap needs the exact optimum, and "
@@ -510,7 +512,7 @@ int main(int argc, char **argv)
         const double ym = ynull[0] / (double)n;
         double s[2] = {0, 0}, r2l;
         if (nl) {
-            lr_score(X, y, nl, p, w, b, &s[0], &r2l);
+            lr_score(lr_matrix_f64(X, nl, p), y, w, b, &s[0], &r2l);
             s[0] *= (double)nl;
             s[1] = 0.0;
             for (size_t i = 0; i < nl; i++)
