@@ -85,11 +85,10 @@ typedef struct {
     size_t n, p;        /* rows and columns (p = 1 for 1-D) */
     int ndim;           /* 1 or 2 */
     int f32;            /* 1: float32 data, 0: float64 */
+    int copied;         /* 1: data is a row-major copy of a Fortran-order
+                           file (the file is unmapped) */
     const void *data;   /* n*p elements, row-major */
-    void *map;          /* the mapping (internal) */
-    size_t maplen;
-    void *copy;         /* non-NULL: data is this row-major copy of a
-                           Fortran-order file (owned; the file is unmapped) */
+    struct lr_npy_store *store; /* the mapping or the copy (the library's) */
 } lr_npy;
 
 /* Maps a .npy file (or copies a Fortran-order one, see a->copy). Refuses

@@ -68,4 +68,10 @@ void lr_output_discard(lr_output *o);
 int lr_write_file_atomic(const char *path, const char *text, char *err,
                          size_t errlen);
 
+/* The mapping of an open lr_npy (NULL when it holds a copy, or none) and
+ * its length: for a SIGBUS handler that tells a file truncated under its
+ * mapping. */
+const void *lr_npy_mapping(const lr_npy *a);
+size_t lr_npy_mapping_len(const lr_npy *a);
+
 #endif /* LR_UTIL_H */

@@ -179,10 +179,18 @@ static int npy_dict(const char *path, const char *h, lr_npy *a, int *fortran,
 
 /* check: scan for NaN and Inf; copy_ok: a Fortran-order 2-D array may be
  * transposed into a copy (else it is refused). */
-static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
-                   char *err, size_t errlen)
+/* What an open lr_npy owns: the file's mapping, or the row-major copy of a
+ * Fortran-order file. */
+struct lr_npy_store {
+    void *map;
+    size_t maplen;
+    void *copy;
+};
+
+/* npy_map's work: the mapping (or the copy) into ms. */
+static int npy_map_file(const char *path, lr_npy *a, struct lr_npy_store *ms,
+                        int check, int copy_ok, char *err, size_t errlen)
 {
-    memset(a, 0, sizeof *a);
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
@@ -241,26 +249,37 @@ static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
             st = lr_set_err(LR_EIO, err, errlen, "%s: cannot map: %s", path,
                             strerror(errno));
         else {
-            a->map = map;
-            a->maplen = flen;
+            ms->map = map;
+            ms->maplen = flen;
             a->data = (const char *)map + doff;
         }
     }
     close(fd);
     if (!st && fortran) {
         /* column-major: one transposed copy, then the file is let go */
-        a->copy = transpose(a->data, a->n, a->p, a->f32 ? 4 : 8);
-        munmap(a->map, a->maplen);
-        a->map = NULL;
-        a->maplen = 0;
-        a->data = a->copy;
-        if (!a->copy)
+        ms->copy = transpose(a->data, a->n, a->p, a->f32 ? 4 : 8);
+        munmap(ms->map, ms->maplen);
+        ms->map = NULL;
+        ms->maplen = 0;
+        a->data = ms->copy;
+        a->copied = ms->copy != NULL;
+        if (!ms->copy)
             st = lr_set_err(LR_ENOMEM, err, errlen,
                             "%s: out of memory for a row-major copy of the "
                             "Fortran-order %zu x %zu array", path, a->n, a->p);
     }
     if (!st && check)
         st = lr_npy_check_rows(a, path, 0, a->n, err, errlen);
+    return st;
+}
+
+static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
+                   char *err, size_t errlen)
+{
+    memset(a, 0, sizeof *a);
+    if (!(a->store = calloc(1, sizeof *a->store)))
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    int st = npy_map_file(path, a, a->store, check, copy_ok, err, errlen);
     if (st)
         lr_npy_close(a);
     return st;
@@ -296,12 +315,25 @@ int lr_npy_map(const char *path, lr_npy *a, char *err, size_t errlen)
 
 void lr_npy_close(lr_npy *a)
 {
-    if (a && a->map)
-        munmap(a->map, a->maplen);
-    if (a)
-        free(a->copy);
-    if (a)
-        memset(a, 0, sizeof *a);
+    if (!a)
+        return;
+    if (a->store) {
+        if (a->store->map)
+            munmap(a->store->map, a->store->maplen);
+        free(a->store->copy);
+        free(a->store);
+    }
+    memset(a, 0, sizeof *a);
+}
+
+const void *lr_npy_mapping(const lr_npy *a)
+{
+    return a && a->store ? a->store->map : NULL;
+}
+
+size_t lr_npy_mapping_len(const lr_npy *a)
+{
+    return a && a->store ? a->store->maplen : 0;
 }
 
 int lr_npy_fwrite(FILE *f, const double *a, size_t n, size_t p, int ndim)

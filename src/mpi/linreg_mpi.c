@@ -187,8 +187,8 @@ int main(int argc, char **argv)
             n = ax.n;
             p = ax.p;
             /* a file that shrinks under its mapping: a message, not SIGBUS */
-            cli_watch_mapping("train", ax.map, ax.maplen, a.data);
-            cli_watch_mapping("train", ay.map, ay.maplen, a.target_file);
+            cli_watch_mapping("train", lr_npy_mapping(&ax), lr_npy_mapping_len(&ax), a.data);
+            cli_watch_mapping("train", lr_npy_mapping(&ay), lr_npy_mapping_len(&ay), a.target_file);
         }
     }
     /* CSV: the columns from the header; each rank counts the records in its
