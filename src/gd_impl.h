@@ -1,6 +1,6 @@
-/* gd_impl.h -- the gradient-descent workspace, shared by gd.c (the loop),
- * gram.c (the gram solver) and lipschitz.c (the power iteration); not
- * public. */
+/* gd_impl.h -- the gradient-descent workspace, shared by step.c (one
+ * step), gram.c (the gram solver), lipschitz.c (the power iteration) and
+ * gd.c (the workspace's life), in that order of dependence; not public. */
 #ifndef LR_GD_IMPL_H
 #define LR_GD_IMPL_H
 
@@ -70,15 +70,14 @@ struct lr_gd {
 /* Sums buf over the processes of a distributed fit (nothing otherwise):
  * LR_SUCCESS, or LR_EIO when the caller's sum fails. */
 int lr_gd_dist_sum(const lr_gd *gd, double *buf, size_t count);
-/* theta -> raw weights, and raw sums -> gradient in theta (gd.c). */
+/* theta -> raw weights, and raw sums -> gradient in theta (step.c). */
 void lr_gd_to_raw(const lr_gd *gd, const double *th, double *w, double *b);
 void lr_gd_from_raw(const lr_gd *gd, const double *G, double R,
                     const double *th, double *g, double *gc);
-/* The step callback of lr_kernel_run (gd.c). */
+/* The step callback of lr_kernel_run (step.c). */
 int lr_gd_step(void *ctx, int phase);
 
 /* gram.c: the gram solver's O(p^2) loop and its matrix. */
-double lr_gram_excess_mse(const lr_gd *gd);
 void lr_gram_run(lr_gd *gd, size_t k);
 int lr_gram_build(lr_gd *gd); /* LR_SUCCESS or LR_EIO */
 

@@ -4,25 +4,6 @@
 
 #include "gd_impl.h"
 
-/* The gram solver's MSE above the optimum, d^T G d / n with d = [w, b] -
- * [w*, b*] and G = Xa^T Xa: for a quadratic the exact excess, and free of
- * the cancellation of quad - 2 lin + yy, whose rounding (a few ulps of
- * mean(y^2)) would hide a small target. */
-double lr_gram_excess_mse(const lr_gd *gd)
-{
-    const size_t p = gd->p, m = p + 1;
-    const double *G = gd->gbuf;
-    double q = 0.0;
-    for (size_t j = 0; j < m; j++) {
-        const double dj = (j < p ? gd->w[j] : gd->b) - gd->wopt[j];
-        double s = 0.0;
-        for (size_t k = 0; k < m; k++)
-            s += G[j * m + k] * ((k < p ? gd->w[k] : gd->b) - gd->wopt[k]);
-        q += dj * s;
-    }
-    return q / (double)gd->n;
-}
-
 /* The sums a streaming pass would give, from the Gram matrix: with
  * wa = [w, b], X^T r and sum r are G wa - c, and sum r^2 is
  * wa^T G wa - 2 c^T wa + yy. O(p^2), no pass over X. */
