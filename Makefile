@@ -46,12 +46,14 @@ LDLIBS_ALL = -fopenmp $(PKG_LIBS) -lm $(LDFLAGS)
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 FLAGS_STR  := $(CC) -std=c11 $(OPT) -ffp-contract=off -fopenmp $(CFLAGS)
 
-LIB_SRC := src/error.c src/clock.c src/threads.c src/rng.c src/generate.c \
-           src/matrix.c src/gsl_guard.c src/kernels.c src/kernel_state.c src/params.c src/model.c \
-           src/scaling.c src/step.c src/gd.c src/gram.c src/lipschitz.c src/fit.c \
-           src/solve.c src/solve_svd.c src/solve_gram.c src/solve_dual.c \
-           src/design.c src/metrics.c src/data_io.c src/csv.c src/model_io.c \
-           src/npy.c
+# The library, one concern a file (README, Library).
+LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
+           src/rng.c src/generate.c src/kernels.c src/kernel_state.c \
+           src/params.c src/model.c src/scaling.c src/step.c src/gram.c \
+           src/lipschitz.c src/gd.c src/fit.c src/solve.c src/solve_svd.c \
+           src/solve_gram.c src/solve_dual.c src/design.c src/metrics.c \
+           src/data.c src/output.c src/csv.c src/csv_write.c src/npy.c \
+           src/model_io.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 

@@ -40,7 +40,7 @@ static int gd_buffers(lr_gd *gd, const lr_params *par, size_t p)
     if (par->solver == LR_SOLVER_GRAM) {
         const size_t m = p + 1, len = m * m + m + 1;
         const int split = ks->threads > 1 && len > LR_GRAM_CLAUSE_MAX;
-        gd->gstride = (len + 7) / 8 * 8;
+        gd->gstride = lr_pad8(len);
         gd->gbuf = malloc(len * sizeof(double));
         if (split)
             gd->gpart = malloc((size_t)ks->threads * gd->gstride

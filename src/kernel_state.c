@@ -15,7 +15,7 @@ void lr_kernel_setup(lr_kernel_state *ks, const double *X, const float *Xf,
     ks->y = y;
     ks->n = n;
     ks->p = p;
-    ks->stride = (p + 2 + 7) / 8 * 8; /* 64-byte rows */
+    ks->stride = lr_pad8(p + 2);
     ks->chunk_rows = cr;
     ks->mode = mode;
     ks->threads = threads;

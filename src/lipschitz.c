@@ -11,7 +11,7 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
         return LR_EINVAL;
     const size_t p = gd->p, m = p + 1;
     const int gram = gd->par.solver == LR_SOLVER_GRAM && gd->started;
-    const size_t stride = (m + 7) / 8 * 8;
+    const size_t stride = lr_pad8(m);
     double *v = malloc(m * sizeof *v), *u = malloc(m * sizeof *u);
     double *raw = malloc(m * sizeof *raw), *ur = malloc(m * sizeof *ur);
     double *part = gram ? NULL

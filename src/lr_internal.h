@@ -46,6 +46,13 @@ static inline double lr_xat(const double *X, const float *Xf, size_t k)
     return X ? X[k] : (double)Xf[k];
 }
 
+/* k rounded up to a multiple of 8 doubles: rows of 64 bytes (a cache
+ * line) for per-thread and per-block partials. */
+static inline size_t lr_pad8(size_t k)
+{
+    return (k + 7) / 8 * 8;
+}
+
 /* snprintf into err if err is not NULL; returns status. */
 int lr_set_err(int status, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

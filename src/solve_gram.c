@@ -196,7 +196,7 @@ int lr_solve_gram(const double *X, const float *Xf, const double *y,
                   size_t n, size_t p, const lr_params *par,
                   const lr_dist *dist, double *w, double *b, double *mse)
 {
-    const size_t m = p + 1, len = m * m + m + 1, stride = (len + 7) / 8 * 8;
+    const size_t m = p + 1, len = m * m + m + 1, stride = lr_pad8(len);
     const int threads = lr_threads_resolve(0);
     lr_kernel_state ks;
     lr_kernel_setup(&ks, X, Xf, y, n, p, threads,
