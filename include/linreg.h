@@ -227,7 +227,8 @@ LR_API void lr_gd_free(lr_gd *gd);
 LR_API int lr_gd_init(lr_gd *gd);
 /* Runs up to k iterations inside one parallel region, stopping early when
  * a stopping rule is met. Returns LR_CONTINUE (more to do), LR_SUCCESS
- * (stopped: max_iter or tol) or LR_EDIVERGE. */
+ * (stopped: max_iter, tol or the target), LR_EDIVERGE, or LR_EIO when a
+ * collective of a distributed fit failed. */
 LR_API int lr_gd_iterate(lr_gd *gd, size_t k);
 /* LR_CONTINUE, LR_SUCCESS or LR_EDIVERGE for the current state. */
 LR_API int lr_gd_test(const lr_gd *gd);
@@ -255,13 +256,14 @@ LR_API double lr_gd_bias_gradient(const lr_gd *gd);
 /* L = lambda_max(Xa^T Xa / n), Xa = [X 1], by power iteration (from the
  * Gram matrix with the gram solver after lr_gd_init, else one pass over X
  * per step: until the Rayleigh quotient changes by less than 1e-3 relative,
- * at most 60 passes; 1e-9 and 2000 steps from the Gram matrix). The iteration is stable for lr < 2/L; 1/L is the
- * classic safe step. LR_SUCCESS, LR_ENOMEM or LR_EINVAL. */
+ * at most 60 passes; 1e-9 and 2000 steps from the Gram matrix). The
+ * iteration is stable for lr < 2/L; 1/L is the classic safe step.
+ * LR_SUCCESS, LR_ENOMEM, LR_EINVAL or LR_EIO (distributed). */
 LR_API int lr_gd_lipschitz(lr_gd *gd, double *L);
 /* The MSE of (w, b) computed the way this workspace computes its loss
  * (the Gram formula with the gram solver, after lr_gd_init; a serial pass
  * over X otherwise), so that a stopping target set from it compares like
- * with like. LR_SUCCESS or LR_EINVAL. */
+ * with like. LR_SUCCESS, LR_EINVAL or LR_EIO (distributed). */
 LR_API int lr_gd_loss(const lr_gd *gd, const double *w, double b, double *mse);
 /* Sets the stopping target stop_mse of a workspace (0: off). */
 LR_API int lr_gd_set_stop_mse(lr_gd *gd, double stop_mse);
@@ -303,11 +305,11 @@ LR_API int lr_fit(lr_matrix X, const double *y, const lr_params *par, lr_model *
            lr_result *res);
 
 /* One pass: residuals r = Xw + b - y, g = X^T r / n, gb = mean(r), and
- * MSE = mean(r^2), at the given weights. Serial reference used by tests and
- * the command line. g has p entries. */
-LR_API void lr_gradient(const double *X, const double *y, size_t n, size_t p,
-                 const double *w, double b, double *g, double *gb,
-                 double *mse);
+ * MSE = mean(r^2), at the given weights. Serial reference used by the
+ * tests. g has X.cols entries; gb and mse may be NULL; strided rows are
+ * taken. LR_SUCCESS or LR_EINVAL. */
+LR_API int lr_gradient(lr_matrix X, const double *y, const double *w, double b,
+                       double *g, double *gb, double *mse);
 
 /* ----------------------------------------------------- reference solve */
 

@@ -72,20 +72,22 @@ void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
     mse_r2(ksum_get(&sse), ksum_get(&sst), n, mse, r2);
 }
 
-void lr_gradient(const double *X, const double *y, size_t n, size_t p,
-                 const double *w, double b, double *g, double *gb,
-                 double *mse)
+int lr_gradient(lr_matrix X, const double *y, const double *w, double b,
+                double *g, double *gb, double *mse)
 {
+    const size_t n = X.rows, p = X.cols;
+    if (!lr_matrix_valid(&X) || n == 0 || !y || (p && (!w || !g)))
+        return LR_EINVAL;
     double sb = 0.0, sse = 0.0;
     for (size_t j = 0; j < p; j++)
         g[j] = 0.0;
     for (size_t i = 0; i < n; i++) {
         double s = 0.0;
         for (size_t j = 0; j < p; j++)
-            s += X[i * p + j] * w[j];
+            s += lr_mat_at(&X, i, j) * w[j];
         double r = s + b - y[i];
         for (size_t j = 0; j < p; j++)
-            g[j] += r * X[i * p + j];
+            g[j] += r * lr_mat_at(&X, i, j);
         sb += r;
         sse += r * r;
     }
@@ -95,6 +97,7 @@ void lr_gradient(const double *X, const double *y, size_t n, size_t p,
         *gb = sb / (double)n;
     if (mse)
         *mse = sse / (double)n;
+    return LR_SUCCESS;
 }
 
 double lr_trace_bound(lr_matrix X)

@@ -78,7 +78,8 @@ START_TEST(test_gd_alloc_status)
 END_TEST
 
 /* Strided rows: the passes over X refuse them with LR_EINVAL; the serial
- * metrics take them and give the bits of the contiguous copy. */
+ * metrics and the reference gradient take them and give the bits of the
+ * contiguous copy (whose padding, NaN, would show if it were read). */
 START_TEST(test_strided_views)
 {
     const size_t n = 40, p = 3, stride = 5;
@@ -112,6 +113,11 @@ START_TEST(test_strided_views)
     ck_assert_mem_eq(xs, xc, sizeof xs);
     ck_assert(ys == yc);
     ck_assert(lr_trace_bound(S) == lr_trace_bound(C));
+    double gs[3], gc[3], gbs, gbc;
+    ck_assert_int_eq(lr_gradient(S, d->y, w, b, gs, &gbs, NULL), LR_SUCCESS);
+    ck_assert_int_eq(lr_gradient(C, d->y, w, b, gc, &gbc, NULL), LR_SUCCESS);
+    ck_assert_mem_eq(gs, gc, sizeof gs);
+    ck_assert(gbs == gbc);
     /* the predictions themselves, against the definition */
     for (size_t i = 0; i < n; i++) {
         double s = b;

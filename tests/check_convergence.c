@@ -28,7 +28,7 @@ static double rel_measure(const lr_data *d, const double *w, double b)
 {
     const size_t n = d->n, p = d->p;
     double g[16], gb, mse, my = 0.0, vy = 0.0;
-    lr_gradient(d->X, d->y, n, p, w, b, g, &gb, &mse);
+    lr_gradient(lr_matrix_f64(d->X, n, p), d->y, w, b, g, &gb, &mse);
     for (size_t i = 0; i < n; i++)
         my += d->y[i] / (double)n;
     for (size_t i = 0; i < n; i++)

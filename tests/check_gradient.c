@@ -86,7 +86,7 @@ static void check_modes(size_t n, size_t p)
     double *gref = malloc(p * sizeof *gref), *w = malloc(p * sizeof *w);
     double gbref, mseref;
     ck_assert_int_eq(lr_numpy_rand(55, p, w), LR_SUCCESS);
-    lr_gradient(d->X, d->y, n, p, w, 0.0, gref, &gbref, &mseref);
+    lr_gradient(lr_matrix_f64(d->X, n, p), d->y, w, 0.0, gref, &gbref, &mseref);
     double scale = fabs(gbref);
     for (size_t j = 0; j < p; j++)
         scale = fmax(scale, fabs(gref[j]));
