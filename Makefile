@@ -155,6 +155,8 @@ uninstall:
 # examples/: built against the installed library through pkg-config (make
 # install PREFIX=... first; the same PREFIX here).
 examples: $(BUILD)/examples/fit
+# always rebuilt: it links against whichever PREFIX is given
+.PHONY: $(BUILD)/examples/fit
 $(BUILD)/examples/fit: examples/fit.c
 	@mkdir -p $(dir $@)
 	PKG_CONFIG_PATH=$(DESTDIR)$(PREFIX)/lib/pkgconfig $(CC) -std=c11 -Wall -Wextra \
