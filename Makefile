@@ -46,9 +46,15 @@ LDLIBS_ALL = -fopenmp $(PKG_LIBS) -lm $(LDFLAGS)
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 FLAGS_STR  := $(CC) -std=c11 $(OPT) -ffp-contract=off -fopenmp $(CFLAGS)
 
-LIB_SRC := src/error.c src/rng.c src/generate.c src/kernels.c src/gd.c \
+# The library, one concern a file (README, Library).
+LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
+           src/rng.c src/generate.c src/kernels.c src/kernel_state.c \
            src/kernels_base.c src/kernels_avx2.c src/kernels_avx512.c \
-           src/solve.c src/metrics.c src/data_io.c src/csv.c src/model_io.c src/npy.c
+           src/params.c src/model.c src/scaling.c src/step.c src/gram.c \
+           src/lipschitz.c src/gd.c src/fit.c src/solve.c src/solve_svd.c \
+           src/solve_gram.c src/solve_dual.c src/design.c src/metrics.c \
+           src/data.c src/output.c src/csv.c src/csv_write.c src/npy.c \
+           src/model_io.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 
@@ -67,9 +73,13 @@ deps-report:
 deps:
 	@scripts/deps.sh all
 
+# The library's objects: only the functions marked LR_API in the public
+# headers are exported from liblinreg.so; the rest stay reachable through
+# liblinreg.a, which the command line and the tests link.
+LIB_CFLAGS = -fvisibility=hidden
 $(BUILD)/obj/%.o: src/%.c include/linreg.h src/lr_internal.h | deps-report
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(ISA_FLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(LIB_CFLAGS) $(ISA_FLAGS) -c $< -o $@
 
 # The row kernels, once per instruction set (kernel_ops.h), each without
 # FMA contraction so that all give the same bits; kernels.c dispatches.
@@ -101,8 +111,9 @@ $(BUILD)/liblinreg.a: $(LIB_OBJ)
 VERSION := $(shell sed -n 's/^\#define LR_VERSION "\(.*\)"/\1/p' include/linreg.h)
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 SONAME  := liblinreg.so.$(MAJOR)
-$(BUILD)/liblinreg.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) -o $@.$(VERSION) $^ $(LDLIBS_ALL)
+$(BUILD)/liblinreg.so: $(LIB_OBJ) src/liblinreg.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/liblinreg.map \
+	    -o $@.$(VERSION) $(LIB_OBJ) $(LDLIBS_ALL)
 	ln -sf liblinreg.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf liblinreg.so.$(VERSION) $@
 
@@ -134,8 +145,9 @@ tutorial:
 	@$(MAKE) --no-print-directory all
 	@scripts/tutorial.sh $(BUILD)
 
+PUBLIC_H  := linreg.h linreg_io.h linreg_dist.h
 INSTALLED := bin/linreg lib/liblinreg.a lib/liblinreg.so.$(VERSION) \
-             lib/$(SONAME) lib/liblinreg.so include/linreg.h \
+             lib/$(SONAME) lib/liblinreg.so $(addprefix include/,$(PUBLIC_H)) \
              lib/pkgconfig/linreg.pc
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
@@ -145,7 +157,7 @@ install: all
 	install -m 755 $(BUILD)/liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf liblinreg.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/liblinreg.so
-	install -m 644 include/linreg.h $(DESTDIR)$(PREFIX)/include/linreg.h
+	install -m 644 $(addprefix include/,$(PUBLIC_H)) $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' linreg.pc.in \
 	    >$(DESTDIR)$(PREFIX)/lib/pkgconfig/linreg.pc
 
@@ -158,6 +170,8 @@ uninstall:
 # examples/: built against the installed library through pkg-config (make
 # install PREFIX=... first; the same PREFIX here).
 examples: $(BUILD)/examples/fit
+# always rebuilt: it links against whichever PREFIX is given
+.PHONY: $(BUILD)/examples/fit
 $(BUILD)/examples/fit: examples/fit.c
 	@mkdir -p $(dir $@)
 	PKG_CONFIG_PATH=$(DESTDIR)$(PREFIX)/lib/pkgconfig $(CC) -std=c11 -Wall -Wextra \

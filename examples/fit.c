@@ -1,6 +1,8 @@
 /* fit.c -- liblinreg in a few calls: generate data as scikit-learn's
- * make_regression would, fit it by gradient descent, print the weights
- * next to the true coefficients, and predict.
+ * make_regression would, fit it by gradient descent with the automatic
+ * step size, print the weights next to the true coefficients, and predict.
+ * X is handed to the library as an lr_matrix view (lr_matrix_f64 for
+ * doubles, lr_matrix_f32 for floats); the library never copies it.
  *
  * Build against the installed library (make examples does this):
  *     cc -std=c11 fit.c $(pkg-config --cflags --libs linreg) -o fit
@@ -27,13 +29,15 @@ int main(void)
     }
 
     /* Gradient descent with the tutorial's defaults but more iterations
-     * and a larger step (the features have unit variance). */
+     * and the step 1/L, L the largest eigenvalue of [X 1]^T [X 1] / n,
+     * estimated by the library (LR_LR_AUTO): stable for any data. */
     lr_params par = lr_params_default();
-    par.lr = 0.1;
+    par.lr = LR_LR_AUTO;
     par.max_iter = 2000;
+    lr_matrix X = lr_matrix_f64(d->X, d->n, d->p);
     lr_model *m = lr_model_alloc(d->p);
     lr_result res;
-    int st = m ? lr_fit(d->X, d->y, d->n, d->p, &par, m, &res) : LR_ENOMEM;
+    int st = m ? lr_fit(X, d->y, &par, m, &res) : LR_ENOMEM;
     if (st != LR_SUCCESS) {
         fprintf(stderr, "fit: %s\n", lr_strerror(st));
         return 1;
@@ -45,9 +49,9 @@ int main(void)
         printf("w[%zu] = %10.6f   true %10.6f\n", j, w[j], coef[j]);
     printf("b    = %10.6f   true %10.6f\n", lr_model_bias(m), 0.0);
 
-    /* Predict the first three rows. */
+    /* Predict the first three rows: a view of them alone. */
     double pred[3];
-    lr_predict(d->X, 3, d->p, w, lr_model_bias(m), pred);
+    lr_predict(lr_matrix_f64(d->X, 3, d->p), w, lr_model_bias(m), pred);
     for (int i = 0; i < 3; i++)
         printf("row %d: predicted %10.4f, observed %10.4f\n", i, pred[i], d->y[i]);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "linreg.h"
+#include "linreg_io.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -266,86 +266,89 @@ static int quote_error(const char *path, size_t line, size_t col, int bad,
                       : "text after the closing quote of a field");
 }
 
-/* Parses buf[0..len) (a header then records; buf is taken and freed).
- * first_line > 0 numbers the first record's line in messages (a part of a
- * file), else lines count from the header. */
-static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
-                    size_t len, size_t first_line, int header_only,
-                    lr_data **out, char *err, size_t errlen)
+/* The file as a whole: not a zip, .npy or binary file, its line ends, and
+ * a header on its first line. c->s is moved past a byte-order mark. */
+static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
+                     size_t errlen)
 {
-    int st = LR_SUCCESS;
-    const char *target = opts->target ? opts->target : "y";
-    cur_t c = {buf, buf + len, 1, opts->delimiter};
-    char **cols = NULL;
-    char **fields = NULL;
-    lr_data *d = NULL;
-    size_t ncol = 0, tcol = SIZE_MAX, cap = 16;
-    if (len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0) {
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: a zip archive (an .npz from np.savez?), not a CSV "
-                        "file: save each array with np.save as .npy", path);
-        goto done;
-    }
-    if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0) {
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: a NumPy .npy array, not a CSV file: name it .npy",
-                        path);
-        goto done;
-    }
-    if (memchr(buf, '\0', len)) {
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: binary data (a NUL byte) in a CSV file", path);
-        goto done;
-    }
+    const char *buf = c->s;
+    const size_t len = (size_t)(c->end - c->s);
+    if (len >= 4 && memcmp(buf, "PK\x03\x04", 4) == 0)
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: a zip archive (an .npz from np.savez?), not a "
+                          "CSV file: save each array with np.save as .npy",
+                          path);
+    if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0)
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: a NumPy .npy array, not a CSV file: name it .npy",
+                          path);
+    if (memchr(buf, '\0', len))
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: binary data (a NUL byte) in a CSV file", path);
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-        c.s += 3; /* UTF-8 byte-order mark */
-    if ((st = line_ends(path, c.s, c.end, c.delim, first_line, err, errlen)))
-        goto done;
-    if (blank_rest(c.s, c.end)) {
-        st = lr_set_err(LR_EFORMAT, err, errlen, "%s: empty file (no header row)",
-                        path);
-        goto done;
-    }
-    if (blank_line(c.s, c.end)) {
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s:1: the first line is blank; it must be the header", path);
-        goto done;
-    }
-    /* the header */
-    cols = malloc(cap * sizeof *cols);
-    for (int last = 0; cols && !last;) {
+        c->s += 3; /* UTF-8 byte-order mark */
+    int st = line_ends(path, c->s, c->end, c->delim, first_line, err, errlen);
+    if (st)
+        return st;
+    if (blank_rest(c->s, c->end))
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: empty file (no header row)", path);
+    if (blank_line(c->s, c->end))
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s:1: the first line is blank; it must be the header",
+                          path);
+    return LR_SUCCESS;
+}
+
+/* The header's fields into *cols (malloc'd, *ncol of them, pointing into
+ * the buffer). */
+static int csv_header(const char *path, cur_t *c, char ***cols, size_t *ncol,
+                      char *err, size_t errlen)
+{
+    size_t cap = 16, nc = 0;
+    char **cs = malloc(cap * sizeof *cs);
+    for (int last = 0; cs && !last;) {
         int bad = 0;
-        char *f = field(&c, &last, &bad);
+        char *f = field(c, &last, &bad);
         if (!f) {
-            st = quote_error(path, 1, ncol + 1, bad, err, errlen);
-            goto done;
+            *cols = cs;
+            return quote_error(path, 1, nc + 1, bad, err, errlen);
         }
-        if (ncol == cap) {
-            char **nc = realloc(cols, 2 * cap * sizeof *cols);
-            if (!nc) {
-                free(cols);
-                cols = NULL;
+        if (nc == cap) {
+            char **more = realloc(cs, 2 * cap * sizeof *cs);
+            if (!more) {
+                free(cs);
+                cs = NULL;
                 break;
             }
-            cols = nc;
+            cs = more;
             cap *= 2;
         }
-        cols[ncol++] = f;
+        cs[nc++] = f;
     }
-    if (!cols) {
-        st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
-        goto done;
-    }
-    /* duplicate names through a hash table of column indexes (a header
-     * may have a million columns) */
+    *cols = cs;
+    *ncol = nc;
+    if (!cs)
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    return LR_SUCCESS;
+}
+
+/* Column names: none empty, none twice (through a hash table of column
+ * indexes: a header may have a million columns); *tcol the target's
+ * column (SIZE_MAX: none), by name or as #K. */
+static int csv_columns(const char *path, const lr_csv_opts *opts,
+                       char *const *cols, size_t ncol, size_t *tcol,
+                       char *err, size_t errlen)
+{
+    const char *target = opts->target ? opts->target : "y";
+    int st = LR_SUCCESS;
     size_t hcap = 16;
+    *tcol = SIZE_MAX;
     while (hcap < 2 * ncol)
         hcap *= 2;
     size_t *slot = malloc(hcap * sizeof *slot);
-    if (!slot) {
-        st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
-        goto done;
-    }
+    if (!slot)
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
     for (size_t h = 0; h < hcap; h++)
         slot[h] = SIZE_MAX;
     for (size_t j = 0; j < ncol && !st; j++) {
@@ -372,35 +375,162 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         }
         slot[h] = j;
         if (strcmp(cols[j], target) == 0)
-            tcol = j;
+            *tcol = j;
     }
     free(slot);
     if (st)
-        goto done;
-    if (tcol == SIZE_MAX && target[0] == '#') {
+        return st;
+    if (*tcol == SIZE_MAX && target[0] == '#') {
         /* --target #K: the K-th column, 1-based */
         char *e;
         unsigned long long k = strtoull(target + 1, &e, 10);
-        if (*e || k < 1 || k > ncol) {
-            st = lr_set_err(LR_EFORMAT, err, errlen,
-                            "%s:1: target column %s: the file has %zu columns",
-                            path, target, ncol);
-            goto done;
+        if (*e || k < 1 || k > ncol)
+            return lr_set_err(LR_EFORMAT, err, errlen,
+                              "%s:1: target column %s: the file has %zu columns",
+                              path, target, ncol);
+        *tcol = (size_t)k - 1;
+    }
+    if (*tcol == SIZE_MAX && opts->target_required)
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s:1: no target column '%.60s' in the header", path,
+                          target);
+    if ((*tcol == SIZE_MAX ? ncol : ncol - 1) == 0)
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s:1: no feature columns besides the target '%.60s'",
+                          path, target);
+    return LR_SUCCESS;
+}
+
+/* The feature names (every column but tcol) into names (p entries). */
+static int csv_names(const char *path, char *const *cols, size_t ncol,
+                     size_t tcol, char **names, char *err, size_t errlen)
+{
+    for (size_t j = 0, q = 0; j < ncol; j++) {
+        if (j == tcol)
+            continue;
+        names[q] = strdup(cols[j]);
+        if (!names[q++])
+            return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    }
+    return LR_SUCCESS;
+}
+
+/* The values of one record (fields[0..ncol), read from line `line`) into
+ * row n of d: *missing set (and the row left incomplete) when a value is
+ * missing and opts->na_drop. */
+static int csv_values(const char *path, const lr_csv_opts *opts,
+                      char *const *cols, char *const *fields, size_t ncol,
+                      size_t tcol, size_t line, lr_data *d, size_t n,
+                      int *missing, char *err, size_t errlen)
+{
+    double *xi = d->X + n * d->p;
+    *missing = 0;
+    for (size_t j = 0, q = 0; j < ncol; j++) {
+        char *f = fields[j], *end;
+        errno = 0;
+        double v = strtod(f, &end);
+        /* a missing value: an empty cell, NA (R) or NaN (any case, as
+         * strtod reads it: pandas, NumPy) */
+        const int na = f[0] == '\0' || strcmp(f, "NA") == 0
+                       || (*end == '\0' && isnan(v));
+        if (na && opts->na_drop) {
+            *missing = 1;
+            continue;
         }
-        tcol = (size_t)k - 1;
+        if (f[0] == '\0' || *end != '\0')
+            return lr_set_err(LR_EFORMAT, err, errlen,
+                              "%s:%zu: column %zu ('%.40s'): %s%.40s%s", path,
+                              line, j + 1, cols[j], na ? "" : "'", na
+                              ? (f[0] ? "'NA' is a missing value"
+                                      : "an empty cell (a missing value)")
+                              : f, na ? "; --na drop skips such rows"
+                                      : "' is not a number");
+        if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0))
+            return lr_set_err(LR_ERANGE, err, errlen,
+                              "%s:%zu: column %zu ('%.40s'): '%.40s' is %s",
+                              path, line, j + 1, cols[j], f,
+                              isnan(v) ? "NaN, a missing value; --na drop "
+                                         "skips such rows"
+                              : errno == ERANGE ? "too large for a double"
+                              : "infinite");
+        if (j == tcol)
+            d->y[n] = v;
+        else
+            xi[q++] = v;
     }
-    if (tcol == SIZE_MAX && opts->target_required) {
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s:1: no target column '%.60s' in the header", path, target);
+    return LR_SUCCESS;
+}
+
+/* The records after the header into d (nrows allocated); d->n and
+ * d->dropped set. */
+static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
+                       char *const *cols, size_t ncol, size_t tcol,
+                       char **fields, size_t nrows, lr_data *d, char *err,
+                       size_t errlen)
+{
+    size_t n = 0, dropped = 0;
+    while (c->s < c->end && n + dropped < nrows) {
+        if (blank_line(c->s, c->end)) {
+            if (blank_rest(c->s, c->end))
+                break;
+            return lr_set_err(LR_EFORMAT, err, errlen,
+                              "%s:%zu: blank line inside the data", path,
+                              c->line);
+        }
+        const size_t line = c->line;
+        size_t k = 0;
+        for (int last = 0; !last;) {
+            int bad = 0;
+            char *f = field(c, &last, &bad);
+            if (!f)
+                return quote_error(path, line, k + 1, bad, err, errlen);
+            if (k < ncol)
+                fields[k] = f;
+            k++;
+        }
+        if (k != ncol)
+            return lr_set_err(LR_EFORMAT, err, errlen,
+                              "%s:%zu: %zu fields, but the header has %zu", path,
+                              line, k, ncol);
+        int missing;
+        int st = csv_values(path, opts, cols, fields, ncol, tcol, line, d, n,
+                            &missing, err, errlen);
+        if (st)
+            return st;
+        if (missing)
+            dropped++;
+        else
+            n++;
+    }
+    if (n == 0)
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: every one of the %zu rows has a missing value",
+                          path, dropped);
+    d->n = n;
+    d->dropped = dropped;
+    return LR_SUCCESS;
+}
+
+/* Parses buf[0..len) (a header then records; buf is taken and freed).
+ * first_line > 0 numbers the first record's line in messages (a part of a
+ * file), else lines count from the header. */
+static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
+                    size_t len, size_t first_line, int header_only,
+                    lr_data **out, char *err, size_t errlen)
+{
+    cur_t c = {buf, buf + len, 1, opts->delimiter};
+    char **cols = NULL;
+    char **fields = NULL;
+    lr_data *d = NULL;
+    size_t ncol = 0, tcol = SIZE_MAX;
+    int st = csv_sniff(path, &c, first_line, err, errlen);
+    if (!st)
+        st = csv_header(path, &c, &cols, &ncol, err, errlen);
+    if (!st)
+        st = csv_columns(path, opts, cols, ncol, &tcol, err, errlen);
+    if (st)
         goto done;
-    }
     const size_t p = tcol == SIZE_MAX ? ncol : ncol - 1;
-    if (p == 0) {
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s:1: no feature columns besides the target '%.60s'",
-                        path, target);
-        goto done;
-    }
     if (header_only) {
         /* the columns alone: names, no rows */
         d = calloc(1, sizeof *d);
@@ -408,11 +538,10 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
             d->p = p;
             d->names = calloc(p, sizeof *d->names);
         }
-        for (size_t j = 0, q = 0; d && d->names && j < ncol; j++)
-            if (j != tcol && !(d->names[q++] = strdup(cols[j])))
-                st = LR_ENOMEM;
-        if (!d || !d->names || st)
-            st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        st = d && d->names ? csv_names(path, cols, ncol, tcol, d->names, err,
+                                       errlen)
+                           : lr_set_err(LR_ENOMEM, err, errlen,
+                                        "%s: out of memory", path);
         goto done;
     }
     if (first_line > 0)
@@ -434,100 +563,14 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         free(d->y);
         d->y = NULL;
     }
-    size_t n = 0, dropped = 0;
-    while (c.s < c.end && n + dropped < nrows) {
-        if (blank_line(c.s, c.end)) {
-            if (blank_rest(c.s, c.end))
-                break;
-            st = lr_set_err(LR_EFORMAT, err, errlen,
-                            "%s:%zu: blank line inside the data", path, c.line);
-            goto done;
-        }
-        const size_t line = c.line;
-        size_t k = 0;
-        for (int last = 0; !last;) {
-            int bad = 0;
-            char *f = field(&c, &last, &bad);
-            if (!f) {
-                st = quote_error(path, line, k + 1, bad, err, errlen);
-                goto done;
-            }
-            if (k < ncol)
-                fields[k] = f;
-            k++;
-        }
-        if (k != ncol) {
-            st = lr_set_err(LR_EFORMAT, err, errlen,
-                            "%s:%zu: %zu fields, but the header has %zu", path,
-                            line, k, ncol);
-            goto done;
-        }
-        double *xi = d->X + n * p;
-        int missing = 0;
-        for (size_t j = 0, q = 0; j < ncol; j++) {
-            char *f = fields[j], *end;
-            errno = 0;
-            double v = strtod(f, &end);
-            /* a missing value: an empty cell, NA (R) or NaN (any case, as
-             * strtod reads it: pandas, NumPy) */
-            const int na = f[0] == '\0' || strcmp(f, "NA") == 0
-                           || (*end == '\0' && isnan(v));
-            if (na && opts->na_drop) {
-                missing = 1;
-                continue;
-            }
-            if (f[0] == '\0' || *end != '\0') {
-                st = lr_set_err(LR_EFORMAT, err, errlen,
-                                "%s:%zu: column %zu ('%.40s'): %s%.40s%s", path,
-                                line, j + 1, cols[j], na ? "" : "'", na
-                                ? (f[0] ? "'NA' is a missing value"
-                                        : "an empty cell (a missing value)")
-                                : f, na ? "; --na drop skips such rows"
-                                        : "' is not a number");
-                goto done;
-            }
-            if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) {
-                st = lr_set_err(LR_ERANGE, err, errlen,
-                                "%s:%zu: column %zu ('%.40s'): '%.40s' is %s",
-                                path, line, j + 1, cols[j], f,
-                                isnan(v) ? "NaN, a missing value; --na drop "
-                                           "skips such rows"
-                                : errno == ERANGE ? "too large for a double"
-                                : "infinite");
-                goto done;
-            }
-            if (j == tcol)
-                d->y[n] = v;
-            else
-                xi[q++] = v;
-        }
-        if (missing)
-            dropped++;
-        else
-            n++;
-    }
-    if (n == 0) {
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: every one of the %zu rows has a missing value",
-                        path, dropped);
+    st = csv_records(path, opts, &c, cols, ncol, tcol, fields, nrows, d, err,
+                     errlen);
+    if (st)
         goto done;
-    }
-    d->n = n;
-    d->dropped = dropped;
     d->names = calloc(p, sizeof *d->names);
-    if (!d->names) {
-        st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
-        goto done;
-    }
-    for (size_t j = 0, q = 0; j < ncol; j++) {
-        if (j == tcol)
-            continue;
-        d->names[q] = strdup(cols[j]);
-        if (!d->names[q++]) {
-            st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
-            goto done;
-        }
-    }
+    st = d->names ? csv_names(path, cols, ncol, tcol, d->names, err, errlen)
+                  : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
+                               path);
 done:
     free(fields);
     free(cols);

@@ -1,9 +1,5 @@
-/* error.c -- status codes, messages, small utilities. */
+/* error.c -- status codes, stop reasons and error messages. */
 #include <stdio.h>
-#include <time.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "lr_internal.h"
 
@@ -45,23 +41,4 @@ int lr_set_err(int status, char *err, size_t errlen, const char *fmt, ...)
         va_end(ap);
     }
     return status;
-}
-
-double lr_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-int lr_threads_resolve(int requested)
-{
-    /* omp_get_max_threads honours OMP_NUM_THREADS, else the cores present;
-     * reading it changes no global setting. */
-#ifdef _OPENMP
-    return requested > 0 ? requested : omp_get_max_threads();
-#else
-    (void)requested;
-    return 1;
-#endif
 }

@@ -242,9 +242,12 @@ int lr_generate(const lr_gen_params *gp, double *X, double *y, double *coef)
     int st = lr_gen_params_check(gp, NULL);
     if (st != LR_SUCCESS)
         return st;
-    if (gp->generator == LR_GEN_FAST)
-        return generate_fast(gp, 0, gp->n_samples, X, y, coef);
-    return generate_sklearn(gp, X, y, coef);
+    lr_gsl_enter();
+    st = gp->generator == LR_GEN_FAST
+         ? generate_fast(gp, 0, gp->n_samples, X, y, coef)
+         : generate_sklearn(gp, X, y, coef);
+    lr_gsl_leave();
+    return st;
 }
 
 int lr_generate_rows(const lr_gen_params *gp, size_t row_lo, size_t nrows,
@@ -258,5 +261,8 @@ int lr_generate_rows(const lr_gen_params *gp, size_t row_lo, size_t nrows,
     if (gp->generator != LR_GEN_FAST || row_lo > gp->n_samples
         || nrows > gp->n_samples - row_lo)
         return LR_EINVAL;
-    return generate_fast(gp, row_lo, nrows, X, y, coef);
+    lr_gsl_enter();
+    st = generate_fast(gp, row_lo, nrows, X, y, coef);
+    lr_gsl_leave();
+    return st;
 }

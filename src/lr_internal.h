@@ -7,12 +7,50 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "linreg.h"
+#include "lr_util.h"
 
 /* a*b without overflow: 1 and *out on success, 0 on overflow. */
 static inline int lr_mul_ok(size_t a, size_t b, size_t *out)
 {
     return !__builtin_mul_overflow(a, b, out);
+}
+
+/* Element (i, j) of a view (any stride). */
+static inline double lr_mat_at(const lr_matrix *A, size_t i, size_t j)
+{
+    const size_t k = i * A->stride + j;
+    return A->type == LR_F32 ? (double)((const float *)A->data)[k]
+                             : ((const double *)A->data)[k];
+}
+
+/* A valid view: data (unless empty), a known type, stride >= cols. */
+int lr_matrix_valid(const lr_matrix *A);
+/* The kernels' storage of a view with contiguous rows: *X (double) or
+ * *Xf (float), the other NULL. LR_EINVAL for an invalid view, no rows or
+ * columns, or rows with a stride above cols (not yet taken by the passes
+ * over X). */
+int lr_matrix_rows(const lr_matrix *A, const double **X, const float **Xf);
+
+/* ---- gsl_guard.c: no GSL error handler on the library's paths ---- */
+
+/* Between enter and leave, GSL's error handler is a silent one (GSL then
+ * returns its status, which the library maps), whatever the handler was;
+ * nested and concurrent library calls share one count under a lock, and
+ * the last leave restores the previous handler. */
+void lr_gsl_enter(void);
+void lr_gsl_leave(void);
+
+/* X[i*p + j] (k = i*p + j) from whichever storage is given. */
+static inline double lr_xat(const double *X, const float *Xf, size_t k)
+{
+    return X ? X[k] : (double)Xf[k];
+}
+
+/* k rounded up to a multiple of 8 doubles: rows of 64 bytes (a cache
+ * line) for per-thread and per-block partials. */
+static inline size_t lr_pad8(size_t k)
+{
+    return (k + 7) / 8 * 8;
 }
 
 /* snprintf into err if err is not NULL; returns status. */
@@ -30,10 +68,51 @@ int lr_atomic_begin(lr_atomic_file *f, const char *path, char *err,
                     size_t errlen);
 int lr_atomic_end(lr_atomic_file *f, int ok, char *err, size_t errlen);
 
+/* A sum over the processes of a distributed fit: buf[0..count) summed in
+ * place; nonzero on failure (lr_dist.sum's shape). */
+typedef int (*lr_sum_fn)(double *buf, size_t count, void *ctx);
+
+/* ---- scaling.c: column standardization ---- */
+
 /* Column means (when center, else 0) and population sds about them, of X
  * (double) or Xf (float); an sd of 0 becomes 1. */
 void lr_column_stats(const double *X, const float *Xf, size_t n, size_t p,
                      int center, double *mu, double *sd);
+/* The same over the n local rows of a fit of n_all rows in all, each of
+ * the two passes' sums combined by sum (NULL: none). LR_SUCCESS, or LR_EIO
+ * when sum fails. */
+int lr_column_stats_sum(const double *X, const float *Xf, size_t n, size_t p,
+                        size_t n_all, int center, double *mu, double *sd,
+                        lr_sum_fn sum, void *ctx);
+/* The same from the Gram matrix G (m x m, m = p + 1, upper triangle, last
+ * column the column sums) of n rows: var = G_jj / n - mu_j^2 (one pass
+ * fewer, at the price of cancellation; the exact solver refines it away). */
+void lr_column_stats_gram(const double *G, size_t p, double n, int center,
+                          double *mu, double *sd);
+/* Standardized weights (v, c) to raw ones: w_j = v_j / sd_j,
+ * b = c - sum w_j mu_j; sd NULL: w = v, b = c. */
+void lr_unscale(size_t p, const double *mu, const double *sd, const double *v,
+                double c, double *w, double *b);
+
+/* ---- clock.c, threads.c ---- */
+
+/* A monotonic wall clock, in seconds. */
+double lr_now(void);
+
+/* ---- the exact solvers (solve.c dispatches by lr_solve_plan) ---- */
+
+/* Above this order the Gram route factors by Cholesky instead of SVD. */
+#define LR_GRAM_SVD_MAX_M 512
+
+int lr_solve_svd(const double *X, const float *Xf, const double *y, size_t n,
+                 size_t p, const lr_params *par, double *w, double *b,
+                 double *mse);
+int lr_solve_gram(const double *X, const float *Xf, const double *y,
+                  size_t n, size_t p, const lr_params *par,
+                  const lr_dist *dist, double *w, double *b, double *mse);
+int lr_solve_dual(const double *X, const float *Xf, const double *y,
+                  size_t n, size_t p, const lr_params *par, double *w,
+                  double *b, double *mse);
 
 /* Threads to use for `requested` (0: OpenMP's default). */
 int lr_threads_resolve(int requested);
@@ -107,6 +186,17 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
 
 /* The serial row kernels (fused pass, Gram, X^T X v) are in kernel_rows.h,
  * one table per instruction set (kernel_ops.h). */
+
+/* kernel_state.c: fills ks for a pass over X (or Xf) and y, n x p, on
+ * `threads` threads in `mode` (LR_KMODE_*): sizes, the padded stride and
+ * the rows per chunk; w, b, acc and part are the caller's to set. */
+void lr_kernel_setup(lr_kernel_state *ks, const double *X, const float *Xf,
+                     const double *y, size_t n, size_t p, int threads,
+                     int mode);
+/* One fused pass at ks->w, *ks->b: ks->acc (stride doubles) cleared, then
+ * X^T r, sum r and sum r^2 into it. */
+void lr_kernel_pass(const lr_kernel_state *ks);
+
 
 /* buf (m*m + m + 1, m = p + 1) receives, in one parallel pass over the
  * samples, the upper triangle of Xa^T Xa, Xa^T y and y^T y (sums, not

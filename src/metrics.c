@@ -5,15 +5,18 @@
 
 #include "lr_internal.h"
 
-void lr_predict(const double *X, size_t n, size_t p, const double *w,
-                double b, double *pred)
+int lr_predict(lr_matrix X, const double *w, double b, double *pred)
 {
+    if (!lr_matrix_valid(&X) || (X.cols && !w) || (X.rows && !pred))
+        return LR_EINVAL;
+    const size_t n = X.rows, p = X.cols;
     for (size_t i = 0; i < n; i++) {
         double s = 0.0;
         for (size_t j = 0; j < p; j++)
-            s += X[i * p + j] * w[j];
+            s += lr_mat_at(&X, i, j) * w[j];
         pred[i] = s + b;
     }
+    return LR_SUCCESS;
 }
 
 /* A sum that keeps its digits: Neumaier's compensated summation (the
@@ -69,20 +72,22 @@ void lr_metrics(const double *pred, const double *y, size_t n, double *mse,
     mse_r2(ksum_get(&sse), ksum_get(&sst), n, mse, r2);
 }
 
-void lr_gradient(const double *X, const double *y, size_t n, size_t p,
-                 const double *w, double b, double *g, double *gb,
-                 double *mse)
+int lr_gradient(lr_matrix X, const double *y, const double *w, double b,
+                double *g, double *gb, double *mse)
 {
+    const size_t n = X.rows, p = X.cols;
+    if (!lr_matrix_valid(&X) || n == 0 || !y || (p && (!w || !g)))
+        return LR_EINVAL;
     double sb = 0.0, sse = 0.0;
     for (size_t j = 0; j < p; j++)
         g[j] = 0.0;
     for (size_t i = 0; i < n; i++) {
         double s = 0.0;
         for (size_t j = 0; j < p; j++)
-            s += X[i * p + j] * w[j];
+            s += lr_mat_at(&X, i, j) * w[j];
         double r = s + b - y[i];
         for (size_t j = 0; j < p; j++)
-            g[j] += r * X[i * p + j];
+            g[j] += r * lr_mat_at(&X, i, j);
         sb += r;
         sse += r * r;
     }
@@ -92,41 +97,31 @@ void lr_gradient(const double *X, const double *y, size_t n, size_t p,
         *gb = sb / (double)n;
     if (mse)
         *mse = sse / (double)n;
+    return LR_SUCCESS;
 }
 
-double lr_trace_bound(const double *X, size_t n, size_t p)
+double lr_trace_bound(lr_matrix X)
 {
     /* lambda_max(Xa^T Xa / n) <= trace(Xa^T Xa / n) = 1 + sum_ij x_ij^2 / n */
+    if (!lr_matrix_valid(&X))
+        return NAN;
     double s = 0.0;
-    for (size_t i = 0; i < n * p; i++)
-        s += X[i] * X[i];
-    return 1.0 + s / (double)n;
-}
-
-void lr_predict_f32(const float *X, size_t n, size_t p, const double *w,
-                    double b, double *pred)
-{
-    for (size_t i = 0; i < n; i++) {
-        double s = 0.0;
-        for (size_t j = 0; j < p; j++)
-            s += (double)X[i * p + j] * w[j];
-        pred[i] = s + b;
-    }
-}
-
-double lr_trace_bound_f32(const float *X, size_t n, size_t p)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n * p; i++)
-        s += (double)X[i] * (double)X[i];
-    return 1.0 + s / (double)n;
+    for (size_t i = 0; i < X.rows; i++)
+        for (size_t j = 0; j < X.cols; j++) {
+            const double v = lr_mat_at(&X, i, j);
+            s += v * v;
+        }
+    return 1.0 + s / (double)X.rows;
 }
 
 /* MSE and R^2 of (w, b) on (X, y) without storing the predictions: no
  * allocation, so a fit's peak memory stays that of X and y. */
-static void score(const double *X, const float *Xf, const double *y, size_t n,
-                  size_t p, const double *w, double b, double *mse, double *r2)
+int lr_score(lr_matrix X, const double *y, const double *w, double b,
+             double *mse, double *r2)
 {
+    if (!lr_matrix_valid(&X) || (X.rows && !y) || (X.cols && !w))
+        return LR_EINVAL;
+    const size_t n = X.rows, p = X.cols;
     const double mean = mean_of(y, n);
     ksum sse = {0, 0}, sst = {0, 0};
     for (size_t i = 0; i < n; i++) {
@@ -135,7 +130,7 @@ static void score(const double *X, const float *Xf, const double *y, size_t n,
          * ulp of r even when x_i.w and y_i cancel to a few digits */
         ksum rs = {0, 0};
         for (size_t j = 0; j < p; j++) {
-            const double x = X ? X[i * p + j] : (double)Xf[i * p + j];
+            const double x = lr_mat_at(&X, i, j);
             const double t = x * w[j];
             ksum_add(&rs, t);
             rs.c += fma(x, w[j], -t);
@@ -147,29 +142,20 @@ static void score(const double *X, const float *Xf, const double *y, size_t n,
         ksum_add(&sst, dy * dy);
     }
     mse_r2(ksum_get(&sse), ksum_get(&sst), n, mse, r2);
+    return LR_SUCCESS;
 }
 
-void lr_score(const double *X, const double *y, size_t n, size_t p,
-              const double *w, double b, double *mse, double *r2)
+int lr_max_abs(lr_matrix X, const double *y, double *xmax, double *ymax)
 {
-    score(X, NULL, y, n, p, w, b, mse, r2);
-}
-
-void lr_score_f32(const float *X, const double *y, size_t n, size_t p,
-                  const double *w, double b, double *mse, double *r2)
-{
-    score(NULL, X, y, n, p, w, b, mse, r2);
-}
-
-void lr_max_abs(const double *X, const float *Xf, const double *y, size_t n,
-                size_t p, double *xmax, double *ymax)
-{
+    if (!lr_matrix_valid(&X) || (X.cols && !xmax))
+        return LR_EINVAL;
+    const size_t n = X.rows, p = X.cols;
     for (size_t j = 0; j < p; j++)
         xmax[j] = 0.0;
     double ym = 0.0;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < p; j++) {
-            double v = fabs(X ? X[i * p + j] : (double)Xf[i * p + j]);
+            double v = fabs(lr_mat_at(&X, i, j));
             if (v > xmax[j])
                 xmax[j] = v;
         }
@@ -178,6 +164,7 @@ void lr_max_abs(const double *X, const float *Xf, const double *y, size_t n,
     }
     if (ymax)
         *ymax = ym;
+    return LR_SUCCESS;
 }
 
 double lr_null_mse(const double *y, size_t n, int center)

@@ -72,74 +72,48 @@ static void *transpose(const void *src, size_t n, size_t p, size_t size)
     return dst;
 }
 
-/* check: scan for NaN and Inf; copy_ok: a Fortran-order 2-D array may be
- * transposed into a copy (else it is refused). */
-static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
-                   char *err, size_t errlen)
+/* The magic string, the version and the header's length and offset. */
+static int npy_preamble(const char *path, int fd, size_t flen, size_t *hlen,
+                        size_t *hoff, char *err, size_t errlen)
 {
-    memset(a, 0, sizeof *a);
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
-                          strerror(errno));
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return lr_set_err(LR_EIO, err, errlen, "%s: not a regular file", path);
-    }
-    size_t flen = (size_t)sb.st_size;
     unsigned char pre[12];
-    if (flen < 10 || pread(fd, pre, flen < 12 ? flen : 12, 0) < 10) {
-        close(fd);
+    if (flen < 10 || pread(fd, pre, flen < 12 ? flen : 12, 0) < 10)
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: too short for a .npy file (%zu bytes)", path, flen);
-    }
-    if (memcmp(pre, "PK\x03\x04", 4) == 0) {
-        close(fd);
+    if (memcmp(pre, "PK\x03\x04", 4) == 0)
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: a zip archive (an .npz from np.savez?), not a .npy "
                           "file: save each array with np.save", path);
-    }
-    if (memcmp(pre, "\x93NUMPY", 6) != 0) {
-        close(fd);
+    if (memcmp(pre, "\x93NUMPY", 6) != 0)
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: not a .npy file (bad magic string)", path);
-    }
     int major = pre[6];
-    size_t hlen, hoff;
     if (major == 1) {
-        hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
-        hoff = 10;
+        *hlen = (size_t)pre[8] | (size_t)pre[9] << 8;
+        *hoff = 10;
     } else if (major == 2 || major == 3) {
-        if (flen < 12) {
-            close(fd);
-            return lr_set_err(LR_EFORMAT, err, errlen, "%s: truncated header", path);
-        }
-        hlen = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16
-               | (size_t)pre[11] << 24;
-        hoff = 12;
+        if (flen < 12)
+            return lr_set_err(LR_EFORMAT, err, errlen, "%s: truncated header",
+                              path);
+        *hlen = (size_t)pre[8] | (size_t)pre[9] << 8 | (size_t)pre[10] << 16
+                | (size_t)pre[11] << 24;
+        *hoff = 12;
     } else {
-        close(fd);
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: unsupported .npy version %d", path, major);
     }
-    if (hlen > 1u << 20 || hoff + hlen > flen) {
-        close(fd);
+    if (*hlen > 1u << 20 || *hoff + *hlen > flen)
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: header length %zu runs past the end of the file",
-                          path, hlen);
-    }
-    char *h = malloc(hlen + 1);
-    if (!h) {
-        close(fd);
-        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
-    }
-    if (pread(fd, h, hlen, (off_t)hoff) != (ssize_t)hlen) {
-        free(h);
-        close(fd);
-        return lr_set_err(LR_EIO, err, errlen, "%s: read error", path);
-    }
-    h[hlen] = '\0';
+                          path, *hlen);
+    return LR_SUCCESS;
+}
+
+/* The header's dictionary h: the dtype (a->f32), *fortran, and the shape
+ * (a->ndim, a->n, a->p). */
+static int npy_dict(const char *path, const char *h, lr_npy *a, int *fortran,
+                    char *err, size_t errlen)
+{
     int st = LR_SUCCESS;
     const char *v;
     if (!(v = dict_value(h, "descr")))
@@ -156,11 +130,10 @@ static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
                         "%s: dtype %.*s' is not supported (float64 or float32, "
                         "little-endian: '<f8' or '<f4')", path, l, v);
     }
-    int fortran = 0;
     if (!st) {
         v = dict_value(h, "fortran_order");
         if (v && strncmp(v, "True", 4) == 0)
-            fortran = 1;
+            *fortran = 1;
         else if (!v || strncmp(v, "False", 5) != 0)
             st = lr_set_err(LR_EFORMAT, err, errlen,
                             "%s: header has no 'fortran_order' True or False", path);
@@ -201,6 +174,51 @@ static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
             a->p = (size_t)d[1];
         }
     }
+    return st;
+}
+
+/* check: scan for NaN and Inf; copy_ok: a Fortran-order 2-D array may be
+ * transposed into a copy (else it is refused). */
+/* What an open lr_npy owns: the file's mapping, or the row-major copy of a
+ * Fortran-order file. */
+struct lr_npy_store {
+    void *map;
+    size_t maplen;
+    void *copy;
+};
+
+/* npy_map's work: the mapping (or the copy) into ms. */
+static int npy_map_file(const char *path, lr_npy *a, struct lr_npy_store *ms,
+                        int check, int copy_ok, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
+                          strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return lr_set_err(LR_EIO, err, errlen, "%s: not a regular file", path);
+    }
+    size_t flen = (size_t)sb.st_size, hlen = 0, hoff = 0;
+    int pst = npy_preamble(path, fd, flen, &hlen, &hoff, err, errlen);
+    if (pst) {
+        close(fd);
+        return pst;
+    }
+    char *h = malloc(hlen + 1);
+    if (!h) {
+        close(fd);
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    }
+    if (pread(fd, h, hlen, (off_t)hoff) != (ssize_t)hlen) {
+        free(h);
+        close(fd);
+        return lr_set_err(LR_EIO, err, errlen, "%s: read error", path);
+    }
+    h[hlen] = '\0';
+    int fortran = 0;
+    int st = npy_dict(path, h, a, &fortran, err, errlen);
     free(h);
     size_t cells = 0, bytes = 0, doff = hoff + hlen;
     (void)cells;
@@ -231,26 +249,37 @@ static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
             st = lr_set_err(LR_EIO, err, errlen, "%s: cannot map: %s", path,
                             strerror(errno));
         else {
-            a->map = map;
-            a->maplen = flen;
+            ms->map = map;
+            ms->maplen = flen;
             a->data = (const char *)map + doff;
         }
     }
     close(fd);
     if (!st && fortran) {
         /* column-major: one transposed copy, then the file is let go */
-        a->copy = transpose(a->data, a->n, a->p, a->f32 ? 4 : 8);
-        munmap(a->map, a->maplen);
-        a->map = NULL;
-        a->maplen = 0;
-        a->data = a->copy;
-        if (!a->copy)
+        ms->copy = transpose(a->data, a->n, a->p, a->f32 ? 4 : 8);
+        munmap(ms->map, ms->maplen);
+        ms->map = NULL;
+        ms->maplen = 0;
+        a->data = ms->copy;
+        a->copied = ms->copy != NULL;
+        if (!ms->copy)
             st = lr_set_err(LR_ENOMEM, err, errlen,
                             "%s: out of memory for a row-major copy of the "
                             "Fortran-order %zu x %zu array", path, a->n, a->p);
     }
     if (!st && check)
         st = lr_npy_check_rows(a, path, 0, a->n, err, errlen);
+    return st;
+}
+
+static int npy_map(const char *path, lr_npy *a, int check, int copy_ok,
+                   char *err, size_t errlen)
+{
+    memset(a, 0, sizeof *a);
+    if (!(a->store = calloc(1, sizeof *a->store)))
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    int st = npy_map_file(path, a, a->store, check, copy_ok, err, errlen);
     if (st)
         lr_npy_close(a);
     return st;
@@ -286,12 +315,25 @@ int lr_npy_map(const char *path, lr_npy *a, char *err, size_t errlen)
 
 void lr_npy_close(lr_npy *a)
 {
-    if (a && a->map)
-        munmap(a->map, a->maplen);
-    if (a)
-        free(a->copy);
-    if (a)
-        memset(a, 0, sizeof *a);
+    if (!a)
+        return;
+    if (a->store) {
+        if (a->store->map)
+            munmap(a->store->map, a->store->maplen);
+        free(a->store->copy);
+        free(a->store);
+    }
+    memset(a, 0, sizeof *a);
+}
+
+const void *lr_npy_mapping(const lr_npy *a)
+{
+    return a && a->store ? a->store->map : NULL;
+}
+
+size_t lr_npy_mapping_len(const lr_npy *a)
+{
+    return a && a->store ? a->store->maplen : 0;
 }
 
 int lr_npy_fwrite(FILE *f, const double *a, size_t n, size_t p, int ndim)

@@ -30,7 +30,9 @@ lr_nprng *lr_nprng_alloc(uint32_t seed)
     lr_nprng *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
+    lr_gsl_enter();
     r->mt = gsl_rng_alloc(gsl_rng_mt19937);
+    lr_gsl_leave();
     if (!r->mt) {
         free(r);
         return NULL;

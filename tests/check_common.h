@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "linreg.h"
+#include "lr_util.h"
 
 Suite *suite_generate(void);
 Suite *suite_gradient(void);
@@ -20,6 +21,7 @@ Suite *suite_input(void);
 Suite *suite_convergence(void);
 Suite *suite_output(void);
 Suite *suite_kernels(void);
+Suite *suite_api(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */
@@ -37,6 +39,13 @@ uint64_t ulp_diff(double a, double b);
 double rel_err(double a, double b);
 /* A certified NIST coefficient: dataset, param ("b0".."b10"). */
 double nist_certified(const char *dataset, const char *param);
+/* lr_gd_alloc's workspace, or NULL (its status is tested in check_api.c). */
+static inline lr_gd *ck_gd_alloc(lr_matrix X, const double *y,
+                                 const lr_params *par)
+{
+    lr_gd *gd;
+    return lr_gd_alloc(X, y, par, &gd) == LR_SUCCESS ? gd : NULL;
+}
 /* A temporary file name (static buffer, unique per call). */
 const char *tmp_path(const char *suffix);
 

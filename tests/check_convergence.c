@@ -28,7 +28,7 @@ static double rel_measure(const lr_data *d, const double *w, double b)
 {
     const size_t n = d->n, p = d->p;
     double g[16], gb, mse, my = 0.0, vy = 0.0;
-    lr_gradient(d->X, d->y, n, p, w, b, g, &gb, &mse);
+    lr_gradient(lr_matrix_f64(d->X, n, p), d->y, w, b, g, &gb, &mse);
     for (size_t i = 0; i < n; i++)
         my += d->y[i] / (double)n;
     for (size_t i = 0; i < n; i++)
@@ -63,7 +63,7 @@ START_TEST(test_tol_measure)
         par.tol = 1e-6;
         par.max_iter = 2000000;
         par.optimizer = LR_OPT_NESTEROV;
-        lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+        lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, d->n, d->p), d->y, &par);
         ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
         double L;
         ck_assert_int_eq(lr_gd_lipschitz(gd, &L), LR_SUCCESS);
@@ -98,12 +98,12 @@ START_TEST(test_tol_scale_invariant)
     par.standardize = 1;
     lr_result r0, r1;
     lr_model *m = lr_model_alloc(4);
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &r0), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, &r0), LR_SUCCESS);
     for (size_t i = 0; i < d->n; i++) {
         d->y[i] *= 1024.0;
         d->X[i * 4 + 2] /= 128.0;
     }
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &r1), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, &r1), LR_SUCCESS);
     ck_assert_int_eq(r0.stop_reason, LR_STOP_TOL);
     ck_assert_int_eq(r1.stop_reason, LR_STOP_TOL);
     ck_assert_uint_eq(r0.iterations, r1.iterations);
@@ -128,7 +128,7 @@ START_TEST(test_diverge_short)
         par.momentum = opt == LR_OPT_MOMENTUM ? 0.9 : 0.0;
         par.max_iter = opt == LR_OPT_GD ? 8 : 100;
         lr_result res;
-        ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &res),
+        ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, &res),
                          LR_EDIVERGE);
         ck_assert_int_eq(res.stop_reason, LR_STOP_DIVERGED);
         ck_assert(lr_model_bias(m) == 7.5);
@@ -148,12 +148,12 @@ START_TEST(test_stop_excess_gram)
     const size_t n = d->n, p = d->p;
     double wopt[8], bopt, mopt;
     lr_params par = lr_params_default();
-    ck_assert_int_eq(lr_solve(d->X, NULL, d->y, n, p, &par, wopt, &bopt, &mopt),
+    ck_assert_int_eq(lr_solve(lr_matrix_f64(d->X, n, p), d->y, &par, wopt, &bopt, &mopt),
                      LR_SUCCESS);
     par.solver = LR_SOLVER_GRAM;
     par.max_iter = 100000;
     par.init = LR_INIT_ZEROS;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, n, p), d->y, &par);
     ck_assert_int_eq(lr_gd_set_stop_excess(gd, wopt, bopt, mopt, 1.0), LR_EINVAL);
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     double L, vy = lr_null_mse(d->y, n, 1);
@@ -168,7 +168,7 @@ START_TEST(test_stop_excess_gram)
     ck_assert_int_eq(lr_gd_stop_reason(gd), LR_STOP_TARGET);
     ck_assert_uint_lt(lr_gd_iter(gd), 100000);
     double mse, r2;
-    lr_score(d->X, d->y, n, p, lr_gd_weights(gd), lr_gd_bias(gd), &mse, &r2);
+    lr_score(lr_matrix_f64(d->X, n, p), d->y, lr_gd_weights(gd), lr_gd_bias(gd), &mse, &r2);
     ck_assert_double_le(mse - mopt, 1.01 * excess);
     lr_gd_free(gd);
     lr_data_free(d);
@@ -202,7 +202,7 @@ START_TEST(test_scale_helpers)
     free(ys);
     double xm[3], ym, want[3] = {0, 0, 0}, wy = 0;
     d->X[7 * 3 + 1] = -1e50;
-    lr_max_abs(d->X, NULL, d->y, n, 3, xm, &ym);
+    lr_max_abs(lr_matrix_f64(d->X, n, 3), d->y, xm, &ym);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < 3; j++)
             want[j] = fmax(want[j], fabs(d->X[i * 3 + j]));

@@ -38,9 +38,9 @@ static void agree(const lr_data *d, const lr_params *par, int method,
     const size_t n = d->n, p = d->p;
     double *w = malloc(p * sizeof *w), *ws = malloc(p * sizeof *ws);
     double b, bs, mse, mses;
-    ck_assert_int_eq(lr_solve_method(d->X, NULL, d->y, n, p, par,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f64(d->X, n, p), d->y, par,
                                      LR_EXACT_SVD, ws, &bs, &mses), LR_SUCCESS);
-    ck_assert_int_eq(lr_solve_method(d->X, NULL, d->y, n, p, par, method, w,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f64(d->X, n, p), d->y, par, method, w,
                                      &b, &mse), LR_SUCCESS);
     double wmax = 0.0, err = 0.0;
     for (size_t j = 0; j < p; j++) {
@@ -94,9 +94,9 @@ START_TEST(test_dual_f32)
     lr_params par = lr_params_default();
     par.l2 = 0.3;
     double w[40], ws[40], b, bs, mse, mses;
-    ck_assert_int_eq(lr_solve_method(NULL, Xf, d->y, n, p, &par, LR_EXACT_SVD,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f32(Xf, n, p), d->y, &par, LR_EXACT_SVD,
                                      ws, &bs, &mses), LR_SUCCESS);
-    ck_assert_int_eq(lr_solve_method(NULL, Xf, d->y, n, p, &par, LR_EXACT_DUAL,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f32(Xf, n, p), d->y, &par, LR_EXACT_DUAL,
                                      w, &b, &mse), LR_SUCCESS);
     for (size_t j = 0; j < p; j++)
         ck_assert_double_le(fabs(w[j] - ws[j]), 1e-10 * fmax(1.0, fabs(ws[j])));
@@ -139,9 +139,9 @@ START_TEST(test_gram_cholesky_rank_deficient)
     lr_params par = lr_params_default();
     double *w = malloc(p * sizeof *w), *ws = malloc(p * sizeof *ws);
     double b, bs, mse, mses;
-    ck_assert_int_eq(lr_solve_method(d->X, NULL, d->y, n, p, &par, LR_EXACT_SVD,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f64(d->X, n, p), d->y, &par, LR_EXACT_SVD,
                                      ws, &bs, &mses), LR_SUCCESS);
-    ck_assert_int_eq(lr_solve_method(d->X, NULL, d->y, n, p, &par,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f64(d->X, n, p), d->y, &par,
                                      LR_EXACT_GRAM, w, &b, &mse), LR_SUCCESS);
     ck_assert_msg(fabs(mse - mses) <= 1e-10 * mses, "mse %.17g vs %.17g", mse,
                   mses);
@@ -207,14 +207,14 @@ START_TEST(test_method_errors)
     lr_params par = lr_params_default();
     double w[9], b;
     /* the dual needs a ridge */
-    ck_assert_int_eq(lr_solve_method(d->X, NULL, d->y, 6, 9, &par,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f64(d->X, 6, 9), d->y, &par,
                                      LR_EXACT_DUAL, w, &b, NULL), LR_EINVAL);
     /* the Gram route with more unknowns than samples and no ridge */
-    ck_assert_int_eq(lr_solve_method(d->X, NULL, d->y, 6, 9, &par,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f64(d->X, 6, 9), d->y, &par,
                                      LR_EXACT_GRAM, w, &b, NULL), LR_ESOLVE);
-    ck_assert_int_eq(lr_solve_method(d->X, NULL, d->y, 6, 9, &par, 42, w, &b,
+    ck_assert_int_eq(lr_solve_method(lr_matrix_f64(d->X, 6, 9), d->y, &par, 42, w, &b,
                                      NULL), LR_EINVAL);
-    ck_assert_int_eq(lr_solve(d->X, NULL, d->y, 6, 9, &par, w, &b, NULL),
+    ck_assert_int_eq(lr_solve(lr_matrix_f64(d->X, 6, 9), d->y, &par, w, &b, NULL),
                      LR_ESOLVE);
     lr_data_free(d);
 }
@@ -240,28 +240,28 @@ START_TEST(test_design_check)
         r[6] = c[i];
     }
     long dep[P];
-    ck_assert_int_eq(lr_design_check(X, NULL, N, P, 1, dep), 4);
+    ck_assert_int_eq(lr_design_check(lr_matrix_f64(X, N, P), 1, dep), 4);
     const long want[P] = {LR_COL_OK, LR_COL_CONSTANT, 0, LR_COL_CONSTANT,
                           LR_COL_OK, LR_COL_OK, 4};
     for (size_t j = 0; j < P; j++)
         ck_assert_int_eq(dep[j], want[j]);
     /* without an intercept, only the zero column is constant trouble */
-    ck_assert_int_eq(lr_design_check(X, NULL, N, P, 0, dep), 3);
+    ck_assert_int_eq(lr_design_check(lr_matrix_f64(X, N, P), 0, dep), 3);
     ck_assert_int_eq(dep[1], LR_COL_OK);
     ck_assert_int_eq(dep[3], LR_COL_CONSTANT);
     /* float storage: 2.0000000000000004 rounds to 2.0f, so x5 = x0 there */
     float Xf[N * P];
     for (size_t k = 0; k < N * P; k++)
         Xf[k] = (float)X[k];
-    ck_assert_int_eq(lr_design_check(NULL, Xf, N, P, 1, dep), 5);
+    ck_assert_int_eq(lr_design_check(lr_matrix_f32(Xf, N, P), 1, dep), 5);
     ck_assert_int_eq(dep[5], 0);
     /* nothing to say about a full-rank design */
     lr_data *d = gen(50, 6, 21);
-    ck_assert_int_eq(lr_design_check(d->X, NULL, 50, 6, 1, dep), 0);
+    ck_assert_int_eq(lr_design_check(lr_matrix_f64(d->X, 50, 6), 1, dep), 0);
     for (size_t j = 0; j < 6; j++)
         ck_assert_int_eq(dep[j], LR_COL_OK);
     lr_data_free(d);
-    ck_assert_int_eq(lr_design_check(X, NULL, N, P, 1, NULL), -1);
+    ck_assert_int_eq(lr_design_check(lr_matrix_f64(X, N, P), 1, NULL), -1);
 }
 END_TEST
 

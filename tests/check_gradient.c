@@ -27,7 +27,7 @@ static lr_data *make_data(size_t n, size_t p, uint64_t seed, double noise)
 static double half_mse(const lr_data *d, const double *w, double b, double *pred)
 {
     double mse;
-    lr_predict(d->X, d->n, d->p, w, b, pred);
+    lr_predict(lr_matrix_f64(d->X, d->n, d->p), w, b, pred);
     lr_metrics(pred, d->y, d->n, &mse, NULL);
     return 0.5 * mse;
 }
@@ -43,7 +43,7 @@ START_TEST(test_gradient_finite_differences)
     lr_params par = lr_params_default();
     par.init_seed = 1234;
     par.threads = 1;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, n, p), d->y, &par);
     ck_assert_ptr_nonnull(gd);
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     const double *w0 = lr_gd_weights(gd), *g = lr_gd_gradient(gd);
@@ -86,7 +86,7 @@ static void check_modes(size_t n, size_t p)
     double *gref = malloc(p * sizeof *gref), *w = malloc(p * sizeof *w);
     double gbref, mseref;
     ck_assert_int_eq(lr_numpy_rand(55, p, w), LR_SUCCESS);
-    lr_gradient(d->X, d->y, n, p, w, 0.0, gref, &gbref, &mseref);
+    lr_gradient(lr_matrix_f64(d->X, n, p), d->y, w, 0.0, gref, &gbref, &mseref);
     double scale = fabs(gbref);
     for (size_t j = 0; j < p; j++)
         scale = fmax(scale, fabs(gref[j]));
@@ -96,7 +96,7 @@ static void check_modes(size_t n, size_t p)
             par.init_seed = 55;
             par.threads = t;
             par.deterministic = det;
-            lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+            lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, n, p), d->y, &par);
             ck_assert_ptr_nonnull(gd);
             ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
             const double *g = lr_gd_gradient(gd);

@@ -209,23 +209,23 @@ START_TEST(test_npy_fortran)
     const char *path = write_npy("{'descr': '<f8', 'fortran_order': True, "
                                  "'shape': (3, 2), }", colmajor, sizeof colmajor);
     ck_assert_msg(lr_npy_open(path, &a, err, sizeof err) == LR_SUCCESS, "%s", err);
-    ck_assert(a.copy != NULL && a.data == a.copy && a.map == NULL);
+    ck_assert(a.copied && a.data != NULL && lr_npy_mapping(&a) == NULL);
     ck_assert(a.n == 3 && a.p == 2 && a.ndim == 2 && !a.f32);
     for (size_t i = 0; i < 3; i++)
         for (size_t j = 0; j < 2; j++)
             ck_assert(((const double *)a.data)[i * 2 + j] == (double)(10 * i + j));
     lr_npy_close(&a);
-    ck_assert_ptr_null(a.copy);
+    ck_assert_int_eq(a.copied, 0);
     /* the mapping reader (linreg-mpi) cannot copy: refused */
     ck_assert_int_eq(lr_npy_map(path, &a, err, sizeof err), LR_EFORMAT);
     ck_assert_msg(strstr(err, "Fortran-order") && strstr(err, "np.ascontiguousarray"),
                   "%s", err);
-    ck_assert_ptr_null(a.map);
+    ck_assert_ptr_null(lr_npy_mapping(&a));
     unlink(path);
     path = write_npy("{'descr': '<f4', 'fortran_order': True, 'shape': (3, 2), }",
                      colmajor32, sizeof colmajor32);
     ck_assert_msg(lr_npy_open(path, &a, err, sizeof err) == LR_SUCCESS, "%s", err);
-    ck_assert(a.copy != NULL && a.f32);
+    ck_assert(a.copied && a.f32);
     for (size_t i = 0; i < 3; i++)
         for (size_t j = 0; j < 2; j++)
             ck_assert(((const float *)a.data)[i * 2 + j] == (float)(10 * i + j));
@@ -235,7 +235,7 @@ START_TEST(test_npy_fortran)
     path = write_npy("{'descr': '<f8', 'fortran_order': True, 'shape': (6,), }",
                      colmajor, sizeof colmajor);
     ck_assert_int_eq(lr_npy_map(path, &a, err, sizeof err), LR_SUCCESS);
-    ck_assert(a.copy == NULL && a.map != NULL && a.n == 6);
+    ck_assert(!a.copied && lr_npy_mapping(&a) != NULL && a.n == 6);
     ck_assert(((const double *)a.data)[3] == 1.0);
     lr_npy_close(&a);
     unlink(path);
@@ -245,7 +245,7 @@ START_TEST(test_npy_fortran)
                      withnan, sizeof withnan);
     ck_assert_int_eq(lr_npy_open(path, &a, err, sizeof err), LR_ERANGE);
     ck_assert_msg(strstr(err, "row 2, column 2 is NaN") != NULL, "%s", err);
-    ck_assert(a.copy == NULL && a.map == NULL);
+    ck_assert(!a.copied && lr_npy_mapping(&a) == NULL);
     unlink(path);
 }
 END_TEST
@@ -257,7 +257,7 @@ static void npy_fails(const char *dict, const char *what)
     const char *path = write_npy(dict, NULL, 0);
     ck_assert_int_eq(lr_npy_open(path, &a, err, sizeof err), LR_EFORMAT);
     ck_assert_msg(strstr(err, what) != NULL, "message '%s' lacks '%s'", err, what);
-    ck_assert_ptr_null(a.map);
+    ck_assert_ptr_null(lr_npy_mapping(&a));
     unlink(path);
 }
 

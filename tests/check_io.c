@@ -220,7 +220,7 @@ static void expect_npy_error(const char *hdr, size_t datalen, int st,
     ck_assert_msg(strstr(err, what) != NULL, "message '%s' lacks '%s'", err, what);
     if (st == LR_SUCCESS)
         lr_npy_close(&m);
-    ck_assert_ptr_null(m.map);
+    ck_assert_ptr_null(lr_npy_mapping(&m));
     unlink(path);
 }
 

@@ -32,8 +32,8 @@ static void kgrad(const lr_data *d, const float *Xf, const char *isa, int t,
     par.init_seed = 55;
     par.threads = t;
     par.deterministic = det;
-    lr_gd *gd = Xf ? lr_gd_alloc_f32(Xf, d->y, d->n, d->p, &par)
-                   : lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_of(Xf ? NULL : d->X, Xf, d->n, d->p), d->y,
+                            &par);
     ck_assert_ptr_nonnull(gd);
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     memcpy(g, lr_gd_gradient(gd), d->p * sizeof *g);
@@ -63,7 +63,7 @@ static void check_width(size_t p)
     for (int prec = 0; prec < 2; prec++) {
         const lr_data *ref = prec ? dw : d;
         double gbref, mseref, gb0 = 0, mse0 = 0;
-        lr_gradient(ref->X, ref->y, n, p, w, 0.0, gref, &gbref, &mseref);
+        lr_gradient(lr_matrix_f64(ref->X, n, p), ref->y, w, 0.0, gref, &gbref, &mseref);
         double scale = fabs(gbref);
         for (size_t j = 0; j < p; j++)
             scale = fmax(scale, fabs(gref[j]));
@@ -156,7 +156,7 @@ START_TEST(test_fit_bits)
             par.init_seed = 9;
             lr_model *into = k == 0 && t == 1 ? m0 : m;
             lr_result *res = k == 0 && t == 1 ? &r0 : &r;
-            ck_assert_int_eq(lr_fit(d->X, d->y, n, p, &par, into, res), LR_SUCCESS);
+            ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, n, p), d->y, &par, into, res), LR_SUCCESS);
             if (into == m0)
                 continue;
             double b = lr_model_bias(m), b0 = lr_model_bias(m0);

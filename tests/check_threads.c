@@ -32,7 +32,7 @@ static void fit(const lr_data *d, int threads, int det, lr_model *m,
     par.threads = threads;
     par.deterministic = det;
     par.init_seed = 3;
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, res), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, res), LR_SUCCESS);
 }
 
 static void check_det(size_t n, size_t p)
@@ -122,8 +122,8 @@ static void fit_solver(const lr_data *d, const float *Xf, int solver, int thread
     par.threads = threads;
     par.solver = solver;
     par.init_seed = 8;
-    int st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, &par, m, NULL)
-                : lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL);
+    int st = Xf ? lr_fit(lr_matrix_f32(Xf, d->n, d->p), d->y, &par, m, NULL)
+                : lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, NULL);
     ck_assert_int_eq(st, LR_SUCCESS);
 }
 
@@ -182,13 +182,16 @@ START_TEST(test_f32)
     par.max_iter = 50;
     par.lr = 0.2;
     par.threads = 1;
-    ck_assert_int_eq(lr_fit_f32(Xf, d->y, n, p, &par, mf, NULL), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f32(Xf, n, p), d->y, &par, mf, NULL), LR_SUCCESS);
     par.threads = 3;
-    ck_assert_int_eq(lr_fit_f32(Xf, d->y, n, p, &par, m3, NULL), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f32(Xf, n, p), d->y, &par, m3, NULL), LR_SUCCESS);
     ck_assert(memcmp(lr_model_weights(mf), lr_model_weights(m3), p * sizeof(double)) == 0);
     /* p above the gram limit is refused */
     par.solver = LR_SOLVER_GRAM;
-    ck_assert_ptr_null(lr_gd_alloc_f32(Xf, d->y, 1, LR_GRAM_MAX_P + 1, &par));
+    lr_gd *none;
+    ck_assert_int_eq(lr_gd_alloc(lr_matrix_f32(Xf, 1, LR_GRAM_MAX_P + 1), d->y, &par,
+                                 &none), LR_EINVAL);
+    ck_assert_ptr_null(none);
     free(Xf);
     lr_model_free(md);
     lr_model_free(mf);

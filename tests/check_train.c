@@ -35,14 +35,14 @@ START_TEST(test_converges_to_gsl_optimum)
     const size_t n = 2000, p = 6;
     lr_data *d = sk_data(n, p, 4.25, 77, NULL);
     double wopt[6], bopt, mseopt;
-    ck_assert_int_eq(lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mseopt),
+    ck_assert_int_eq(lr_solve_exact(lr_matrix_f64(d->X, n, p), d->y, wopt, &bopt, &mseopt),
                      LR_SUCCESS);
     lr_params par = lr_params_default();
     par.lr = 0.5;
     par.max_iter = 3000;
     lr_model *m = lr_model_alloc(p);
     lr_result res;
-    ck_assert_int_eq(lr_fit(d->X, d->y, n, p, &par, m, &res), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, n, p), d->y, &par, m, &res), LR_SUCCESS);
     ck_assert_int_eq(res.stop_reason, LR_STOP_MAX_ITER);
     ck_assert_uint_eq(res.iterations, 3000);
     for (size_t j = 0; j < p; j++)
@@ -68,11 +68,11 @@ START_TEST(test_nist_norris_gd)
     ck_assert_uint_eq(d->n, 36);
     lr_params par = lr_params_default();
     par.init = LR_INIT_ZEROS;
-    par.lr = 1.9 / lr_trace_bound(d->X, d->n, d->p);
+    par.lr = 1.9 / lr_trace_bound(lr_matrix_f64(d->X, d->n, d->p));
     par.max_iter = 12000000;
     lr_model *m = lr_model_alloc(1);
     lr_result res;
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &res), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, &res), LR_SUCCESS);
     double b0 = nist_certified("Norris", "b0"), b1 = nist_certified("Norris", "b1");
     ck_assert_msg(rel_err(lr_model_bias(m), b0) < 1e-6, "b0 %.15g vs %.15g",
                   lr_model_bias(m), b0);
@@ -89,13 +89,13 @@ START_TEST(test_nist_solver)
 {
     lr_data *d = load_csv(nist_path("Norris.csv"), "y");
     double w[2], b, mse;
-    ck_assert_int_eq(lr_solve_exact(d->X, d->y, d->n, d->p, w, &b, &mse),
+    ck_assert_int_eq(lr_solve_exact(lr_matrix_f64(d->X, d->n, d->p), d->y, w, &b, &mse),
                      LR_SUCCESS);
     ck_assert_double_le(rel_err(b, nist_certified("Norris", "b0")), 1e-9);
     ck_assert_double_le(rel_err(w[0], nist_certified("Norris", "b1")), 1e-9);
     lr_data_free(d);
     d = load_csv(nist_path("Pontius.csv"), "y");
-    ck_assert_int_eq(lr_solve_exact(d->X, d->y, d->n, d->p, w, &b, &mse),
+    ck_assert_int_eq(lr_solve_exact(lr_matrix_f64(d->X, d->n, d->p), d->y, w, &b, &mse),
                      LR_SUCCESS);
     ck_assert_double_le(rel_err(b, nist_certified("Pontius", "b0")), 1e-6);
     ck_assert_double_le(rel_err(w[0], nist_certified("Pontius", "b1")), 1e-6);
@@ -134,14 +134,14 @@ START_TEST(test_tutorial_fixture)
         par.init_seed = seed;
         lr_model *m = lr_model_alloc(1);
         lr_result res;
-        ck_assert_int_eq(lr_fit(X, y, n, 1, &par, m, &res), LR_SUCCESS);
+        ck_assert_int_eq(lr_fit(lr_matrix_f64(X, n, 1), y, &par, m, &res), LR_SUCCESS);
         ck_assert_msg(rel_err(lr_model_weights(m)[0], w) < 1e-9, "w %.17g vs %.17g",
                       lr_model_weights(m)[0], w);
         ck_assert_msg(rel_err(lr_model_bias(m), b) < 1e-9, "b %.17g vs %.17g",
                       lr_model_bias(m), b);
         ck_assert_double_le(rel_err(res.final_mse, mse), 1e-9);
         /* and the same on the fixture's copy of the data */
-        ck_assert_int_eq(lr_fit(d->X, d->y, d->n, 1, &par, m, &res), LR_SUCCESS);
+        ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, 1), d->y, &par, m, &res), LR_SUCCESS);
         ck_assert_double_le(rel_err(lr_model_weights(m)[0], w), 1e-9);
         lr_model_free(m);
         free(X);
@@ -165,7 +165,7 @@ START_TEST(test_diverges_nonfinite)
     lr_model *m = lr_model_alloc(3);
     lr_model_set_bias(m, 2.385);
     lr_result res;
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &res), LR_EDIVERGE);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, &res), LR_EDIVERGE);
     ck_assert_int_eq(res.stop_reason, LR_STOP_DIVERGED);
     ck_assert(res.iterations < 100000);
     ck_assert(lr_model_bias(m) == 2.385);
@@ -194,7 +194,7 @@ START_TEST(test_diverges_growing)
     lr_params par = lr_params_default();
     par.lr = 2.05 / L;
     par.max_iter = 2000;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, d->n, d->p), d->y, &par);
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     ck_assert_int_eq(lr_gd_test(gd), LR_CONTINUE);
     int st;
@@ -209,7 +209,7 @@ START_TEST(test_diverges_growing)
     lr_gd_free(gd);
     par.lr = 1.95 / L;
     lr_model *m = lr_model_alloc(1);
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, NULL), LR_SUCCESS);
     lr_model_free(m);
     lr_data_free(d);
 }
@@ -225,7 +225,7 @@ START_TEST(test_tol_stop)
     par.lr = 0.3;
     par.tol = 1e-7;
     par.max_iter = 100000;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, d->n, d->p), d->y, &par);
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     double prev = lr_gd_grad_rel(gd);
     while (lr_gd_iterate(gd, 1) == LR_CONTINUE) {
@@ -255,7 +255,7 @@ START_TEST(test_zero_iterations)
     par.init_seed = 42;
     lr_model *m = lr_model_alloc(2);
     lr_result res;
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, &res), LR_SUCCESS);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, &res), LR_SUCCESS);
     double w0[2];
     lr_numpy_rand(42, 2, w0);
     ck_assert(memcmp(lr_model_weights(m), w0, sizeof w0) == 0);
@@ -276,7 +276,7 @@ START_TEST(test_error_codes)
     par.lr = -0.1;
     ck_assert_int_eq(lr_params_check(&par, &field), LR_EINVAL);
     ck_assert_str_eq(field, "lr");
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL), LR_EINVAL);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, NULL), LR_EINVAL);
     par = lr_params_default();
     par.tol = NAN;
     ck_assert_int_eq(lr_params_check(&par, &field), LR_EINVAL);
@@ -286,16 +286,19 @@ START_TEST(test_error_codes)
     ck_assert_int_eq(lr_params_check(&par, &field), LR_EINVAL);
     ck_assert_str_eq(field, "init_seed");
     par = lr_params_default();
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m3, NULL), LR_ESHAPE);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m3, NULL), LR_ESHAPE);
     /* n * p overflows: refused before touching X */
-    ck_assert_int_eq(lr_fit(d->X, d->y, SIZE_MAX / 2, 3, &par, m3, NULL),
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, SIZE_MAX / 2, 3), d->y, &par, m3, NULL),
                      LR_ENOMEM);
-    ck_assert_ptr_null(lr_gd_alloc(d->X, d->y, 0, 2, &par));
+    lr_gd *none;
+    ck_assert_int_eq(lr_gd_alloc(lr_matrix_f64(d->X, 0, 2), d->y, &par, &none),
+                     LR_EINVAL);
+    ck_assert_ptr_null(none);
     ck_assert_ptr_null(lr_model_alloc(0));
     /* under-determined: no unique optimum */
     double w[2], b, mse;
-    ck_assert_int_eq(lr_solve_exact(d->X, d->y, 2, 2, w, &b, &mse), LR_ESOLVE);
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    ck_assert_int_eq(lr_solve_exact(lr_matrix_f64(d->X, 2, 2), d->y, w, &b, &mse), LR_ESOLVE);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, d->n, d->p), d->y, &par);
     ck_assert_int_eq(lr_gd_iterate(gd, 1), LR_EINVAL); /* before init */
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     ck_assert_int_eq(lr_gd_test(gd), LR_CONTINUE);
@@ -305,7 +308,7 @@ START_TEST(test_error_codes)
     lr_model_free(NULL);
     /* a NaN in the data: the first loss is not finite */
     d->y[3] = NAN;
-    ck_assert_int_eq(lr_fit(d->X, d->y, d->n, d->p, &par, m, NULL), LR_EDIVERGE);
+    ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, m, NULL), LR_EDIVERGE);
     for (int s = LR_SUCCESS; s <= LR_ERANGE; s++)
         ck_assert(strcmp(lr_strerror(s), "unknown status") != 0);
     ck_assert_str_eq(lr_strerror(-77), "unknown status");
@@ -343,7 +346,7 @@ START_TEST(test_lipschitz_vs_gsl)
         lr_params par = lr_params_default();
         par.solver = solver;
         par.threads = 2;
-        lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+        lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, n, p), d->y, &par);
         ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
         double L;
         ck_assert_int_eq(lr_gd_lipschitz(gd, &L), LR_SUCCESS);
@@ -369,14 +372,14 @@ START_TEST(test_stop_target)
     const size_t n = 4000, p = 5;
     lr_data *d = sk_data(n, p, 3.0, 15, NULL);
     double wopt[5], bopt, mopt;
-    ck_assert_int_eq(lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, &mopt),
+    ck_assert_int_eq(lr_solve_exact(lr_matrix_f64(d->X, n, p), d->y, wopt, &bopt, &mopt),
                      LR_SUCCESS);
     for (int solver = 0; solver <= 1; solver++) {
         lr_params par = lr_params_default();
         par.solver = solver;
         par.lr = 0.5;
         par.max_iter = 100000;
-        lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+        lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, n, p), d->y, &par);
         ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
         double f;
         ck_assert_int_eq(lr_gd_loss(gd, wopt, bopt, &f), LR_SUCCESS);
@@ -387,7 +390,7 @@ START_TEST(test_stop_target)
         ck_assert_int_eq(lr_gd_stop_reason(gd), LR_STOP_TARGET);
         ck_assert_str_eq(lr_stop_name(LR_STOP_TARGET), "target_gap");
         double pred[4000], mse;
-        lr_predict(d->X, n, p, lr_gd_weights(gd), lr_gd_bias(gd), pred);
+        lr_predict(lr_matrix_f64(d->X, n, p), lr_gd_weights(gd), lr_gd_bias(gd), pred);
         lr_metrics(pred, d->y, n, &mse, NULL);
         ck_assert_double_le((mse - mopt) / mopt, 2e-9);
         ck_assert(lr_gd_iter(gd) < 100000);
@@ -418,7 +421,7 @@ static void check_nist_gd(const char *name, int intercept, size_t iters)
     par.intercept = intercept;
     par.optimizer = LR_OPT_NESTEROV;
     par.max_iter = iters;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, d->n, d->p), d->y, &par);
     ck_assert_ptr_nonnull(gd);
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     double L;
@@ -492,14 +495,14 @@ START_TEST(test_ridge_closed_form)
         par.momentum = opt == LR_OPT_MOMENTUM ? 0.5 : 0.0;
         par.max_iter = 3000;
         lr_model *m = lr_model_alloc(p);
-        ck_assert_int_eq(lr_fit(d->X, d->y, n, p, &par, m, NULL), LR_SUCCESS);
+        ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, n, p), d->y, &par, m, NULL), LR_SUCCESS);
         for (size_t j = 0; j < p; j++)
             ck_assert_msg(rel_err(lr_model_weights(m)[j], gsl_vector_get(wv, j))
                           < 1e-9, "optimizer %d w[%zu]", opt, j);
         ck_assert_double_le(fabs(lr_model_bias(m) - bref), 1e-9 * fmax(1, fabs(bref)));
         /* and lr_solve gives the same optimum */
         double ws[4], bs;
-        ck_assert_int_eq(lr_solve(d->X, NULL, d->y, n, p, &par, ws, &bs, NULL),
+        ck_assert_int_eq(lr_solve(lr_matrix_f64(d->X, n, p), d->y, &par, ws, &bs, NULL),
                          LR_SUCCESS);
         for (size_t j = 0; j < p; j++)
             ck_assert_double_le(rel_err(ws[j], gsl_vector_get(wv, j)), 1e-9);
@@ -524,12 +527,12 @@ START_TEST(test_standardize_same_optimum)
         d->y[i] += 2.0 * d->X[i * p];
     }
     double wopt[3], bopt;
-    ck_assert_int_eq(lr_solve_exact(d->X, d->y, n, p, wopt, &bopt, NULL), LR_SUCCESS);
+    ck_assert_int_eq(lr_solve_exact(lr_matrix_f64(d->X, n, p), d->y, wopt, &bopt, NULL), LR_SUCCESS);
     lr_params par = lr_params_default();
     par.standardize = 1;
     par.init = LR_INIT_ZEROS;
     par.max_iter = 500;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, n, p, &par);
+    lr_gd *gd = ck_gd_alloc(lr_matrix_f64(d->X, n, p), d->y, &par);
     ck_assert_int_eq(lr_gd_init(gd), LR_SUCCESS);
     double L;
     ck_assert_int_eq(lr_gd_lipschitz(gd, &L), LR_SUCCESS);
@@ -576,7 +579,7 @@ START_TEST(test_solve_large_vs_svd)
         double chisq;
         ck_assert_int_eq(gsl_multifit_linear(A, yv, c, cov, &chisq, ws), 0);
         double w[4], b;
-        ck_assert_int_eq(lr_solve(d->X, NULL, d->y, n, p, &par, w, &b, NULL),
+        ck_assert_int_eq(lr_solve(lr_matrix_f64(d->X, n, p), d->y, &par, w, &b, NULL),
                          LR_SUCCESS);
         for (size_t j = 0; j < p; j++)
             ck_assert_msg(rel_err(w[j], gsl_vector_get(c, j)) < 1e-10,

@@ -56,12 +56,8 @@ int cli_applied_load(const char *C, cli_applied *a, const char *model,
 void cli_applied_predict(const cli_applied *a, double *pred)
 {
     const lr_data *d = &a->ds.view;
-    if (d->X)
-        lr_predict(d->X, d->n, d->p, lr_model_weights(a->m), lr_model_bias(a->m),
-                   pred);
-    else
-        lr_predict_f32(a->ds.Xf, d->n, d->p, lr_model_weights(a->m),
-                       lr_model_bias(a->m), pred);
+    lr_predict(lr_matrix_of(d->X, a->ds.Xf, d->n, d->p), lr_model_weights(a->m),
+               lr_model_bias(a->m), pred);
 }
 
 enum { O_MODEL = 1, O_DATA, O_OUT, O_TARGET, O_TFILE, O_DELIM, O_HELP, O_NA };

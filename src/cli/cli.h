@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "linreg.h"
+#include "lr_util.h"
 
 #define EXIT_USAGE 2
 

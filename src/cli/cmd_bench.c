@@ -122,8 +122,8 @@ static int time_fit(const lr_data *d, const float *Xf, int threads, int det,
     par.deterministic = det;
     lr_result res;
     for (size_t r = 0; r < repeat; r++) {
-        int st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, &par, m, &res)
-                    : lr_fit(d->X, d->y, d->n, d->p, &par, m, &res);
+        int st = lr_fit(lr_matrix_of(Xf ? NULL : d->X, Xf, d->n, d->p), d->y,
+                        &par, m, &res);
         if (st != LR_SUCCESS)
             return st;
         times[r] = res.time_s / (double)(res.iterations + 1);

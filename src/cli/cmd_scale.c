@@ -167,11 +167,12 @@ static int loss_curve(FILE *f, const lr_data *d, const lr_params *base,
     lr_params par = *base;
     par.threads = threads;
     par.max_iter = iters;
-    lr_gd *gd = lr_gd_alloc(d->X, d->y, d->n, d->p, &par);
-    if (!gd)
-        return LR_ENOMEM;
+    lr_gd *gd = NULL;
+    int st = lr_gd_alloc(lr_matrix_f64(d->X, d->n, d->p), d->y, &par, &gd);
+    if (st != LR_SUCCESS)
+        return st;
     double t0 = lr_now();
-    int st = lr_gd_init(gd);
+    st = lr_gd_init(gd);
     fprintf(f, "%d,%zu,%.6g,%.17g\n", threads, (size_t)0, lr_now() - t0,
             lr_gd_mse(gd));
     while (st == LR_SUCCESS && lr_gd_test(gd) == LR_CONTINUE) {

@@ -96,7 +96,7 @@ int cmd_solve(int argc, char **argv)
     cli_exact ex;
     double b, mse, r2, t0 = lr_now();
     int st = cli_exact_plan(d->n, d->p, &par, 1, &ex)
-             ? lr_solve(d->X, ds.Xf, d->y, d->n, d->p, &par,
+             ? lr_solve(lr_matrix_of(d->X, ds.Xf, d->n, d->p), d->y, &par,
                         lr_model_weights_mut(m), &b, &mse)
              : LR_ESOLVE;
     double el = lr_now() - t0;
@@ -109,10 +109,8 @@ int cmd_solve(int argc, char **argv)
         rc = 1;
     } else {
         lr_model_set_bias(m, b);
-        if (d->X)
-            lr_score(d->X, d->y, d->n, d->p, lr_model_weights(m), b, &mse, &r2);
-        else
-            lr_score_f32(ds.Xf, d->y, d->n, d->p, lr_model_weights(m), b, &mse, &r2);
+        lr_score(lr_matrix_of(d->X, ds.Xf, d->n, d->p), d->y, lr_model_weights(m),
+                 b, &mse, &r2);
         printf("samples         %zu\nfeatures        %zu\n", d->n, d->p);
         printf("weights        ");
         for (size_t j = 0; j < d->p; j++)

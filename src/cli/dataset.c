@@ -118,9 +118,9 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
         cli_err(cmd, "%s", err);
         return 1;
     }
-    cli_watch_mapping(cmd, ds->ax.map, ds->ax.maplen, path); /* SIGBUS */
+    cli_watch_mapping(cmd, lr_npy_mapping(&ds->ax), lr_npy_mapping_len(&ds->ax), path); /* SIGBUS */
     const lr_npy *a = &ds->ax;
-    ds->how = a->copy ? a->f32 ? " (float32, Fortran order: copied to rows)"
+    ds->how = a->copied ? a->f32 ? " (float32, Fortran order: copied to rows)"
                                : " (Fortran order: copied to rows)"
               : a->f32 ? " (float32, memory-mapped)" : " (memory-mapped)";
     if (!need_target || target_file) {
@@ -144,7 +144,8 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
             cli_dataset_free(ds);
             return 1;
         }
-        cli_watch_mapping(cmd, ds->ay.map, ds->ay.maplen, target_file);
+        cli_watch_mapping(cmd, lr_npy_mapping(&ds->ay), lr_npy_mapping_len(&ds->ay),
+                          target_file);
         if (ds->ay.n != a->n || ds->ay.p != 1) {
             cli_err(cmd, "%s has shape (%zu, %zu); the target must have %zu values "
                     "(one per row of %s)", target_file, ds->ay.n, ds->ay.p, a->n,
@@ -190,7 +191,7 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
                     ds->owned->y[i] = v;
             }
         }
-        ds->how = a->copy ? " (Fortran order: copied to rows)" : "";
+        ds->how = a->copied ? " (Fortran order: copied to rows)" : "";
         lr_npy_close(&ds->ax);
         ds->view = *ds->owned;
     }

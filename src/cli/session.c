@@ -81,8 +81,8 @@ static int check_scales(session *s)
         free(mx);
         return 1;
     }
-    lr_max_abs(s->d->X, s->d->X ? NULL : s->o->Xf, s->d->y, s->d->n, p, mx,
-               &mx[p]);
+    lr_max_abs(lr_matrix_of(s->d->X, s->d->X ? NULL : s->o->Xf, s->d->n, p),
+               s->d->y, mx, &mx[p]);
     if (s->comm && s->comm->max(mx, p + 1, s->comm->ctx))
         failed_any(s, 1, "the maxima of the columns could not be combined");
     int bad = cli_check_scales(s->cmd, s->d->names, p, mx, mx[p],
@@ -120,18 +120,17 @@ static int alloc_session(session *s)
                 s->Xf[k] = (float)d->X[k];
         s->Xt = s->Xf;
     }
-    if (s->dist)
-        s->gd = s->o->f32 && !s->Xt ? NULL
-                : lr_gd_alloc_dist(s->Xt ? NULL : d->X, s->Xt, d->y, n, p, par,
-                                   s->dist);
-    else
-        s->gd = s->Xt ? lr_gd_alloc_f32(s->Xt, d->y, n, p, par)
-                : s->o->f32 ? NULL : lr_gd_alloc(d->X, d->y, n, p, par);
+    const lr_matrix Xm = lr_matrix_of(s->Xt ? NULL : d->X, s->Xt, n, p);
+    int gst = s->o->f32 && !s->Xt ? LR_ENOMEM
+              : s->dist ? lr_gd_alloc_dist(Xm, d->y, par, s->dist, &s->gd)
+                        : lr_gd_alloc(Xm, d->y, par, &s->gd);
     s->m = lr_model_alloc(p);
     s->wopt = calloc(p ? p : 1, sizeof *s->wopt);
     s->w0 = malloc((p ? p : 1) * sizeof *s->w0);
-    char msg[96];
-    snprintf(msg, sizeof msg, "out of memory for %zu x %zu training", s->n, p);
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s for %zu x %zu training",
+             gst == LR_EINVAL ? "invalid options (the gram solver takes at most "
+                                "4096 features)" : "out of memory", s->n, p);
     return failed_any(s, !s->hist || !s->gd || !s->m || !s->wopt || !s->w0, msg);
 }
 
@@ -175,10 +174,11 @@ static int exact_reference(session *s)
             X = s->Xt ? NULL : d->X;
             Xf = s->Xt;
         }
-        int st = s->dist ? lr_solve_dist(X, Xf, d->y, d->n, s->p, &s->par,
-                                         s->dist, s->wopt, &s->bopt, &s->mse_opt)
-                         : lr_solve(X, Xf, d->y, d->n, s->p, &s->par, s->wopt,
-                                    &s->bopt, &s->mse_opt);
+        const lr_matrix Xm = lr_matrix_of(X, Xf, d->n, s->p);
+        int st = s->dist ? lr_solve_dist(Xm, d->y, &s->par, s->dist, s->wopt,
+                                         &s->bopt, &s->mse_opt)
+                         : lr_solve(Xm, d->y, &s->par, s->wopt, &s->bopt,
+                                    &s->mse_opt);
         if (st == LR_SUCCESS)
             return 1;
         snprintf(ex->note, sizeof ex->note, "the %s solve failed (%s)",
@@ -275,8 +275,8 @@ static void diverged(const session *s)
     double Ld = s->L;
     if (!(Ld > 0) && lr_gd_lipschitz(s->gd, &Ld) != LR_SUCCESS)
         Ld = s->dist ? NAN
-             : s->d->X ? lr_trace_bound(s->d->X, s->n, s->p)
-                       : lr_trace_bound_f32(s->Xt, s->n, s->p);
+             : lr_trace_bound(lr_matrix_of(s->d->X, s->d->X ? NULL : s->Xt,
+                                           s->n, s->p));
     if (!s->started || !isfinite(lr_gd_mse0(gd)))
         /* before the first step (and, with --lr auto, before the step is
          * known): no step size to blame */
@@ -313,10 +313,8 @@ static void score(session *s, const double *w, double b)
     const lr_data *d = s->d;
     const size_t nl = d->n, p = s->p;
     if (!s->dist) {
-        if (d->X)
-            lr_score(d->X, d->y, nl, p, w, b, &s->mse, &s->r2);
-        else
-            lr_score_f32(s->Xt, d->y, nl, p, w, b, &s->mse, &s->r2);
+        lr_score(lr_matrix_of(d->X, d->X ? NULL : s->Xt, nl, p), d->y, w, b,
+                 &s->mse, &s->r2);
         return;
     }
     double ys = 0.0, r2l, q[2] = {0.0, 0.0}; /* [sum r^2, sum (y - mean)^2] */
@@ -325,10 +323,8 @@ static void score(session *s, const double *w, double b)
     sum_all(s, &ys, 1);
     const double ym = ys / (double)s->n;
     if (nl) {
-        if (d->X)
-            lr_score(d->X, d->y, nl, p, w, b, &q[0], &r2l);
-        else
-            lr_score_f32(s->Xt, d->y, nl, p, w, b, &q[0], &r2l);
+        lr_score(lr_matrix_of(d->X, d->X ? NULL : s->Xt, nl, p), d->y, w, b,
+                 &q[0], &r2l);
         q[0] *= (double)nl;
         for (size_t i = 0; i < nl; i++)
             q[1] += (d->y[i] - ym) * (d->y[i] - ym);

@@ -274,8 +274,8 @@ int cli_sweep_fits(cli_sweep *s, const lr_data *d, const float *Xf,
 {
     int st = LR_SUCCESS;
     for (size_t k = 0; k < warmup + repeat && st == LR_SUCCESS; k++) {
-        st = Xf ? lr_fit_f32(Xf, d->y, d->n, d->p, par, m, res)
-                : lr_fit(d->X, d->y, d->n, d->p, par, m, res);
+        st = lr_fit(lr_matrix_of(Xf ? NULL : d->X, Xf, d->n, d->p), d->y, par, m,
+                    res);
         if (k >= warmup && st == LR_SUCCESS)
             times[k - warmup] = cli_sweep_time(s, res->time_s
                                                / (double)(res->iterations + 1));

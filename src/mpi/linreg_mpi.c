@@ -106,13 +106,6 @@ static void mpi_finish(void *ctx, cJSON *rep, double elapsed, size_t iters)
 
 /* ------------------------------------------------------ this rank's rows */
 
-/* Doubles per block partial of the library's distributed reduction: p + 2
- * padded to 8 (64-byte rows). */
-static size_t partial_stride(size_t p)
-{
-    return (p + 2 + 7) / 8 * 8;
-}
-
 typedef struct {
     size_t n, p;            /* all rows, features */
     size_t nb, B;           /* blocks of B rows */
@@ -158,8 +151,10 @@ static int npy_shape(const cli_train_args *a, rank_rows *r)
     r->n = r->ax.n;
     r->p = r->ax.p;
     /* a file that shrinks under its mapping: a message, not SIGBUS */
-    cli_watch_mapping("train", r->ax.map, r->ax.maplen, a->data);
-    cli_watch_mapping("train", r->ay.map, r->ay.maplen, a->target_file);
+    cli_watch_mapping("train", lr_npy_mapping(&r->ax), lr_npy_mapping_len(&r->ax),
+                      a->data);
+    cli_watch_mapping("train", lr_npy_mapping(&r->ay), lr_npy_mapping_len(&r->ay),
+                      a->target_file);
     return 0;
 }
 
@@ -245,7 +240,7 @@ static int place_rows(mpi_ctx *c, rank_rows *r)
     r->row_hi = r->nb * (rk + 1) / R * r->B;
     if (r->row_hi > r->n)
         r->row_hi = r->n;
-    const size_t stride = partial_stride(r->p);
+    const size_t stride = lr_dist_partial_stride(r->p);
     c->counts = malloc(R * sizeof *c->counts);
     c->displs = malloc(R * sizeof *c->displs);
     for (size_t k = 0; c->counts && c->displs && k < R; k++) {
@@ -470,7 +465,7 @@ int main(int argc, char **argv)
                 a.o.par.deterministic ? ", deterministic" : "");
     /* the library's distributed fit and the session's collectives */
     lr_dist dist = {r.n, r.row_lo, mpi_sum, mpi_gather,
-                    r.nb * partial_stride(r.p), &c};
+                    r.nb * lr_dist_partial_stride(r.p), &c};
     cli_comm comm = {&dist, mpi_max, agree, mpi_finish, c.rank == 0, &c};
     cli_train_opts o = a.o;
     o.comm = &comm;

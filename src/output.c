@@ -1,4 +1,4 @@
-/* data_io.c -- data sets in memory and as CSV files, and atomic writes.
+/* output.c -- atomic writes.
  *
  * Every file linreg writes goes to a temporary file in the same directory
  * and is renamed into place once complete, so no reader ever sees a
@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,47 +16,6 @@
 
 #include "lr_internal.h"
 
-lr_data *lr_data_alloc(size_t n, size_t p)
-{
-    size_t cells, bytes, ybytes;
-    if (n == 0 || p == 0 || !lr_mul_ok(n, p, &cells)
-        || !lr_mul_ok(cells, sizeof(double), &bytes)
-        || !lr_mul_ok(n, sizeof(double), &ybytes))
-        return NULL;
-    lr_data *d = calloc(1, sizeof *d);
-    if (!d)
-        return NULL;
-    d->n = n;
-    d->p = p;
-    d->X = malloc(bytes);
-    d->y = malloc(ybytes);
-    if (!d->X || !d->y) {
-        lr_data_free(d);
-        return NULL;
-    }
-    return d;
-}
-
-void lr_names_free(char **names, size_t p)
-{
-    if (!names)
-        return;
-    for (size_t j = 0; j < p; j++)
-        free(names[j]);
-    free(names);
-}
-
-void lr_data_free(lr_data *d)
-{
-    if (!d)
-        return;
-    free(d->X);
-    free(d->y);
-    lr_names_free(d->names, d->p);
-    free(d);
-}
-
-/* ---------------------------------------------------------- atomic write */
 
 /* The process's umask, read without changing it (umask(2) would set it):
  * from /proc/self/status, else the usual 022. */
@@ -334,52 +292,5 @@ int lr_write_file_atomic(const char *path, const char *text, char *err,
     if (st != LR_SUCCESS)
         return st;
     fputs(text, f.fp);
-    return lr_atomic_end(&f, 1, err, errlen);
-}
-
-int lr_csv_fwrite(FILE *f, const lr_data *d)
-{
-    for (size_t j = 0; j < d->p; j++) {
-        if (d->names)
-            fprintf(f, "%s,", d->names[j]);
-        else
-            fprintf(f, "x%zu,", j + 1);
-    }
-    fputs("y\n", f);
-    for (size_t i = 0; i < d->n && !ferror(f); i++) {
-        const double *xi = d->X + i * d->p;
-        for (size_t j = 0; j < d->p; j++)
-            fprintf(f, "%.17g,", xi[j]);
-        fprintf(f, "%.17g\n", d->y[i]);
-    }
-    return ferror(f) ? LR_EIO : LR_SUCCESS;
-}
-
-int lr_csv_fwrite_vector(FILE *f, const char *name, const double *v, size_t n)
-{
-    fprintf(f, "%s\n", name);
-    for (size_t i = 0; i < n && !ferror(f); i++)
-        fprintf(f, "%.17g\n", v[i]);
-    return ferror(f) ? LR_EIO : LR_SUCCESS;
-}
-
-int lr_csv_write(const char *path, const lr_data *d, char *err, size_t errlen)
-{
-    lr_atomic_file f;
-    int st = lr_atomic_begin(&f, path, err, errlen);
-    if (st != LR_SUCCESS)
-        return st;
-    lr_csv_fwrite(f.fp, d);
-    return lr_atomic_end(&f, 1, err, errlen);
-}
-
-int lr_csv_write_vector(const char *path, const char *name, const double *v,
-                        size_t n, char *err, size_t errlen)
-{
-    lr_atomic_file f;
-    int st = lr_atomic_begin(&f, path, err, errlen);
-    if (st != LR_SUCCESS)
-        return st;
-    lr_csv_fwrite_vector(f.fp, name, v, n);
     return lr_atomic_end(&f, 1, err, errlen);
 }

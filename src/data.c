@@ -1,0 +1,46 @@
+/* data.c -- data sets in memory (lr_data) and feature names. */
+#include <stdlib.h>
+
+#include "lr_internal.h"
+
+lr_data *lr_data_alloc(size_t n, size_t p)
+{
+    size_t cells, bytes, ybytes;
+    if (n == 0 || p == 0 || !lr_mul_ok(n, p, &cells)
+        || !lr_mul_ok(cells, sizeof(double), &bytes)
+        || !lr_mul_ok(n, sizeof(double), &ybytes))
+        return NULL;
+    lr_data *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->n = n;
+    d->p = p;
+    d->X = malloc(bytes);
+    d->y = malloc(ybytes);
+    if (!d->X || !d->y) {
+        lr_data_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void lr_names_free(char **names, size_t p)
+{
+    if (!names)
+        return;
+    for (size_t j = 0; j < p; j++)
+        free(names[j]);
+    free(names);
+}
+
+void lr_data_free(lr_data *d)
+{
+    if (!d)
+        return;
+    free(d->X);
+    free(d->y);
+    lr_names_free(d->names, d->p);
+    free(d);
+}
+
+/* ---------------------------------------------------------- atomic write */

@@ -1,0 +1,79 @@
+/* lr_util.h -- utilities of liblinreg that are not its public API: the
+ * clock, output files written atomically, NumPy's uniform generator, the
+ * bandwidth yardstick. Hidden in the shared library; the command line and
+ * the tests, which link liblinreg.a, include this header. */
+#ifndef LR_UTIL_H
+#define LR_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "linreg.h"
+#include "linreg_io.h"
+#include "linreg_dist.h"
+
+/* The view of X (double) if not NULL, else of Xf (float); n x p, contiguous rows. */
+static inline lr_matrix lr_matrix_of(const double *X, const float *Xf,
+                                     size_t n, size_t p)
+{
+    return X ? lr_matrix_f64(X, n, p) : lr_matrix_f32(Xf, n, p);
+}
+
+/* A monotonic wall clock, in seconds (for timings). */
+double lr_now(void);
+
+/* numpy.random.RandomState(seed).rand(p), to the bit, into out.
+ * seed must be below 2^32. LR_SUCCESS, LR_EINVAL or LR_ENOMEM. */
+int lr_numpy_rand(uint64_t seed, size_t p, double *out);
+
+/* The sum of a[0..len) by a plain parallel read (threads: 0 = OpenMP
+ * default): the yardstick for the memory bandwidth one pass over X can
+ * reach. */
+double lr_read_sum(const double *a, size_t len, int threads);
+/* The same read of float data (sums in double). */
+double lr_read_sum_f32(const float *a, size_t len, int threads);
+
+/* Checks, before any work, that path can be written (by creating and
+ * removing a temporary file beside it), so a run does not fail after
+ * writing some of its outputs. LR_SUCCESS or LR_EIO with a message. */
+int lr_path_writable(const char *path, char *err, size_t errlen);
+
+/* One output file, written to a temporary beside it and renamed into place
+ * by lr_output_commit; lr_output_discard removes the temporary. Symbolic
+ * links are followed (the link stays a link; target is the file replaced),
+ * an existing file's owner and permission bits are kept, and a FIFO, a
+ * character device or a /proc link is written in place (tmp NULL); a
+ * link to one of this process's descriptors (/dev/stdout, /dev/fd/N)
+ * through a dup of it. lr_output_open: LR_SUCCESS, LR_EIO or LR_ENOMEM, with a
+ * message naming path; lr_output_close flushes and closes the stream (LR_EIO
+ * on a write error) and leaves the temporary to commit or discard; commit
+ * closes too, and frees in every case. */
+typedef struct {
+    const char *path;   /* as given (borrowed) */
+    char *target;       /* the file written: path with links followed */
+    char *tmp;          /* the temporary, or NULL when written in place */
+    FILE *fp;           /* open from lr_output_open to close or commit */
+    int direct;         /* written in place */
+    int fd;             /* >= 0: through a dup of this descriptor */
+} lr_output;
+int lr_output_open(lr_output *o, const char *path, char *err, size_t errlen);
+/* The file lr_output_open would write for path: its symbolic links
+ * followed (malloc'd; NULL without memory). */
+char *lr_path_target(const char *path);
+int lr_output_close(lr_output *o, char *err, size_t errlen);
+int lr_output_commit(lr_output *o, char *err, size_t errlen);
+void lr_output_discard(lr_output *o);
+
+/* Writes text to path atomically: a temporary file in the same directory,
+ * then rename. LR_SUCCESS or LR_EIO. */
+int lr_write_file_atomic(const char *path, const char *text, char *err,
+                         size_t errlen);
+
+/* The mapping of an open lr_npy (NULL when it holds a copy, or none) and
+ * its length: for a SIGBUS handler that tells a file truncated under its
+ * mapping. */
+const void *lr_npy_mapping(const lr_npy *a);
+size_t lr_npy_mapping_len(const lr_npy *a);
+
+#endif /* LR_UTIL_H */
