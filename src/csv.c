@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,15 +24,11 @@ lr_csv_opts lr_csv_opts_default(void)
     return o;
 }
 
-static char *read_all(const char *path, size_t *len, char *err, size_t errlen,
-                      int *st)
+/* The rest of an open stream into a new NUL-terminated buffer (a file
+ * that cannot be mapped: a FIFO, /dev/stdin, an empty file). Closes f. */
+static char *read_all(const char *path, FILE *f, size_t *len, char *err,
+                      size_t errlen, int *st)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *st = lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
-                         strerror(errno));
-        return NULL;
-    }
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
     while (buf) {
@@ -65,17 +63,76 @@ static char *read_all(const char *path, size_t *len, char *err, size_t errlen,
     return buf;
 }
 
+/* The whole file: a regular, non-empty file is mapped (MAP_PRIVATE, so the
+ * few in-place edits -- a CR file's line ends, unquoted fields, the header
+ * -- copy only their pages and never reach the file; the rest stays page
+ * cache, not anonymous memory), anything else is read. *mapped tells which
+ * (munmap or free). The buffer is NUL-terminated only when read: the
+ * parser stays within [buf, buf + *len). */
+static char *map_file(const char *path, size_t *len, int *mapped, char *err,
+                      size_t errlen, int *st)
+{
+    struct stat sb;
+    int fd = open(path, O_RDONLY);
+    *mapped = 0;
+    if (fd < 0) {
+        *st = lr_set_err(LR_EIO, err, errlen, "%s: cannot open: %s", path,
+                         strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0
+        && (uintmax_t)sb.st_size <= SIZE_MAX) {
+        void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            close(fd);
+            (void)madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+            *mapped = 1;
+            *len = (size_t)sb.st_size;
+            return m;
+        }
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        *st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    return read_all(path, f, len, err, errlen, st);
+}
+
 /* The parser's position in the buffer. */
 typedef struct {
     char *s, *end;
     size_t line;   /* 1-based line of s */
     char delim;
+    char *map;     /* a mapped file's first byte, else NULL (see release) */
+    char *kept;    /* the mapped pages from here on are kept */
 } cur_t;
 
-/* Reads one field at c->s, unquoting it in place and NUL-terminating it.
- * *last is set when the field ends its record (newline or end of file).
- * Returns the field, or NULL with *bad set for a malformed quoted field. */
-static char *field(cur_t *c, int *last, int *bad)
+/* A mapped file's pages before upto, once passed, go back to the page
+ * cache (MADV_DONTNEED: a re-read maps them again from the file), so that
+ * the process holds X and y and a window of the file, not all of it. Not
+ * for a file whose pages were edited for good (a CR file's line ends). */
+static void release(cur_t *c, const char *upto)
+{
+    static const size_t page = 4096, step = (size_t)1 << 23;
+    if (!c->map || upto < c->kept)
+        return;
+    size_t a = ((size_t)(c->kept - c->map) + page - 1) / page * page;
+    size_t b = (size_t)(upto - c->map) / page * page;
+    if (b > a && (b - a >= step || upto == c->end)) {
+        (void)madvise(c->map + a, b - a, MADV_DONTNEED);
+        c->kept = c->map + b;
+    }
+}
+
+/* Reads one field at c->s, unquoting it in place (a quoted field only:
+ * the buffer may be a mapped file, whose pages an edit copies), *len bytes
+ * long, not NUL-terminated. *last is set when the field ends its record
+ * (newline or end of file). Returns the field, or NULL with *bad set for a
+ * malformed quoted field. */
+static char *field(cur_t *c, int *last, int *bad, size_t *len)
 {
     char *s = c->s, *out, *start;
     while (s < c->end && (*s == ' ' || *s == '\t') && *s != c->delim)
@@ -132,7 +189,7 @@ static char *field(cur_t *c, int *last, int *bad)
         s++; /* not reached: line_ends refuses a lone CR */
         c->line++;
     }
-    *out = '\0';
+    *len = (size_t)(out - start);
     c->s = s;
     return start;
 }
@@ -148,7 +205,8 @@ static char *field(cur_t *c, int *last, int *bad)
  * field only at the start of a field. Lines are numbered as in csv_core
  * (first_line > 0: the line of the record after the header). */
 static int line_ends(const char *path, char *s, const char *end, char delim,
-                     size_t first_line, char *err, size_t errlen)
+                     size_t first_line, int *converted, char *err,
+                     size_t errlen)
 {
     enum { UNSET, LF, CR };
     int conv = UNSET;
@@ -193,6 +251,7 @@ restart:
                 /* again from the start: CRs in quotes before this one are
                  * line breaks too */
                 conv = CR;
+                *converted = 1;
                 goto restart;
             }
             if (conv == UNSET)
@@ -223,11 +282,13 @@ restart:
 }
 
 /* Counts the records from s on (quote-aware), ignoring blank lines. */
-static size_t count_records(const char *s, const char *end)
+static size_t count_records(cur_t *c, const char *s, const char *end)
 {
     size_t n = 0;
     int inq = 0, content = 0;
     for (; s < end; s++) {
+        if (((uintptr_t)s & 0xfffff) == 0)
+            release(c, s);
         char ch = *s;
         if (ch == '"')
             inq = !inq;
@@ -282,14 +343,36 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: a NumPy .npy array, not a CSV file: name it .npy",
                           path);
-    if (memchr(buf, '\0', len))
-        return lr_set_err(LR_EFORMAT, err, errlen,
-                          "%s: binary data (a NUL byte) in a CSV file", path);
+    /* a NUL byte, and a CR that is not part of a CRLF (line_ends has more
+     * to do then), by blocks that a mapped file gives back as it goes */
+    int lone_cr = 0;
+    for (const char *b = buf; b < c->end;) {
+        const size_t blk = (size_t)(c->end - b) < ((size_t)1 << 22)
+                           ? (size_t)(c->end - b) : (size_t)1 << 22;
+        if (memchr(b, '\0', blk))
+            return lr_set_err(LR_EFORMAT, err, errlen,
+                              "%s: binary data (a NUL byte) in a CSV file",
+                              path);
+        for (const char *r = b, *e = b + blk; !lone_cr && r < e
+             && (r = memchr(r, '\r', (size_t)(e - r)));)
+            if (r + 1 < c->end && r[1] == '\n')
+                r += 2;
+            else
+                lone_cr = 1;
+        b += blk;
+        release(c, b);
+    }
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         c->s += 3; /* UTF-8 byte-order mark */
-    int st = line_ends(path, c->s, c->end, c->delim, first_line, err, errlen);
+    int converted = 0;
+    int st = lone_cr ? line_ends(path, c->s, c->end, c->delim, first_line,
+                                 &converted, err, errlen) : LR_SUCCESS;
     if (st)
         return st;
+    if (converted)
+        c->map = NULL; /* its edited pages must stay */
+    else
+        release(c, c->end); /* the whole file has been read once */
     if (blank_rest(c->s, c->end))
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: empty file (no header row)", path);
@@ -300,36 +383,60 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
     return LR_SUCCESS;
 }
 
-/* The header's fields into *cols (malloc'd, *ncol of them, pointing into
- * the buffer). */
+/* The header's fields into *cols (malloc'd, *ncol of them, each a
+ * NUL-terminated copy in the block *cols[0] points to: free both). */
 static int csv_header(const char *path, cur_t *c, char ***cols, size_t *ncol,
                       char *err, size_t errlen)
 {
     size_t cap = 16, nc = 0;
     char **cs = malloc(cap * sizeof *cs);
-    for (int last = 0; cs && !last;) {
+    size_t *lens = malloc(cap * sizeof *lens);
+    const char *from = c->s;
+    *cols = NULL;
+    *ncol = 0;
+    for (int last = 0; cs && lens && !last;) {
         int bad = 0;
-        char *f = field(c, &last, &bad);
+        size_t len;
+        char *f = field(c, &last, &bad, &len);
         if (!f) {
-            *cols = cs;
+            free(cs);
+            free(lens);
             return quote_error(path, 1, nc + 1, bad, err, errlen);
         }
         if (nc == cap) {
             char **more = realloc(cs, 2 * cap * sizeof *cs);
-            if (!more) {
+            size_t *ml = more ? realloc(lens, 2 * cap * sizeof *lens) : NULL;
+            if (more)
+                cs = more;
+            if (ml)
+                lens = ml;
+            if (!more || !ml) {
                 free(cs);
                 cs = NULL;
                 break;
             }
-            cs = more;
             cap *= 2;
         }
-        cs[nc++] = f;
+        cs[nc] = f;
+        lens[nc++] = len;
     }
+    /* each field and its NUL fit in the bytes it took, plus one at the end
+     * of the file */
+    char *block = cs && lens ? malloc((size_t)(c->s - from) + 1) : NULL;
+    if (!block) {
+        free(cs);
+        free(lens);
+        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    }
+    for (size_t j = 0, at = 0; j < nc; j++) {
+        memcpy(block + at, cs[j], lens[j]);
+        block[at + lens[j]] = '\0';
+        cs[j] = block + at;
+        at += lens[j] + 1;
+    }
+    free(lens);
     *cols = cs;
     *ncol = nc;
-    if (!cs)
-        return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
     return LR_SUCCESS;
 }
 
@@ -462,14 +569,17 @@ static int csv_values(const char *path, const lr_csv_opts *opts,
 }
 
 /* The records after the header into d (nrows allocated); d->n and
- * d->dropped set. */
+ * d->dropped set. fields and lens hold ncol entries; *scratch (*scap
+ * bytes) grows to hold a record's fields. */
 static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
                        char *const *cols, size_t ncol, size_t tcol,
-                       char **fields, size_t nrows, lr_data *d, char *err,
+                       char **fields, size_t *lens, char **scratch,
+                       size_t *scap, size_t nrows, lr_data *d, char *err,
                        size_t errlen)
 {
     size_t n = 0, dropped = 0;
     while (c->s < c->end && n + dropped < nrows) {
+        release(c, c->s);
         if (blank_line(c->s, c->end)) {
             if (blank_rest(c->s, c->end))
                 break;
@@ -478,10 +588,11 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
                               c->line);
         }
         const size_t line = c->line;
+        const char *from = c->s;
         size_t k = 0;
         for (int last = 0; !last;) {
             int bad = 0;
-            char *f = field(c, &last, &bad);
+            char *f = field(c, &last, &bad, &lens[k < ncol ? k : 0]);
             if (!f)
                 return quote_error(path, line, k + 1, bad, err, errlen);
             if (k < ncol)
@@ -492,6 +603,23 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
             return lr_set_err(LR_EFORMAT, err, errlen,
                               "%s:%zu: %zu fields, but the header has %zu", path,
                               line, k, ncol);
+        /* NUL-terminated copies for strtod (the buffer is not written):
+         * each field and its NUL fit in the bytes it took, plus one */
+        const size_t need = (size_t)(c->s - from) + 1;
+        if (need > *scap) {
+            char *more = realloc(*scratch, 2 * need);
+            if (!more)
+                return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
+                                  path);
+            *scratch = more;
+            *scap = 2 * need;
+        }
+        for (size_t j = 0, at = 0; j < ncol; j++) {
+            memcpy(*scratch + at, fields[j], lens[j]);
+            (*scratch)[at + lens[j]] = '\0';
+            fields[j] = *scratch + at;
+            at += lens[j] + 1;
+        }
         int missing;
         int st = csv_values(path, opts, cols, fields, ncol, tcol, line, d, n,
                             &missing, err, errlen);
@@ -511,16 +639,18 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
     return LR_SUCCESS;
 }
 
-/* Parses buf[0..len) (a header then records; buf is taken and freed).
- * first_line > 0 numbers the first record's line in messages (a part of a
- * file), else lines count from the header. */
+/* Parses buf[0..len) (a header then records; buf is taken and freed, or
+ * unmapped when mapped). first_line > 0 numbers the first record's line in
+ * messages (a part of a file), else lines count from the header. */
 static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
-                    size_t len, size_t first_line, int header_only,
+                    size_t len, int mapped, size_t first_line, int header_only,
                     lr_data **out, char *err, size_t errlen)
 {
-    cur_t c = {buf, buf + len, 1, opts->delimiter};
+    cur_t c = {buf, buf + len, 1, opts->delimiter, mapped ? buf : NULL, buf};
     char **cols = NULL;
     char **fields = NULL;
+    size_t *lens = NULL, scap = 0;
+    char *scratch = NULL;
     lr_data *d = NULL;
     size_t ncol = 0, tcol = SIZE_MAX;
     int st = csv_sniff(path, &c, first_line, err, errlen);
@@ -546,14 +676,17 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     }
     if (first_line > 0)
         c.line = first_line;
-    size_t nrows = count_records(c.s, c.end);
+    c.kept = c.s;
+    size_t nrows = count_records(&c, c.s, c.end);
+    c.kept = c.s;
     if (nrows == 0) {
         st = lr_set_err(LR_EFORMAT, err, errlen, "%s: header only, no data rows",
                         path);
         goto done;
     }
     fields = malloc(ncol * sizeof *fields);
-    d = fields ? lr_data_alloc(nrows, p) : NULL;
+    lens = malloc(ncol * sizeof *lens);
+    d = fields && lens ? lr_data_alloc(nrows, p) : NULL;
     if (!d) {
         st = lr_set_err(LR_ENOMEM, err, errlen,
                         "%s: out of memory for %zu x %zu values", path, nrows, ncol);
@@ -563,8 +696,8 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         free(d->y);
         d->y = NULL;
     }
-    st = csv_records(path, opts, &c, cols, ncol, tcol, fields, nrows, d, err,
-                     errlen);
+    st = csv_records(path, opts, &c, cols, ncol, tcol, fields, lens, &scratch,
+                     &scap, nrows, d, err, errlen);
     if (st)
         goto done;
     d->names = calloc(p, sizeof *d->names);
@@ -572,9 +705,16 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
                   : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
                                path);
 done:
+    free(scratch);
+    free(lens);
     free(fields);
+    if (cols)
+        free(cols[0]);
     free(cols);
-    free(buf);
+    if (mapped)
+        munmap(buf, len);
+    else
+        free(buf);
     if (st) {
         lr_data_free(d);
         return st;
@@ -603,10 +743,11 @@ int lr_csv_read_opts(const char *path, const lr_csv_opts *opts, lr_data **out,
     size_t len;
     if (st)
         return st;
-    char *buf = read_all(path, &len, err, errlen, &st);
+    int mapped;
+    char *buf = map_file(path, &len, &mapped, err, errlen, &st);
     if (!buf)
         return st;
-    return csv_core(path, opts, buf, len, 0, 0, out, err, errlen);
+    return csv_core(path, opts, buf, len, mapped, 0, 0, out, err, errlen);
 }
 
 /* ------------------------------------------------ parts of a file (MPI) */
@@ -779,7 +920,7 @@ int lr_csv_read_part(const char *path, const lr_csv_opts *opts, size_t lo,
     buf[h + (hi - lo)] = '\0';
     free(hb);
     free(rb);
-    return csv_core(path, opts, buf, h + (hi - lo), first_line, 0, out, err,
+    return csv_core(path, opts, buf, h + (hi - lo), 0, first_line, 0, out, err,
                     errlen);
 }
 
@@ -800,7 +941,7 @@ int lr_csv_columns(const char *path, const lr_csv_opts *opts, lr_data **out,
     close(fd);
     if (!buf)
         return st;
-    return csv_core(path, opts, buf, h, 0, 1, out, err, errlen);
+    return csv_core(path, opts, buf, h, 0, 0, 1, out, err, errlen);
 }
 
 int lr_csv_read(const char *path, const char *target, lr_data **out,
