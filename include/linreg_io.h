@@ -30,6 +30,8 @@ typedef struct {
     int na_drop;          /* 1: skip the rows with a missing value (an empty
                              cell, NA or NaN), counted in d->dropped; 0 (the
                              default): such a value is an error */
+    int threads;          /* threads that parse the records of a file
+                             without quotes (0: the OpenMP default) */
 } lr_csv_opts;
 LR_API lr_csv_opts lr_csv_opts_default(void);
 /* Reads a CSV file (RFC 4180: quoted fields with delimiters, line breaks and

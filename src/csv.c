@@ -15,12 +15,13 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <omp.h>
 
 #include "lr_internal.h"
 
 lr_csv_opts lr_csv_opts_default(void)
 {
-    lr_csv_opts o = {"y", ',', 1, 0};
+    lr_csv_opts o = {"y", ',', 1, 0, 0};
     return o;
 }
 
@@ -568,75 +569,232 @@ static int csv_values(const char *path, const lr_csv_opts *opts,
     return LR_SUCCESS;
 }
 
-/* The records after the header into d (nrows allocated); d->n and
- * d->dropped set. fields and lens hold ncol entries; *scratch (*scap
- * bytes) grows to hold a record's fields. */
+/* The records from c->s on (at most nrows, up to c->end; file_end ends
+ * the file, for the blank-line rule) into rows row0.. of d: *kept rows,
+ * and *dropped rows skipped for a missing value. Stops at the first error. */
 static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
-                       char *const *cols, size_t ncol, size_t tcol,
-                       char **fields, size_t *lens, char **scratch,
-                       size_t *scap, size_t nrows, lr_data *d, char *err,
+                       const char *file_end, char *const *cols, size_t ncol,
+                       size_t tcol, size_t nrows, lr_data *d, size_t row0,
+                       size_t *kept, size_t *dropped_out, char *err,
                        size_t errlen)
 {
-    size_t n = 0, dropped = 0;
-    while (c->s < c->end && n + dropped < nrows) {
+    size_t n = 0, dropped = 0, scap = 0;
+    char **fields = malloc(ncol * sizeof *fields);
+    size_t *lens = malloc(ncol * sizeof *lens);
+    char *scratch = NULL;
+    int st = fields && lens ? LR_SUCCESS
+             : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    while (!st && c->s < c->end && n + dropped < nrows) {
         release(c, c->s);
         if (blank_line(c->s, c->end)) {
-            if (blank_rest(c->s, c->end))
+            if (blank_rest(c->s, file_end))
                 break;
-            return lr_set_err(LR_EFORMAT, err, errlen,
-                              "%s:%zu: blank line inside the data", path,
-                              c->line);
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s:%zu: blank line inside the data", path,
+                            c->line);
+            break;
         }
         const size_t line = c->line;
         const char *from = c->s;
         size_t k = 0;
-        for (int last = 0; !last;) {
+        for (int last = 0; !last && !st;) {
             int bad = 0;
             char *f = field(c, &last, &bad, &lens[k < ncol ? k : 0]);
             if (!f)
-                return quote_error(path, line, k + 1, bad, err, errlen);
-            if (k < ncol)
+                st = quote_error(path, line, k + 1, bad, err, errlen);
+            else if (k < ncol)
                 fields[k] = f;
             k++;
         }
-        if (k != ncol)
-            return lr_set_err(LR_EFORMAT, err, errlen,
-                              "%s:%zu: %zu fields, but the header has %zu", path,
-                              line, k, ncol);
+        if (!st && k != ncol)
+            st = lr_set_err(LR_EFORMAT, err, errlen,
+                            "%s:%zu: %zu fields, but the header has %zu", path,
+                            line, k, ncol);
         /* NUL-terminated copies for strtod (the buffer is not written):
          * each field and its NUL fit in the bytes it took, plus one */
         const size_t need = (size_t)(c->s - from) + 1;
-        if (need > *scap) {
-            char *more = realloc(*scratch, 2 * need);
-            if (!more)
-                return lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
-                                  path);
-            *scratch = more;
-            *scap = 2 * need;
+        if (!st && need > scap) {
+            char *more = realloc(scratch, 2 * need);
+            if (more) {
+                scratch = more;
+                scap = 2 * need;
+            } else {
+                st = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
+                                path);
+            }
         }
+        if (st)
+            break;
         for (size_t j = 0, at = 0; j < ncol; j++) {
-            memcpy(*scratch + at, fields[j], lens[j]);
-            (*scratch)[at + lens[j]] = '\0';
-            fields[j] = *scratch + at;
+            memcpy(scratch + at, fields[j], lens[j]);
+            scratch[at + lens[j]] = '\0';
+            fields[j] = scratch + at;
             at += lens[j] + 1;
         }
         int missing;
-        int st = csv_values(path, opts, cols, fields, ncol, tcol, line, d, n,
-                            &missing, err, errlen);
-        if (st)
-            return st;
+        st = csv_values(path, opts, cols, fields, ncol, tcol, line, d,
+                        row0 + n, &missing, err, errlen);
         if (missing)
             dropped++;
         else
             n++;
     }
-    if (n == 0)
-        return lr_set_err(LR_EFORMAT, err, errlen,
-                          "%s: every one of the %zu rows has a missing value",
-                          path, dropped);
-    d->n = n;
-    d->dropped = dropped;
-    return LR_SUCCESS;
+    free(scratch);
+    free(lens);
+    free(fields);
+    *kept = n;
+    *dropped_out = dropped;
+    return st;
+}
+
+/* Whether [c->s, c->end) holds a quote, by blocks that a mapped file
+ * gives back as it goes. */
+static int has_quote(cur_t *c)
+{
+    for (const char *b = c->s; b < c->end;) {
+        const size_t blk = (size_t)(c->end - b) < ((size_t)1 << 22)
+                           ? (size_t)(c->end - b) : (size_t)1 << 22;
+        if (memchr(b, '"', blk))
+            return 1;
+        b += blk;
+        release(c, b);
+    }
+    return 0;
+}
+
+/* Records and line breaks in [s, end) of a part without quotes. */
+static void count_part(cur_t *c, const char *s, const char *end,
+                       size_t *nrec, size_t *nl)
+{
+    size_t n = 0, lines = 0;
+    int content = 0;
+    for (; s < end; s++) {
+        if (((uintptr_t)s & 0xfffff) == 0)
+            release(c, s);
+        const char ch = *s;
+        if (ch == '\n') {
+            n += content;
+            lines++;
+            content = 0;
+        } else if (ch != ' ' && ch != '\t' && ch != '\r') {
+            content = 1;
+        }
+    }
+    *nrec = n + content;
+    *nl = lines;
+}
+
+/* The records of c (a whole file from c->s on, no quote in it, so every
+ * LF ends a record) by nt threads: each takes a range of whole lines,
+ * counts its records and lines, then parses them into its own rows, which
+ * are closed up after the dropped ones. The data, the dropped count and
+ * the error (the first in file order: the lowest range's) are the serial
+ * reader's. *d is allocated here. */
+static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
+                        char *const *cols, size_t ncol, size_t tcol, size_t p,
+                        int nt, lr_data **dp, char *err, size_t errlen)
+{
+    const size_t T = (size_t)nt, len = (size_t)(c->end - c->s);
+    char **lo = malloc((T + 1) * sizeof *lo);
+    size_t *nrec = calloc(4 * T, sizeof *nrec), *nl = nrec + T,
+           *kept = nrec + 2 * T, *drop = nrec + 3 * T;
+    int *st = calloc(T, sizeof *st);
+    char *errs = errlen ? malloc(T * errlen) : NULL;
+    lr_data *d = NULL;
+    int rc = LR_SUCCESS;
+    if (!lo || !nrec || !st || (errlen && !errs)) {
+        rc = lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+        goto done;
+    }
+    lo[0] = c->s;
+    lo[T] = c->end;
+    for (size_t k = 1; k < T; k++) {
+        char *q = c->s + len / T * k, *e;
+        if (q < lo[k - 1])
+            q = lo[k - 1];
+        e = q > c->s ? memchr(q - 1, '\n', (size_t)(c->end - q + 1)) : q - 1;
+        lo[k] = q == c->s ? q : e ? e + 1 : c->end;
+    }
+    #pragma omp parallel for num_threads(nt) schedule(static, 1)
+    for (size_t k = 0; k < T; k++) {
+        cur_t ck = *c;
+        ck.kept = lo[k];
+        count_part(&ck, lo[k], lo[k + 1], &nrec[k], &nl[k]);
+    }
+    size_t nrows = 0;
+    for (size_t k = 0; k < T; k++)
+        nrows += nrec[k];
+    if (nrows == 0) {
+        rc = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: header only, no data rows", path);
+        goto done;
+    }
+    d = lr_data_alloc(nrows, p);
+    if (!d) {
+        rc = lr_set_err(LR_ENOMEM, err, errlen,
+                        "%s: out of memory for %zu x %zu values", path, nrows,
+                        ncol);
+        goto done;
+    }
+    if (tcol == SIZE_MAX) {
+        free(d->y);
+        d->y = NULL;
+    }
+    #pragma omp parallel for num_threads(nt) schedule(static, 1)
+    for (size_t k = 0; k < T; k++) {
+        size_t row0 = 0, line = c->line;
+        for (size_t j = 0; j < k; j++) {
+            row0 += nrec[j];
+            line += nl[j];
+        }
+        cur_t ck = *c;
+        ck.s = lo[k];
+        ck.end = lo[k + 1];
+        ck.kept = ck.s;
+        ck.line = line;
+        st[k] = csv_records(path, opts, &ck, c->end, cols, ncol, tcol,
+                            nrec[k], d, row0, &kept[k], &drop[k],
+                            errs ? errs + k * errlen : NULL, errlen);
+    }
+    size_t n = 0, dropped = 0;
+    for (size_t k = 0; k < T && !rc; k++) {
+        if (st[k]) {
+            rc = st[k];
+            if (errlen)
+                memcpy(err, errs + k * errlen, errlen);
+            break;
+        }
+        size_t row0 = 0;
+        for (size_t j = 0; j < k; j++)
+            row0 += nrec[j];
+        if (n != row0 && kept[k] > 0) {
+            /* close up the rows left by the dropped ones before */
+            memmove(d->X + n * p, d->X + row0 * p, kept[k] * p * sizeof *d->X);
+            if (d->y)
+                memmove(d->y + n, d->y + row0, kept[k] * sizeof *d->y);
+        }
+        n += kept[k];
+        dropped += drop[k];
+    }
+    if (!rc && n == 0)
+        rc = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: every one of the %zu rows has a missing value",
+                        path, dropped);
+    if (!rc) {
+        d->n = n;
+        d->dropped = dropped;
+    }
+done:
+    free(errs);
+    free(st);
+    free(nrec);
+    free(lo);
+    if (rc) {
+        lr_data_free(d);
+        d = NULL;
+    }
+    *dp = d;
+    return rc;
 }
 
 /* Parses buf[0..len) (a header then records; buf is taken and freed, or
@@ -648,9 +806,6 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
 {
     cur_t c = {buf, buf + len, 1, opts->delimiter, mapped ? buf : NULL, buf};
     char **cols = NULL;
-    char **fields = NULL;
-    size_t *lens = NULL, scap = 0;
-    char *scratch = NULL;
     lr_data *d = NULL;
     size_t ncol = 0, tcol = SIZE_MAX;
     int st = csv_sniff(path, &c, first_line, err, errlen);
@@ -677,6 +832,22 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     if (first_line > 0)
         c.line = first_line;
     c.kept = c.s;
+    /* a whole file without quotes: its records in parallel */
+    const int nt = lr_threads_resolve(opts->threads);
+    const int quotes = first_line > 0 || nt < 2 || has_quote(&c);
+    c.kept = c.s;
+    if (!quotes) {
+        st = csv_parallel(path, opts, &c, cols, ncol, tcol, p, nt, &d, err,
+                          errlen);
+        if (!st) {
+            d->names = calloc(p, sizeof *d->names);
+            st = d->names ? csv_names(path, cols, ncol, tcol, d->names, err,
+                                      errlen)
+                          : lr_set_err(LR_ENOMEM, err, errlen,
+                                       "%s: out of memory", path);
+        }
+        goto done;
+    }
     size_t nrows = count_records(&c, c.s, c.end);
     c.kept = c.s;
     if (nrows == 0) {
@@ -684,9 +855,7 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
                         path);
         goto done;
     }
-    fields = malloc(ncol * sizeof *fields);
-    lens = malloc(ncol * sizeof *lens);
-    d = fields && lens ? lr_data_alloc(nrows, p) : NULL;
+    d = lr_data_alloc(nrows, p);
     if (!d) {
         st = lr_set_err(LR_ENOMEM, err, errlen,
                         "%s: out of memory for %zu x %zu values", path, nrows, ncol);
@@ -696,18 +865,22 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         free(d->y);
         d->y = NULL;
     }
-    st = csv_records(path, opts, &c, cols, ncol, tcol, fields, lens, &scratch,
-                     &scap, nrows, d, err, errlen);
+    size_t kept = 0, dropped = 0;
+    st = csv_records(path, opts, &c, c.end, cols, ncol, tcol, nrows, d, 0,
+                     &kept, &dropped, err, errlen);
+    if (!st && kept == 0)
+        st = lr_set_err(LR_EFORMAT, err, errlen,
+                        "%s: every one of the %zu rows has a missing value",
+                        path, dropped);
     if (st)
         goto done;
+    d->n = kept;
+    d->dropped = dropped;
     d->names = calloc(p, sizeof *d->names);
     st = d->names ? csv_names(path, cols, ncol, tcol, d->names, err, errlen)
                   : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
                                path);
 done:
-    free(scratch);
-    free(lens);
-    free(fields);
     if (cols)
         free(cols[0]);
     free(cols);

@@ -22,6 +22,7 @@ Suite *suite_convergence(void);
 Suite *suite_output(void);
 Suite *suite_kernels(void);
 Suite *suite_api(void);
+Suite *suite_csv_speed(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */
