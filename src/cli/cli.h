@@ -170,6 +170,12 @@ int cli_is_npy(const char *path);
 int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
                      const char *target, const char *target_file, char delim,
                      int need_target, int na_drop);
+/* As cli_dataset_load, a CSV file parsed by `threads` threads (0: the
+ * OpenMP default). */
+int cli_dataset_load_threads(const char *cmd, cli_dataset *ds,
+                             const char *path, const char *target,
+                             const char *target_file, char delim,
+                             int need_target, int na_drop, int threads);
 /* --na error|drop: *drop is 0 or 1. 0 or -1 (printed). */
 int cli_na(const char *cmd, const char *s, int *drop);
 #define CLI_NA_HELP \

@@ -270,8 +270,8 @@ int cmd_train(int argc, char **argv)
     cli_dataset ds;
     memset(&ds, 0, sizeof ds);
     if (data) {
-        rc = cli_dataset_load(C, &ds, data, target, target_file, delim, 1,
-                              a.na_drop);
+        rc = cli_dataset_load_threads(C, &ds, data, target, target_file,
+                                      delim, 1, a.na_drop, o.par.threads);
         if (rc)
             return cli_out_finish(&os, rc);
         o.Xf = ds.Xf;

@@ -85,6 +85,15 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
                      const char *target, const char *target_file, char delim,
                      int need_target, int na_drop)
 {
+    return cli_dataset_load_threads(cmd, ds, path, target, target_file, delim,
+                                    need_target, na_drop, 0);
+}
+
+int cli_dataset_load_threads(const char *cmd, cli_dataset *ds,
+                             const char *path, const char *target,
+                             const char *target_file, char delim,
+                             int need_target, int na_drop, int threads)
+{
     char err[512];
     memset(ds, 0, sizeof *ds);
     if (!cli_is_npy(path)) {
@@ -97,6 +106,7 @@ int cli_dataset_load(const char *cmd, cli_dataset *ds, const char *path,
         co.delimiter = delim ? delim : ',';
         co.target_required = need_target;
         co.na_drop = na_drop;
+        co.threads = threads;
         if (lr_csv_read_opts(path, &co, &ds->owned, err, sizeof err) != LR_SUCCESS) {
             cli_err(cmd, "%s", err);
             return 1;

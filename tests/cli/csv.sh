@@ -76,3 +76,22 @@ csv_fit lf.csv m-lf.json
 cmp -s cr.csv cr-before.csv || fail "cr.csv changed on disk"
 pycheck "CR vs LF model" "$csv_same_py" m-lf.json m-cr.json
 report "a mapped CR-only file: the LF file's model, and the file left as it was"
+
+# -------------------------------------------------- parallel parse (step 2)
+
+# the same message, naming the first bad line, whatever the thread count
+/usr/bin/python3 -c '
+with open("bad.csv", "w") as f:
+    f.write("x1,x2,y\n")
+    for i in range(3000):
+        bad = {1200: "1,2x,3", 2500: "1,2", 2900: "x,1,2"}
+        f.write(bad.get(i, "%d,%d,%d" % (i, i % 7, 2 * i)) + "\n")
+'
+for t in 1 2 3; do
+    run train --data bad.csv --iters 1 --no-exact --quiet --threads $t
+    expect_rc 1
+    expect_err "bad.csv:1202: column 2 ('x2'): '2x' is not a number"
+    cp "$err" "err-$t.txt"
+done
+cmp -s err-1.txt err-3.txt || fail "--threads 3 message differs from --threads 1"
+report "a bad value in the data: the same first error (line 1202) at 1, 2 and 3 threads"
