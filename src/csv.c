@@ -15,7 +15,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <omp.h>
 
 #include "lr_internal.h"
 
@@ -527,16 +526,19 @@ static int csv_names(const char *path, char *const *cols, size_t ncol,
  * row n of d: *missing set (and the row left incomplete) when a value is
  * missing and opts->na_drop. */
 static int csv_values(const char *path, const lr_csv_opts *opts,
-                      char *const *cols, char *const *fields, size_t ncol,
-                      size_t tcol, size_t line, lr_data *d, size_t n,
-                      int *missing, char *err, size_t errlen)
+                      char *const *cols, char *const *fields,
+                      const size_t *lens, size_t ncol, size_t tcol,
+                      size_t line, lr_data *d, size_t n, int *missing,
+                      char *err, size_t errlen)
 {
     double *xi = d->X + n * d->p;
     *missing = 0;
     for (size_t j = 0, q = 0; j < ncol; j++) {
-        char *f = fields[j], *end;
+        char *f = fields[j], *end = f + lens[j];
+        double v;
         errno = 0;
-        double v = strtod(f, &end);
+        if (!lr_parse_double(f, lens[j], &v))
+            v = strtod(f, &end); /* the fast parser's result is strtod's */
         /* a missing value: an empty cell, NA (R) or NaN (any case, as
          * strtod reads it: pandas, NumPy) */
         const int na = f[0] == '\0' || strcmp(f, "NA") == 0
@@ -584,7 +586,7 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
     char *scratch = NULL;
     int st = fields && lens ? LR_SUCCESS
              : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
-    while (!st && c->s < c->end && n + dropped < nrows) {
+    while (!st && c->s < c->end) {
         release(c, c->s);
         if (blank_line(c->s, c->end)) {
             if (blank_rest(c->s, file_end))
@@ -594,6 +596,10 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
                             c->line);
             break;
         }
+        /* after the last record, only blank lines are looked at (a range
+         * of the file may end in some, with records after it) */
+        if (n + dropped == nrows)
+            break;
         const size_t line = c->line;
         const char *from = c->s;
         size_t k = 0;
@@ -632,7 +638,7 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
             at += lens[j] + 1;
         }
         int missing;
-        st = csv_values(path, opts, cols, fields, ncol, tcol, line, d,
+        st = csv_values(path, opts, cols, fields, lens, ncol, tcol, line, d,
                         row0 + n, &missing, err, errlen);
         if (missing)
             dropped++;
@@ -833,7 +839,9 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         c.line = first_line;
     c.kept = c.s;
     /* a whole file without quotes: its records in parallel */
-    const int nt = lr_threads_resolve(opts->threads);
+    /* (threads given: as many ranges, even in a build without OpenMP,
+     * where they run one after the other: the fuzzer's case) */
+    const int nt = opts->threads > 0 ? opts->threads : lr_threads_resolve(0);
     const int quotes = first_line > 0 || nt < 2 || has_quote(&c);
     c.kept = c.s;
     if (!quotes) {

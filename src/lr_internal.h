@@ -116,6 +116,12 @@ int lr_solve_dual(const double *X, const float *Xf, const double *y,
 
 /* Threads to use for `requested` (0: OpenMP's default). */
 int lr_threads_resolve(int requested);
+/* The double nearest the decimal s[0..len) (all of it: [+-]digits[.digits]
+ * [e[+-]digits]), as strtod gives it, into *out: 1; or 0 where strtod
+ * must decide (anything else, more than 19 significant digits, a result
+ * that is subnormal or out of range, the algorithm's rare undecided case).
+ * parse_double.c. */
+int lr_parse_double(const char *s, size_t len, double *out);
 
 /* ---- NumPy legacy RandomState samplers on top of GSL's MT19937 ---- */
 typedef struct lr_nprng lr_nprng;

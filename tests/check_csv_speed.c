@@ -4,12 +4,20 @@
  * error, word for word (the first in file order), for 2, 3 and 7 threads,
  * on files with LF, CRLF and CR line ends, a byte-order mark, missing
  * values with na_drop, trailing blank lines, quotes (read serially) and
- * errors placed early, late and in several ranges at once. */
+ * errors placed early, late and in several ranges at once. And the fast
+ * float parser (lr_parse_double) equals strtod to the bit wherever it
+ * answers: on 1e5 random doubles of every exponent (subnormals too)
+ * printed with %.17g, as the reader reads them from a file, and on an
+ * edge-case list (halfway cases, limits, 17-20+ digits, odd spellings). */
+#include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "check_common.h"
+#include "lr_internal.h"
 
 /* A growing text. */
 typedef struct {
@@ -150,10 +158,14 @@ START_TEST(test_same_data)
         "y,x\n1,2\r\n3,4\r\n\r\n", "\xEF\xBB\xBFy,x\n1,2\n3,4\n",
         "y;x\n1,2\n", "y,x\n\n\n", "y,x\n", "\"y\",\"x\"\n1,2\n3,4\n",
         "y,x\n\"1\",2\n3,\"4\"\n", "y,x\n1,\"2\n\"\n",
+        /* a blank line at the end of a range, records after it */
+        "y,x\n1,2\n\n3,4\n", "y,x\n1,2\n\n\n\n3,4\n5,6\n",
+        "\xEF\xBB\xBFx;y\n1;2\n\n\xBFx;y\n1;2\n\n",
     };
     for (size_t k = 0; k < sizeof small / sizeof *small; k++) {
         (void)same_read(small[k], 0, 1);
         (void)same_read(small[k], 1, 1);
+        (void)same_read(small[k], 0, 0);
     }
 }
 END_TEST
@@ -204,6 +216,141 @@ START_TEST(test_same_errors)
 }
 END_TEST
 
+/* strtod's double for s, to the bit, where lr_parse_double answers; 1 if
+ * it did. */
+static int same_as_strtod(const char *s)
+{
+    double fast, ref;
+    char *end;
+    errno = 0;
+    ref = strtod(s, &end);
+    const int range = errno == ERANGE;
+    if (!lr_parse_double(s, strlen(s), &fast))
+        return 0;
+    ck_assert_msg(*end == '\0' && !range, "'%s': the fast parser answered "
+                  "where strtod stops or sets ERANGE", s);
+    ck_assert_msg(memcmp(&fast, &ref, sizeof fast) == 0,
+                  "'%s': fast %a, strtod %a", s, fast, ref);
+    return 1;
+}
+
+START_TEST(test_parse_random)
+{
+    /* random bit patterns: every exponent, subnormals included */
+    enum { N = 100000 };
+    text_t t = {malloc(64), 0, 64};
+    ck_assert(t.s != NULL);
+    put(&t, "x,y\n");
+    uint64_t z = 42;
+    size_t fast = 0;
+    double *want = malloc(N * sizeof *want);
+    ck_assert(want != NULL);
+    for (size_t i = 0; i < N; i++) {
+        double v;
+        do {
+            z = z * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint64_t u = z ^ (z >> 29);
+            memcpy(&v, &u, sizeof v);
+        } while (!isfinite(v));
+        char b[64];
+        snprintf(b, sizeof b, "%.17g", v);
+        fast += (size_t)same_as_strtod(b);
+        want[i] = strtod(b, NULL);
+        put(&t, "%s%s", b, i % 2 ? "\n" : ",");
+        /* and shorter spellings: 15 and 6 digits, 20+ (strtod's) */
+        switch (i % 4) {
+        case 0: snprintf(b, sizeof b, "%.15g", v); break;
+        case 1: snprintf(b, sizeof b, "%.6e", v); break;
+        case 2: snprintf(b, sizeof b, "%.21g", v); break;
+        default: snprintf(b, sizeof b, "%.3e", v * 1e-3); break;
+        }
+        (void)same_as_strtod(b);
+    }
+    /* nearly all of them are the fast parser's own (not strtod's) */
+    ck_assert_msg(fast > N * 9 / 10, "only %zu of %d by the fast parser",
+                  fast, N);
+    /* the reader, 1 and 2 threads: each value is strtod's */
+    const char *path = path_of(t.s);
+    for (int th = 1; th <= 2; th++) {
+        lr_csv_opts o = lr_csv_opts_default();
+        o.threads = th;
+        lr_data *d = NULL;
+        char err[512] = "";
+        ck_assert_msg(lr_csv_read_opts(path, &o, &d, err, sizeof err) == 0,
+                      "%s", err);
+        ck_assert_uint_eq(d->n, N / 2);
+        for (size_t i = 0; i < N / 2; i++) {
+            ck_assert(memcmp(&d->X[i], &want[2 * i], sizeof *want) == 0);
+            ck_assert(memcmp(&d->y[i], &want[2 * i + 1], sizeof *want) == 0);
+        }
+        lr_data_free(d);
+    }
+    unlink(path);
+    free(want);
+    free(t.s);
+}
+END_TEST
+
+START_TEST(test_parse_edges)
+{
+    static const char *const edge[] = {
+        /* subnormals, the smallest and largest normals, their neighbours */
+        "4.9406564584124654e-324", "2.4703282292062327e-324",
+        "2.4703282292062328e-324", "1e-324", "1e-400", "2.2250738585072014e-308",
+        "2.2250738585072011e-308", "2.2250738585072009e-308",
+        "1.7976931348623157e308", "1.7976931348623158e308",
+        "1.7976931348623159e308", "1.8e308", "1e308", "1e309", "1e-308",
+        "1e-307", "9.9999999999999999e-309",
+        /* halfway between adjacent doubles */
+        "9007199254740993", "9007199254740992", "9007199254740994",
+        "9007199254740995", "9007199254740993.0000000000000001",
+        "18014398509481985", "18014398509481986", "18014398509481987",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "1.00000000000000011102230246251565404236316680908203124",
+        "1.00000000000000011102230246251565404236316680908203126",
+        "0.500000000000000055511151231257827021181583404541015625",
+        "2.0000000000000004440892098500626161694526672363281",
+        "4503599627370496.5", "4503599627370497.5", "8.98846567431158e307",
+        "1.2345678901234567e-5", "7.2057594037927933e16",
+        "7.2057594037927936e16", "9223372036854775807", "9223372036854775808",
+        "18446744073709551615", "18446744073709551616",
+        "12345678901234567890", "123456789012345678901",
+        "0.12345678901234567890", "1.2345678901234567890123e-100",
+        /* leading zeros, signs, short forms */
+        "000000000000000000000000001.5", "0.000000000000000000000000123",
+        "-0", "+0", "-0.0", "0e999999", "+1", "-1", ".5", "5.", "-.5",
+        "1e5", "1E+05", "1e-05", "1E5", "1.e5", "00", "0.0000",
+        "3.141592653589793", "2.718281828459045", "1e22", "1e23",
+        "9007199254740993e-22", "1e-22", "5e-324", "8e-323",
+        /* not numbers (strtod or the reader decides) */
+        "", "+", "-", ".", "e5", "1e", "1e+", "1.5.", "0x1p3", "inf", "nan",
+        "1,5", " 1", "1 ", "1e99999999999999999999",
+    };
+    size_t fast = 0;
+    for (size_t k = 0; k < sizeof edge / sizeof *edge; k++)
+        fast += (size_t)same_as_strtod(edge[k]);
+    ck_assert_msg(fast > 40, "only %zu edge cases by the fast parser", fast);
+    /* spellings the fast parser must answer itself */
+    static const char *const own[] = {".5", "5.", "1e5", "1E+05", "+1", "-0",
+                                      "9007199254740993", "1e308"};
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+        ck_assert_msg(same_as_strtod(own[k]), "'%s' left to strtod", own[k]);
+    /* the reader keeps its range rules: overflow an error, underflow 0 */
+    const char *path = path_of("x,y\n1e-400,1\n2,1.7976931348623159e308\n");
+    lr_data *d = NULL;
+    char err[512] = "";
+    ck_assert_int_eq(lr_csv_read(path, "y", &d, err, sizeof err), LR_ERANGE);
+    ck_assert_msg(strstr(err, ":3: column 2 ('y'): '1.7976931348623159e308' "
+                          "is too large for a double") != NULL, "%s", err);
+    unlink(path);
+    path = path_of("x,y\n1e-400,1\n2,1.7976931348623157e308\n");
+    ck_assert_int_eq(lr_csv_read(path, "y", &d, err, sizeof err), LR_SUCCESS);
+    ck_assert(d->X[0] == 0.0 && d->y[1] == DBL_MAX);
+    lr_data_free(d);
+    unlink(path);
+}
+END_TEST
+
 Suite *suite_csv_speed(void)
 {
     Suite *s = suite_create("csv_speed");
@@ -211,6 +358,8 @@ Suite *suite_csv_speed(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_same_data);
     tcase_add_test(tc, test_same_errors);
+    tcase_add_test(tc, test_parse_random);
+    tcase_add_test(tc, test_parse_edges);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,127 @@
+/* parse_double.c -- decimal text to the nearest double, fast: the
+ * Eisel-Lemire algorithm (D. Lemire, "Number Parsing at a Gigabyte per
+ * Second", Software: Practice and Experience 51(8), 2021, as in
+ * fast_float), with Clinger's exact fast path first. Only plain decimals
+ * of at most 19 significant digits whose result is a normal double or
+ * zero are read here; anything else (more digits, hex, inf/nan, an
+ * underflow or overflow, the rare case the 128-bit product cannot decide)
+ * is left to strtod, so the result is strtod's to the bit. */
+#include <stdint.h>
+#include <string.h>
+
+#include "lr_internal.h"
+#include "parse_double_table.h"
+
+__extension__ typedef unsigned __int128 u128;
+
+static const double exact10[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* w * 10^q as a double's bits, or -1: not decided here. w != 0. */
+static int64_t eisel_lemire(uint64_t w, int64_t q)
+{
+    if (q < LR_POW5_MIN || q > LR_POW5_MAX)
+        return -1; /* zero or infinity: strtod, for its ERANGE */
+    const int lz = __builtin_clzll(w);
+    w <<= lz;
+    const size_t idx = 2 * (size_t)(q - LR_POW5_MIN);
+    u128 first = (u128)w * lr_pow5_128[idx];
+    uint64_t hi = (uint64_t)(first >> 64), lo = (uint64_t)first;
+    const uint64_t mask = UINT64_MAX >> 55; /* 52 + 3 bits of precision */
+    if ((hi & mask) == mask) {
+        u128 second = (u128)w * lr_pow5_128[idx + 1];
+        const uint64_t sh = (uint64_t)(second >> 64);
+        lo += sh;
+        if (sh > lo)
+            hi++;
+    }
+    if (lo == UINT64_MAX && (q < -27 || q > 55))
+        return -1; /* the product may be inexact */
+    const int upper = (int)(hi >> 63);
+    const int shift = upper + 64 - 52 - 3;
+    uint64_t m = hi >> shift;
+    /* the power of two: floor(q log2(10)) + 63, less the shift to w's top
+     * bit, biased (1023) */
+    int64_t e2 = ((((int64_t)152170 + 65536) * q) >> 16) + 63 + upper - lz
+                 + 1023;
+    if (e2 <= 0)
+        return -1; /* subnormal: strtod, for its ERANGE */
+    if (lo <= 1 && q >= -4 && q <= 23 && (m & 3) == 1
+        && (m << shift) == hi)
+        m &= ~(uint64_t)1; /* exactly halfway: to even */
+    m += m & 1;
+    m >>= 1;
+    if (m >= (uint64_t)2 << 52) {
+        m = (uint64_t)1 << 52;
+        e2++;
+    }
+    m &= ~((uint64_t)1 << 52);
+    if (e2 >= 0x7FF)
+        return -1; /* overflow: strtod */
+    return (int64_t)(m | (uint64_t)e2 << 52);
+}
+
+int lr_parse_double(const char *s, size_t len, double *out)
+{
+    const char *p = s, *end = s + len;
+    int neg = 0;
+    if (p < end && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    uint64_t w = 0;
+    int64_t q = 0;
+    size_t digits = 0;
+    int sig = 0;
+    for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
+        if (w == 0 && *p == '0')
+            continue;
+        if (++sig > 19)
+            return 0;
+        w = 10 * w + (uint64_t)(*p - '0');
+    }
+    if (p < end && *p == '.') {
+        for (p++; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
+            q--;
+            if (w == 0 && *p == '0')
+                continue;
+            if (++sig > 19)
+                return 0;
+            w = 10 * w + (uint64_t)(*p - '0');
+        }
+    }
+    if (digits == 0)
+        return 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        const char *e = p + 1;
+        int eneg = 0;
+        int64_t x = 0;
+        if (e < end && (*e == '+' || *e == '-'))
+            eneg = *e++ == '-';
+        if (e >= end || *e < '0' || *e > '9')
+            return 0;
+        for (; e < end && *e >= '0' && *e <= '9'; e++) {
+            if (x > 100000)
+                return 0;
+            x = 10 * x + (*e - '0');
+        }
+        q += eneg ? -x : x;
+        p = e;
+    }
+    if (p != end)
+        return 0;
+    double v;
+    if (w == 0) {
+        v = 0.0;
+    } else if (q >= -22 && q <= 22 && w <= (uint64_t)1 << 53) {
+        /* Clinger: w and 10^|q| are exact doubles, one rounding */
+        v = q < 0 ? (double)w / exact10[-q] : (double)w * exact10[q];
+    } else {
+        int64_t bits = eisel_lemire(w, q);
+        if (bits < 0)
+            return 0;
+        uint64_t u = (uint64_t)bits;
+        memcpy(&v, &u, sizeof v);
+    }
+    *out = neg ? -v : v;
+    return 1;
+}
