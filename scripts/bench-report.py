@@ -191,7 +191,7 @@ def main():
     if os.path.exists(csvtxt):
         w("## CSV parsing (the data issue's target: at least 100 MB/s on one "
           "core)\n")
-        w("`build/linreg bench --sizes a --threads 1 --repeat 1 --csv-mb 100`: a file of %.17g values "
+        w("`build/linreg bench --sizes a --threads 1 --repeat 3 --csv-mb 100`: a file of %.17g values "
           "as linreg writes them, read by `lr_csv_read`:\n")
         w("```\n%s```\n" % open(csvtxt).read())
     speed_sections(d, w, verdict)
