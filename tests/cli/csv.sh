@@ -3,34 +3,18 @@
 # file) is read; the parallel parse gives the serial reader's data and
 # errors. Sourced by tests/cli.sh.
 
-# same_model A B: weights and bias equal to the bit (JSON keeps 17 digits)
-csv_same_py='
-import json, sys
-a, b = (json.load(open(f)) for f in sys.argv[1:3])
-if a["weights"] != b["weights"] or a["bias"] != b["bias"]:
-    print("models differ:", a["weights"], a["bias"], "vs", b["weights"], b["bias"])
-'
-# csv_fit DATA MODEL [ARGS...]: a short deterministic fit
-csv_fit() {
-    local data=$1 model=$2
-    shift 2
-    rm -f "$model"
-    run train --data "$data" --init zeros --lr 0.01 --iters 200 --quiet \
-        --no-exact --model-out "$model" "$@"
-}
-
 # ------------------------------------------------- mapped or read (step 1)
 
 good_csv >g.csv
-csv_fit g.csv m-file.json
+train_quiet g.csv m-file.json
 expect_rc 0
-csv_fit <(good_csv) m-pipe.json
+train_quiet <(good_csv) m-pipe.json
 expect_rc 0; expect_err "4 samples, 2 features"
-pycheck "pipe vs file model" "$csv_same_py" m-file.json m-pipe.json
+pycheck "pipe vs file model" "$same_model_py" m-file.json m-pipe.json
 report "a pipe (not mappable) is read: the model of the mapped file to the bit"
 
 : >empty.csv
-csv_fit empty.csv m-empty.json
+train_quiet empty.csv m-empty.json
 expect_rc 1; expect_err "empty.csv: empty file (no header row)"
 expect_absent m-empty.json
 report "an empty file (nothing to map) is read: the empty-file error"
@@ -50,18 +34,18 @@ assert len(s) == 4096, len(s)
 open("page.csv", "w").write(s)
 open("page-lf.csv", "w").write(s + "\n")
 '
-csv_fit page.csv m-page.json --lr 0.0001
+train_quiet page.csv m-page.json --lr 0.0001
 expect_rc 0
-csv_fit page-lf.csv m-page-lf.json --lr 0.0001
+train_quiet page-lf.csv m-page-lf.json --lr 0.0001
 expect_rc 0
-pycheck "one page, no final LF" "$csv_same_py" m-page.json m-page-lf.json
+pycheck "one page, no final LF" "$same_model_py" m-page.json m-page-lf.json
 report "a file of exactly one page without a final line end: its last value is read whole"
 
 # quoted fields are unquoted in a mapped file's private copy, never in
 # the file itself
 printf '"x","y"\n"1",2\n"2","4"\n3,"6"\n' >q.csv
 cp q.csv q-before.csv
-csv_fit q.csv m-q.json
+train_quiet q.csv m-q.json
 expect_rc 0; expect_err "3 samples, 1 features"
 cmp -s q.csv q-before.csv || fail "q.csv changed on disk"
 report "quoted fields in a mapped file: read, and the file is left as it was"
@@ -70,11 +54,11 @@ report "quoted fields in a mapped file: read, and the file is left as it was"
 printf 'x,y\r1,2\r2,4\r3,6\r' >cr.csv
 cp cr.csv cr-before.csv
 printf 'x,y\n1,2\n2,4\n3,6\n' >lf.csv
-csv_fit cr.csv m-cr.json
+train_quiet cr.csv m-cr.json
 expect_rc 0
-csv_fit lf.csv m-lf.json
+train_quiet lf.csv m-lf.json
 cmp -s cr.csv cr-before.csv || fail "cr.csv changed on disk"
-pycheck "CR vs LF model" "$csv_same_py" m-lf.json m-cr.json
+pycheck "CR vs LF model" "$same_model_py" m-lf.json m-cr.json
 report "a mapped CR-only file: the LF file's model, and the file left as it was"
 
 # -------------------------------------------------- parallel parse (step 2)

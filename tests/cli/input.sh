@@ -4,22 +4,6 @@
 # trailing text or duplicate keys, list options, a space delimiter with
 # quotes. Sourced by tests/cli.sh.
 
-# same_model A B: weights and bias equal to the bit (JSON keeps 17 digits)
-same_model_py='
-import json, sys
-a, b = (json.load(open(f)) for f in sys.argv[1:3])
-if a["weights"] != b["weights"] or a["bias"] != b["bias"]:
-    print("models differ:", a["weights"], a["bias"], "vs", b["weights"], b["bias"])
-'
-# train_quiet DATA MODEL [ARGS...]: a short deterministic fit
-train_quiet() {
-    local data=$1 model=$2
-    shift 2
-    rm -f "$model"
-    run train --data "$data" --init zeros --lr 0.01 --iters 200 --quiet \
-        --no-exact --model-out "$model" "$@"
-}
-
 # ------------------------------------------------------------ line ends
 
 printf 'x,y\n1,2\n3,5\n5,9\n7,11\n' >lf.csv

@@ -151,6 +151,23 @@ usage_error() {
     report "usage error: $desc"
 }
 
+# same_model_py (for pycheck with two model files): weights and bias equal
+# to the bit (JSON keeps 17 digits)
+same_model_py='
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+if a["weights"] != b["weights"] or a["bias"] != b["bias"]:
+    print("models differ:", a["weights"], a["bias"], "vs", b["weights"], b["bias"])
+'
+# train_quiet DATA MODEL [ARGS...]: a short deterministic fit
+train_quiet() {
+    local data=$1 model=$2
+    shift 2
+    rm -f "$model"
+    run train --data "$data" --init zeros --lr 0.01 --iters 200 --quiet \
+        --no-exact --model-out "$model" "$@"
+}
+
 # A small valid data set: header x1,x2,y and four rows.
 good_csv() {
     printf 'x1,x2,y\n1,2,3\n2,1,4\n3,5,6\n4,4,2\n'
