@@ -328,12 +328,12 @@ int cmd_driver(int argc, char **argv)
     rc = driver_tutorial(&r);
     if (!rc)
         rc = driver_scaling(&r);
+out:
+    /* renamed into place together, or on failure every temporary removed */
     rc = cli_out_finish(&r.os, rc);
     if (!rc)
         printf("\nwrote %s/tutorial_{report.json,model.json,history.csv,data.csv}, "
                "%s, %s\n", a.dir, r.path[F_CSV], r.path[F_JSON]);
-out:
-    rc = cli_out_finish(&r.os, rc); /* on failure: every temporary removed */
     cli_sweep_end(&r.sw);
     for (int k = 0; k < N_FILES; k++)
         free(r.path[k]);
