@@ -151,7 +151,8 @@ ver <- R.version.string
 cases <- list()
 add_fit <- function(name, data, args, intercept = TRUE, level = 0.95) {
   v <- fit_values(datasets[[data]], intercept, level)
-  ref <- sprintf("%s lm(%s, data = %s); summary, confint(level = %s), logLik, AIC, BIC, kappa(exact = TRUE)",
+  ref <- sprintf(paste("%s lm(%s, data = %s); summary, confint(level = %s),",
+                       "logLik, AIC, BIC, kappa(exact = TRUE)"),
                  ver, if (intercept) "y ~ ." else "y ~ 0 + .", data, level)
   cases[[length(cases) + 1]] <<- list(name = name, data = paste0(data, ".csv"),
                                       args = as.list(args), reference = ref,
@@ -196,7 +197,8 @@ add_pred <- function(name, data, new, interval, level, intercept = TRUE) {
     name = name, kind = "predict", data = paste0(data, ".csv"),
     fit_args = as.list(if (intercept) character(0) else "--no-intercept"),
     newdata = paste0(new, ".csv"), args = as.list(args),
-    reference = sprintf("%s predict.lm(lm(%s, data = %s), newdata = %s, interval = '%s', level = %s)",
+    reference = sprintf(paste("%s predict.lm(lm(%s, data = %s), newdata = %s,",
+                              "interval = '%s', level = %s)"),
                         ver, deparse(f), data, new, interval, level),
     expect = list(fit = num_list(p[, "fit"]), lwr = num_list(p[, "lwr"]),
                   upr = num_list(p[, "upr"])))

@@ -102,7 +102,8 @@ def p_agreement(cases):
         e = c["expect"]
         for row in e["coefficients"]:
             if row.get("p_value") is not None:
-                worst = min(worst, digits(row["p_value"], 2 * t_sf(abs(row["t"]), e["df_residual"])))
+                p = 2 * t_sf(abs(row["t"]), e["df_residual"])
+                worst = min(worst, digits(row["p_value"], p))
                 smallest = min(smallest, row["p_value"])
         worst = min(worst, digits(e["f_p_value"], f_sf(e["f_statistic"], e["f_df1"], e["f_df2"])))
         smallest = min(smallest, e["f_p_value"])
