@@ -159,32 +159,35 @@ def hc_agreement(cases, by_hand):
 
 # ---- ridge cases ----
 
-def ridge(X, y, l2, standardize):
-    """The project's ridge with an unpenalised intercept: (b, w, edf), numpy."""
+def ridge(X, y, l2, standardize, intercept=True):
+    """The project's ridge, the intercept unpenalised: (b, w, edf), numpy."""
     n = len(y)
-    xm, ym = X.mean(axis=0), y.mean()
+    xm, ym = (X.mean(axis=0), y.mean()) if intercept else (np.zeros(X.shape[1]), 0.0)
     sd = X.std(axis=0) if standardize else np.ones(X.shape[1])
     Z = (X - xm) / sd
     A = Z.T @ Z + n * l2 * np.eye(X.shape[1])
     wz = np.linalg.solve(A, Z.T @ (y - ym))
     w = wz / sd
     b = ym - xm @ w
-    edf = 1.0 + np.trace(np.linalg.solve(A, Z.T @ Z))
+    edf = float(intercept) + np.trace(np.linalg.solve(A, Z.T @ Z))
     return b, w, edf
 
 
-def ridge_mp(X, y, l2, standardize, dps=60):
+def ridge_mp(X, y, l2, standardize, intercept=True, dps=60):
     """ridge() in 60-digit arithmetic from the same doubles (Longley's
     Z^T Z + n l2 I is too ill-conditioned for a double solve to keep 1e-8)."""
     with mpmath.workdps(dps):
         n, p = X.shape
         Xm = [[mpmath.mpf(float(v)) for v in row] for row in X]
         ym = [mpmath.mpf(float(v)) for v in y]
-        xbar = [mpmath.fsum(Xm[i][j] for i in range(n)) / n for j in range(p)]
-        ybar = mpmath.fsum(ym) / n
+        zero = mpmath.mpf(0)
+        xbar = [mpmath.fsum(Xm[i][j] for i in range(n)) / n if intercept else zero
+                for j in range(p)]
+        ybar = mpmath.fsum(ym) / n if intercept else zero
         if standardize:
-            sd = [mpmath.sqrt(mpmath.fsum((Xm[i][j] - xbar[j]) ** 2 for i in range(n)) / n)
-                  for j in range(p)]
+            # the population sd, about the mean (the data's, whatever the model)
+            sd = [mpmath.sqrt(mpmath.fsum((Xm[i][j] - mpmath.fsum(Xm[k][j] for k in range(n)) / n)
+                                          ** 2 for i in range(n)) / n) for j in range(p)]
         else:
             sd = [mpmath.mpf(1)] * p
         Z = mpmath.matrix([[(Xm[i][j] - xbar[j]) / sd[j] for j in range(p)] for i in range(n)])
@@ -193,26 +196,32 @@ def ridge_mp(X, y, l2, standardize, dps=60):
         wz = mpmath.lu_solve(A, Z.T * mpmath.matrix([v - ybar for v in ym]))
         w = [wz[j] / sd[j] for j in range(p)]
         b = ybar - mpmath.fsum(xbar[j] * w[j] for j in range(p))
-        edf = 1 + sum((mpmath.lu_solve(A, ZtZ[:, j]))[j] for j in range(p))
+        edf = int(intercept) + sum((mpmath.lu_solve(A, ZtZ[:, j]))[j] for j in range(p))
         return float(b), np.array([float(v) for v in w]), float(edf)
 
 
-def ridge_case(outdir, data, l2, standardize):
+def ridge_case(outdir, data, l2, standardize, intercept=True):
     X, y, terms = xy(os.path.join(outdir, data + ".csv"), False)
-    b, w, edf = ridge_mp(X, y, l2, standardize)
-    nb, nw, nedf = ridge(X, y, l2, standardize)
+    b, w, edf = ridge_mp(X, y, l2, standardize, intercept)
+    nb, nw, nedf = ridge(X, y, l2, standardize, intercept)
     agree = min([digits(b, nb), digits(edf, nedf)] + [digits(u, v) for u, v in zip(w, nw)])
-    rows = [{"term": "(Intercept)", "estimate": b}]
+    rows = [{"term": "(Intercept)", "estimate": b}] if intercept else []
     rows += [{"term": t, "estimate": w[i]} for i, t in enumerate(terms)]
-    args = ["--l2", "%g" % l2] + (["--standardize"] if standardize else [])
-    return {"name": "%s_l2_%g%s" % (data, l2, "_std" if standardize else ""),
+    args = (([] if intercept else ["--no-intercept"]) + ["--l2", "%g" % l2]
+            + (["--standardize"] if standardize else []))
+    if intercept:
+        how = ("w = (Z^T Z + n l2 I)^-1 Z^T (y - mean y), Z = X centred%s, "
+               "intercept = mean y - mean X w; edf = 1 + trace((Z^T Z + n l2 I)^-1 Z^T Z)"
+               % (" and scaled by the population sd (weights in raw units)"
+                  if standardize else ""))
+    else:
+        assert not standardize
+        how = "w = (X^T X + n l2 I)^-1 X^T y; edf = trace((X^T X + n l2 I)^-1 X^T X)"
+    return {"name": "%s%s_l2_%g%s" % (data, "" if intercept else "_noint", l2,
+                                      "_std" if standardize else ""),
             "data": data + ".csv", "args": args,
-            "reference": "mpmath %s (60 digits; numpy %s agrees to %.1f digits): "
-                         "w = (Z^T Z + n l2 I)^-1 Z^T (y - mean y), Z = X centred%s, "
-                         "intercept = mean y - mean X w; edf = 1 + trace((Z^T Z + n l2 I)^-1 Z^T Z)"
-                         % (mpmath.__version__, np.__version__, agree,
-                            " and scaled by the population sd (weights in raw units)"
-                            if standardize else ""),
+            "reference": "mpmath %s (60 digits; numpy %s agrees to %.1f digits): %s"
+                         % (mpmath.__version__, np.__version__, agree, how),
             "expect": {"coefficients": rows, "n": int(len(y)), "edf": edf}}, agree
 
 
@@ -267,10 +276,11 @@ def main():
 
     ridge_agree = {}
     ridges = []
-    for d, l2 in (("mtcars", 0.1), ("swiss", 0.5), ("longley", 1e-3)):
-        for s in (False, True):
-            c, ridge_agree[len(ridges)] = ridge_case(outdir, d, l2, s)
-            ridges.append(c)
+    for d, l2, s, i in [(d, l2, s, True) for d, l2 in (("mtcars", 0.1), ("swiss", 0.5),
+                                                       ("longley", 1e-3))
+                        for s in (False, True)] + [("swiss", 0.5, False, False)]:
+        c, ridge_agree[len(ridges)] = ridge_case(outdir, d, l2, s, i)
+        ridges.append(c)
     ridge_agree = {ridges[i]["name"]: v for i, v in ridge_agree.items()}
 
     fits = [c for c in r["cases"] if c.get("kind") != "predict"]
