@@ -20,6 +20,7 @@ and writes OUTDIR/cases.json with every number printed with 17 significant
 digits. Needs R (r-base-core), python3-statsmodels and numpy; the build and the
 tests never do.
 """
+import csv
 import json
 import math
 import os
@@ -46,17 +47,36 @@ def read_csv(path):
 
 def xy(path, intercept):
     names, m = read_csv(path)
-    iy = names.index("y")
-    cols = [i for i in range(len(names)) if i != iy]
+    cols = [i for i, name in enumerate(names) if name != "y"]
     X = m[:, cols]
     terms = [names[i] for i in cols]
     if intercept:
         X = np.column_stack([np.ones(len(X)), X])
         terms = ["(Intercept)"] + terms
-    return X, m[:, iy], terms
+    return X, (m[:, names.index("y")] if "y" in names else None), terms
 
 
-# ---- robust cases ----
+# ---- Student t and F in high precision (mpmath) ----
+
+def mp_t_sf(t, nu):
+    """P(T > t) at mpmath's working precision."""
+    t, nu = mpmath.mpf(t), mpmath.mpf(nu)
+    tail = mpmath.betainc(nu / 2, mpmath.mpf(1) / 2, 0, nu / (nu + t * t), regularized=True) / 2
+    return tail if t > 0 else 1 - tail
+
+
+def mp_t_quantile(p, nu):
+    """The t quantile at mpmath's working precision (Newton from scipy's)."""
+    p = mpmath.mpf(p)
+    return mpmath.findroot(lambda t: 1 - mp_t_sf(t, nu) - p,
+                           mpmath.mpf(scipy.stats.t.ppf(float(p), float(nu))))
+
+
+def mp_f_sf(f, d1, d2):
+    """P(F > f) at mpmath's working precision."""
+    d1, d2 = mpmath.mpf(d1), mpmath.mpf(d2)
+    return mpmath.betainc(d2 / 2, d1 / 2, 0, d2 / (d2 + d1 * mpmath.mpf(f)), regularized=True)
+
 
 def t_quantile(p, df):
     """Student t quantile to ~30 digits (mpmath), rounded to a double.
@@ -66,33 +86,140 @@ def t_quantile(p, df):
     2.0195409704413754), which an interval bound near 0 turns into 1e-6.
     """
     with mpmath.workdps(40):
-        nu = mpmath.mpf(df)
-        half = mpmath.mpf(1) / 2
-
-        def cdf(t):
-            x = nu / (nu + t * t)
-            tail = mpmath.betainc(nu / 2, half, 0, x, regularized=True) / 2
-            return 1 - tail if t > 0 else tail
-        q = mpmath.findroot(lambda t: cdf(t) - mpmath.mpf(p), scipy.stats.t.ppf(p, df))
-        return float(q)
+        return float(mp_t_quantile(p, df))
 
 
 def t_sf(t, df):
-    """P(T > t), mpmath."""
     with mpmath.workdps(40):
-        nu = mpmath.mpf(df)
-        x = nu / (nu + mpmath.mpf(t) ** 2)
-        tail = mpmath.betainc(nu / 2, mpmath.mpf(1) / 2, 0, x, regularized=True) / 2
-        return float(tail if t > 0 else 1 - tail)
+        return float(mp_t_sf(t, df))
 
 
 def f_sf(f, d1, d2):
-    """P(F > f), mpmath."""
     with mpmath.workdps(40):
-        x = mpmath.mpf(d2) / (d2 + d1 * mpmath.mpf(f))
-        return float(mpmath.betainc(mpmath.mpf(d2) / 2, mpmath.mpf(d1) / 2, 0, x,
-                                    regularized=True))
+        return float(mp_f_sf(f, d1, d2))
 
+
+# ---- the whole summary in 60 digits, to measure R's and statsmodels' ----
+
+def mp_summary(X, y, intercept, level, hc=None, Xnew=None):
+    """What summary.lm, confint, logLik, AIC, BIC, kappa (and the sandwich
+    HCk, and predict.lm's intervals for Xnew) give, computed in 60-digit
+    arithmetic from the same doubles, by the normal equations (exact enough
+    at this precision). X holds the column of ones when intercept."""
+    with mpmath.workdps(60):
+        n, p = X.shape
+        Xm = mpmath.matrix(X.tolist())
+        ym = mpmath.matrix(y.tolist())
+        G = (Xm.T * Xm) ** -1
+        b = G * (Xm.T * ym)
+        res = ym - Xm * b
+        rss = mpmath.fsum(r * r for r in res)
+        df = n - p
+        s2 = rss / df
+        if hc is None:
+            V = G * s2
+        else:
+            h = [(Xm[i, :] * G * Xm[i, :].T)[0] for i in range(n)]
+            w = [res[i] ** 2 * {"hc0": 1, "hc1": mpmath.mpf(n) / df, "hc2": 1 / (1 - h[i]),
+                                "hc3": 1 / (1 - h[i]) ** 2}[hc] for i in range(n)]
+            meat = Xm.T * mpmath.diag(w) * Xm
+            V = G * meat * G
+        q = mp_t_quantile((1 + mpmath.mpf(level)) / 2, df)
+        rows = []
+        for j in range(p):
+            se = mpmath.sqrt(V[j, j])
+            t = b[j] / se
+            rows.append({"estimate": b[j], "std_error": se, "t": t,
+                         "p_value": 2 * mp_t_sf(abs(t), df),
+                         "ci_low": b[j] - q * se, "ci_high": b[j] + q * se})
+        ybar = mpmath.fsum(ym) / n if intercept else 0
+        tss = mpmath.fsum((v - ybar) ** 2 for v in ym)
+        df1 = p - 1 if intercept else p
+        fstat = (tss - rss) / df1 / s2
+        ll = -mpmath.mpf(n) / 2 * (mpmath.log(2 * mpmath.pi) + 1 + mpmath.log(rss / n))
+        sv = mpmath.svd_r(Xm, compute_uv=False)
+        out = {"coefficients": rows, "sigma": mpmath.sqrt(s2), "r2": 1 - rss / tss,
+               "adj_r2": 1 - (rss / df) / (tss / (n - int(intercept))),
+               "f_statistic": fstat, "f_p_value": mp_f_sf(fstat, df1, df),
+               "loglik": ll, "aic": -2 * ll + 2 * (p + 1),
+               "bic": -2 * ll + mpmath.log(n) * (p + 1),
+               "condition_number": max(sv) / min(sv)}
+        if Xnew is not None:
+            fit, lwr, upr = [], [], []
+            for i in range(Xnew.shape[0]):
+                x0 = mpmath.matrix([Xnew[i].tolist()])
+                f = (x0 * b)[0]
+                v = (x0 * G * x0.T)[0] * s2
+                fit.append(f)
+                lwr.append({"confidence": f - q * mpmath.sqrt(v),
+                            "prediction": f - q * mpmath.sqrt(v + s2)})
+                upr.append({"confidence": f + q * mpmath.sqrt(v),
+                            "prediction": f + q * mpmath.sqrt(v + s2)})
+            out["pred"] = (fit, lwr, upr)
+        return out
+
+
+def min_digits(ref, hi, where=""):
+    """min digits of the numbers in ref (a case's expect, or part of it)
+    against the 60-digit values hi with the same keys; (digits, where)."""
+    worst = (17.0, where)
+    if isinstance(ref, dict):
+        for k, v in ref.items():
+            if k in hi:
+                worst = min(worst, min_digits(v, hi[k], where + " " + k), key=lambda w: w[0])
+    elif isinstance(ref, list):
+        for i, (u, v) in enumerate(zip(ref, hi)):
+            worst = min(worst, min_digits(u, v, "%s[%d]" % (where, i)), key=lambda w: w[0])
+    elif isinstance(ref, float):
+        worst = (digits(ref, float(hi)), where.strip())
+    return worst
+
+
+def mp_agreement(outdir, fits, robust, preds):
+    """R's fit and predict values and statsmodels' robust ones against
+    mp_summary: {case name: (digits, where)}."""
+    out = {}
+    for c in fits + robust:
+        e = c["expect"]
+        intercept = "--no-intercept" not in c["args"]
+        X, y, terms = xy(os.path.join(outdir, c["data"]), intercept)
+        keep = [i for i, t in enumerate(terms) if t not in e.get("aliased", [])]
+        hi = mp_summary(X[:, keep], y, intercept, float(c["args"][c["args"].index("--level") + 1])
+                        if "--level" in c["args"] else 0.95,
+                        hc=c["args"][c["args"].index("--se") + 1] if "--se" in c["args"] else None)
+        rows = [r for r in e["coefficients"] if r["estimate"] is not None]
+        hi["coefficients"] = [dict(r) for r in hi["coefficients"]]
+        ref = dict(e)
+        ref["coefficients"] = rows
+        ref.pop("level", None)
+        out[c["name"]] = min_digits(ref, hi)
+    for c in preds:
+        intercept = "--no-intercept" not in c["fit_args"]
+        X, y, _ = xy(os.path.join(outdir, c["data"]), intercept)
+        Xn, _, _ = xy(os.path.join(outdir, c["newdata"]), intercept)
+        a = c["args"]
+        level = float(a[a.index("--level") + 1]) if "--level" in a else 0.95
+        kind = a[a.index("--interval") + 1]
+        fit, lwr, upr = mp_summary(X, y, intercept, level, Xnew=Xn)["pred"]
+        out[c["name"]] = min_digits(c["expect"], {"fit": fit, "lwr": [v[kind] for v in lwr],
+                                                  "upr": [v[kind] for v in upr]})
+    return out
+
+
+def nist_agreement(outdir, case):
+    """R's Longley against NIST's certified values: (digits, where)."""
+    with open(os.path.join("tests", "data", "nist", "certified.csv"), newline="") as f:
+        cert = next(r for r in csv.DictReader(f) if r["dataset"] == "Longley")
+    e = case["expect"]
+    pairs = [("sigma", e["sigma"], cert["resid_sd"]), ("r2", e["r2"], cert["r_squared"]),
+             ("f_statistic", e["f_statistic"], cert["f_statistic"])]
+    for i, r in enumerate(e["coefficients"]):
+        pairs += [("%s estimate" % r["term"], r["estimate"], cert["b%d" % i]),
+                  ("%s std_error" % r["term"], r["std_error"], cert["sd_b%d" % i])]
+    return min(((digits(v, float(c)), k) for k, v, c in pairs), key=lambda w: w[0])
+
+
+# ---- robust cases ----
 
 def p_agreement(cases):
     """R's p-values against mpmath's from R's own t and F: min digits, and
@@ -309,15 +436,27 @@ def main():
     lines += ["# ridge: numpy (double) against mpmath (60 digits, the fixture), min over",
               "# the estimates and edf:"]
     lines += ["%s %.1f" % (k, v) for k, v in ridge_agree.items()]
+    hi = mp_agreement(outdir, fits, robust, preds)
+    lines += ["# every number of every R fit and predict case, and of every statsmodels",
+              "# robust case, against the same computed in 60 digits from the same doubles",
+              "# (mp_summary: normal equations, mpmath's t and F); the worst value named:"]
+    lines += ["%s %.1f %s" % (k, v[0], v[1].replace(" ", "")) for k, v in hi.items()]
+    ln, lw = nist_agreement(outdir, [c for c in fits if c["name"] == "longley"][0])
+    lines += ["# longley: R against NIST's certified values (15 digits; tests/data/nist/",
+              "# certified.csv): estimates, their SEs, residual sd, R2, F; the worst named:",
+              "longley_vs_nist %.1f %s" % (ln, lw)]
     with open(os.path.join(outdir, "agreement.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("cases: %d fit (R), %d robust (statsmodels), %d ridge (numpy), %d predict (R)"
           % (len(fits), len(robust), len(ridges), len(preds)))
     print("\n".join(lines))
     worst = min(agree.values())
-    if worst < 10 or pworst < 13:
-        sys.exit("the references disagree: HC %.1f digits, p-values %.1f digits"
-                 % (worst, pworst))
+    r_worst = min(v[0] for k, v in hi.items() if "_hc" not in k)
+    sm_worst = min(v[0] for k, v in hi.items() if "_hc" in k)
+    if worst < 10 or pworst < 13 or r_worst < 12 or sm_worst < 9.5 or ln < 12:
+        sys.exit("the references disagree: HC %.1f digits, p-values %.1f, R against 60 digits"
+                 " %.1f, statsmodels %.1f, Longley against NIST %.1f"
+                 % (worst, pworst, r_worst, sm_worst, ln))
 
 
 if __name__ == "__main__":
