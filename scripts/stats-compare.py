@@ -20,7 +20,9 @@ its output defaults to build/statistics-statsmodels.md, not to results/.
 
 --self-check shows that the comparison can fail: the fixtures compared with
 themselves pass, and each kind of value perturbed by 1e-6 relative (or an
-integer by 1, a null, a missing key) fails. Needs only numpy.
+integer by 1, a null, a missing key) fails; and the BUILD path run end to end
+with a stand-in linreg (answering from the fixtures) passes every case, and
+fails the one whose standard error it perturbs by 1e-6. Needs only numpy.
 
 Tolerances (issue 11): relative 1e-8 on estimates, standard errors, t,
 intervals, sigma, R2, F, AIC/BIC, loglik, edf; 1e-6 on the condition number;
@@ -166,13 +168,12 @@ def read_predictions(path):
         rows = list(csv.reader(f))
     head = [h.strip().lower() for h in rows[0]]
 
-    def col(names):
+    def col(parts):
         for i, h in enumerate(head):
-            if h in names:
+            if any(p in h for p in parts):
                 return i
         return None
-    cols = {"fit": 0, "lwr": col(("lwr", "lower", "low", "y_lwr", "y_pred_lwr", "y_lower")),
-            "upr": col(("upr", "upper", "high", "y_upr", "y_pred_upr", "y_upper"))}
+    cols = {"fit": 0, "lwr": col(("lwr", "low")), "upr": col(("upr", "upp", "high"))}
     return {k: [float(r[i]) for r in rows[1:]] for k, i in cols.items() if i is not None}
 
 
@@ -501,6 +502,55 @@ def self_check(cases):
             for row in zip(*(pred["expect"][k] for k in ("fit", "lwr", "upr"))):
                 f.write(",".join("%.17g" % v for v in row) + "\n")
         expect_result("predictions read back from CSV", pred, read_predictions(path), True)
+    problems += fake_build_check(cases)
+    return problems
+
+
+FAKE_LINREG = r"""#!/usr/bin/python3
+# a stand-in for linreg that answers from the fixtures (stats-compare --self-check)
+import json, os, sys
+a = sys.argv[1:]
+cases = json.load(open(os.path.join(%(fix)r, "cases.json")))["cases"]
+opt = lambda n: a[a.index(n) + 1]
+if a[0] == "solve":
+    data = os.path.basename(opt("--data"))
+    rest = a[a.index("--data") + 2:-2]
+    if a[-2] == "--report":
+        c = next(c for c in cases if c.get("kind") != "predict" and c["data"] == data
+                 and c["args"] == rest)
+        e = c["expect"]
+        if %(perturb)r and c["name"] == "swiss":
+            e["coefficients"][2]["std_error"] *= 1 + 1e-6
+        json.dump({"report": "fake", "statistics": e}, open(opt("--report"), "w"))
+    else:
+        json.dump({"data": data, "fit_args": rest}, open(opt("--model-out"), "w"))
+else:
+    m = json.load(open(opt("--model")))
+    new, rest = os.path.basename(opt("--data")), a[a.index("--data") + 2:-2]
+    c = next(c for c in cases if c.get("kind") == "predict" and c["data"] == m["data"]
+             and c["fit_args"] == m["fit_args"] and c["newdata"] == new and c["args"] == rest)
+    with open(opt("--out"), "w") as f:
+        f.write("y_pred,y_lower,y_upper\n")
+        for r in zip(*(c["expect"][k] for k in ("fit", "lwr", "upr"))):
+            f.write(",".join("%%.17g" %% v for v in r) + "\n")
+"""
+
+
+def fake_build_check(cases):
+    """The BUILD path end to end, with a stand-in linreg: all pass, and a
+    standard error perturbed by 1e-6 fails."""
+    problems = []
+    for perturb in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            exe = os.path.join(tmp, "linreg")
+            with open(exe, "w") as f:
+                f.write(FAKE_LINREG % {"fix": os.path.abspath(FIX), "perturb": perturb})
+            os.chmod(exe, 0o755)
+            res = compare_all(Linreg(tmp, tmp), cases)
+            failed = [r[0]["name"] for r in res if r[1] is None or r[1].fails]
+            if failed != (["swiss"] if perturb else []):
+                problems.append("stand-in linreg%s: failed cases %s" % (
+                    " with swiss' SE perturbed" if perturb else "", failed))
     return problems
 
 
