@@ -112,8 +112,9 @@ END_TEST
  * (SVD of the design for this size), scored by lr_score on the held-out
  * rows: 1e-10 relative (two exact methods on a well-conditioned problem,
  * y noise 2.5 on coefficients up to 100: each loses a few digits). For
- * raw, standardized and intercept-free fits, K = 3 on 200 rows (67 66 67
- * would be wrong: 67 67 66). */
+ * raw and standardized fits, with and without an intercept (standardized
+ * without one: sd about 0, the rms, as train), K = 3 on 200 rows: folds
+ * of 67, 67 and 66. */
 START_TEST(test_cv_folds_match_solve)
 {
     lr_data *d = gen_fast_data(200, 6, 2385, 2.5, 7.125);
@@ -125,10 +126,10 @@ START_TEST(test_cv_folds_match_solve)
     double *Xt = malloc(n * p * sizeof *Xt), *yt = malloc(n * sizeof *yt);
     double fm[9], w[6], b, mse, r2;
     ck_assert(Xt && yt);
-    for (int mode = 0; mode < 3; mode++) {
+    for (int mode = 0; mode < 4; mode++) {
         lr_params par = lr_params_default();
-        par.standardize = mode == 1;
-        par.intercept = mode != 2;
+        par.standardize = mode == 1 || mode == 3;
+        par.intercept = mode < 2;
         ck_assert_int_eq(lr_cv_exact(lr_matrix_f64(d->X, n, p), d->y, NULL, K, l2, 3,
                                      &par, fm), LR_SUCCESS);
         for (size_t k = 0; k < K; k++) {

@@ -323,7 +323,8 @@ static void cv_print(const cv_args *a, const lr_data *d, const size_t *lo,
  * the PNG on its standard output, copied into the declared output. 0 or
  * -1 (printed). */
 static int cv_plot(const char *C, cli_outset *os, const cv_args *a,
-                   const double *mean, const double *sd)
+                   const double *mean, const double *sd, size_t best,
+                   size_t best1)
 {
     int in[2], out[2];
     if (pipe(in) != 0 || pipe(out) != 0) {
@@ -356,10 +357,17 @@ static int cv_plot(const char *C, cli_outset *os, const cv_args *a,
                 "set title \"%zu-fold cross-validation%s\"\n"
                 "set xlabel \"l2 (train's --l2)\"\nset ylabel \"held-out MSE\"\n"
                 "set grid\nset key top left\n%s"
+                "set arrow from %.17g, graph 0 to %.17g, graph 1 nohead dt 2 lw 2 "
+                "lc rgb \"#1a9850\"\n"
+                "set arrow from %.17g, graph 0 to %.17g, graph 1 nohead dt 3 lw 2 "
+                "lc rgb \"#d73027\"\n"
                 "plot '-' using 1:2:3 with yerrorlines lw 2 pt 7 "
-                "title \"mean MSE, sd of the folds\"\n",
+                "title \"mean MSE, sd of the folds\", "
+                "NaN dt 2 lw 2 lc rgb \"#1a9850\" title \"best (min) l2 %g\", "
+                "NaN dt 3 lw 2 lc rgb \"#d73027\" title \"best (1se) l2 %g\"\n",
                 a->folds, a->par.standardize ? ", standardized" : "",
-                log ? "set logscale x\n" : "");
+                log ? "set logscale x\n" : "", a->l2[best], a->l2[best],
+                a->l2[best1], a->l2[best1], a->l2[best], a->l2[best1]);
         for (size_t i = 0; i < a->nl2; i++)
             fprintf(g, "%.17g %.17g %.17g\n", a->l2[i], mean[i], sd[i]);
         fprintf(g, "e\n");
@@ -483,7 +491,7 @@ static int cv_run(const char *C, cv_args *a, const cli_dataset *ds,
             rc = 1;
         cJSON_Delete(r);
     }
-    if (!rc && a->plot && cv_plot(C, os, a, mean, sd))
+    if (!rc && a->plot && cv_plot(C, os, a, mean, sd, best, best1))
         rc = 1;
 done:
     free(lo);
