@@ -292,23 +292,35 @@ static cJSON *cv_report(const cv_args *a, const lr_data *d, const size_t *lo,
 }
 
 /* The table on stdout. */
+#define CV_PRINT_FOLDS 20
 static void cv_print(const cv_args *a, const lr_data *d, const size_t *lo,
                      const double *fm, const double *mean, const double *sd,
                      size_t best, size_t best1, double secs)
 {
-    printf("samples %zu  features %zu  folds %zu (rows", d->n, d->p, a->folds);
-    for (size_t k = 0; k < a->folds; k++)
+    /* each fold's column up to CV_PRINT_FOLDS folds; beyond (leave-one-out),
+     * the report has them */
+    const size_t K = a->folds, shown = K <= CV_PRINT_FOLDS ? K : 0;
+    const size_t extra = d->n % K, base = d->n / K;
+    printf("samples %zu  features %zu  folds %zu (rows", d->n, d->p, K);
+    for (size_t k = 0; k < shown; k++)
         printf(" %zu", lo[k + 1] - lo[k]);
+    if (!shown && extra)
+        printf(": %zu of %zu, %zu of %zu", extra, base + 1, K - extra, base);
+    else if (!shown)
+        printf(": %zu each", base);
     printf(")%s  solver %s  threads %d  time %.6g s\n",
            a->shuffle ? "  shuffled" : "", a->stream ? "stream" : "exact",
            a->par.threads, secs);
+    if (!shown)
+        printf("(more than %d folds: each fold's MSE is in --report)\n",
+               CV_PRINT_FOLDS);
     printf("%-13s %-13s %-13s", "l2", "mse_mean", "mse_std");
-    for (size_t k = 0; k < a->folds; k++)
+    for (size_t k = 0; k < shown; k++)
         printf(" fold%-9zu", k + 1);
     printf("\n");
     for (size_t i = 0; i < a->nl2; i++) {
         printf("%-13.6g %-13.7g %-13.5g", a->l2[i], mean[i], sd[i]);
-        for (size_t k = 0; k < a->folds; k++)
+        for (size_t k = 0; k < shown; k++)
             printf(" %-13.7g", fm[i * a->folds + k]);
         printf("%s\n", i == best && i == best1 ? "  <- min, 1se"
                        : i == best ? "  <- min" : i == best1 ? "  <- 1se" : "");

@@ -65,6 +65,18 @@ expect_rc 0
 expect_out "folds 7 (rows 1 1 1 1 1 1 1)"
 report "cv: K = n (leave-one-out) is allowed"
 
+run generate --samples 50 --features 2 --noise 1 --seed 3 --out loo.csv
+run cv --data loo.csv --folds 24 --l2 0.1,1 --report loo.json
+expect_rc 0
+expect_out "folds 24 (rows: 2 of 3, 22 of 2)" "each fold's MSE is in --report"
+need loo.json && pycheck "24 folds" '
+import json, sys
+r = json.load(open(sys.argv[1]))
+if r["fold_rows"] != [3, 3] + [2] * 22 or len(r["results"][0]["fold_mse"]) != 24:
+    print(r["fold_rows"])
+' loo.json
+report "cv: more than 20 folds print their sizes in short and keep each fold's MSE in the report"
+
 # ------------------------------------- --shuffle against a permuted file
 
 # `--shuffle --seed S` is NumPy's RandomState(S).permutation(n): the same
