@@ -225,6 +225,11 @@ LR_API void lr_gd_free(lr_gd *gd);
  * estimated), LR_EDIVERGE if the loss of the initial weights is not
  * finite, LR_EIO when a distributed collective fails. */
 LR_API int lr_gd_init(lr_gd *gd);
+/* lr_gd_init from the raw weights w (p) and bias b (ignored without an
+ * intercept) instead of par.init: a warm start, for example along a path
+ * of penalties. The same statuses, and LR_EINVAL for a NULL w or a
+ * non-finite b. */
+LR_API int lr_gd_init_from(lr_gd *gd, const double *w, double b);
 /* Runs up to k iterations inside one parallel region, stopping early when
  * a stopping rule is met. Returns LR_CONTINUE (more to do), LR_SUCCESS
  * (stopped: max_iter, tol or the target), LR_EDIVERGE, or LR_EIO when a

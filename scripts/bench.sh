@@ -45,5 +45,6 @@ else
     echo "bench.sh: python3-numpy/python3-sklearn missing: skipped the NumPy and scikit-learn comparisons" >&2
     echo "bench.sh: to run them: apt-get install -y python3-numpy python3-sklearn" >&2
 fi
+scripts/bench-cv.sh "$build"   # linreg cv vs one gram fit vs GridSearchCV: results/bench/cv.md
 /usr/bin/python3 scripts/bench-report.py results/bench > results/bench/bench.md
 echo "bench.sh: wrote results/bench/bench.md"

@@ -165,18 +165,22 @@ void lr_gd_free(lr_gd *gd)
 }
 
 
-int lr_gd_init(lr_gd *gd)
+/* lr_gd_init, from the raw weights (w0, b0) when w0 is not NULL (a warm
+ * start: lr_gd_init_from), else from par.init with bias 0. */
+static int gd_start(lr_gd *gd, const double *w0, double b0)
 {
     if (!gd)
         return LR_EINVAL;
-    if (gd->par.init == LR_INIT_ZEROS) {
+    if (w0) {
+        memcpy(gd->w, w0, gd->p * sizeof *gd->w);
+    } else if (gd->par.init == LR_INIT_ZEROS) {
         memset(gd->w, 0, gd->p * sizeof *gd->w);
     } else {
         int st = lr_numpy_rand(gd->par.init_seed, gd->p, gd->w);
         if (st != LR_SUCCESS)
             return st;
     }
-    gd->b = 0.0;
+    gd->b = w0 && gd->par.intercept ? b0 : 0.0;
     const size_t p = gd->p, n = gd->n;
     const lr_kernel_state *ks = &gd->ks;
     double *mu = gd->cmu, *sd = gd->csd;
@@ -207,8 +211,9 @@ int lr_gd_init(lr_gd *gd)
         sy = sqrt(sy / (double)n);
         gd->ysc = sy > 0 && isfinite(sy) ? sy : 1.0;
     }
-    /* theta for the initial raw weights (the tutorial's), bias 0 */
-    double c = 0.0;
+    /* theta for the initial raw weights (the tutorial's, bias 0, or the
+     * warm start's) */
+    double c = gd->b;
     for (size_t j = 0; j < p; j++) {
         gd->th[j] = gd->sd ? gd->w[j] * gd->sd[j] : gd->w[j];
         if (gd->sd)
@@ -250,6 +255,18 @@ int lr_gd_init(lr_gd *gd)
     }
     return gd->status == LR_EDIVERGE || gd->status == LR_EIO ? gd->status
                                                             : LR_SUCCESS;
+}
+
+int lr_gd_init(lr_gd *gd)
+{
+    return gd_start(gd, NULL, 0.0);
+}
+
+int lr_gd_init_from(lr_gd *gd, const double *w, double b)
+{
+    if (!w || !isfinite(b))
+        return LR_EINVAL;
+    return gd_start(gd, w, b);
 }
 
 int lr_gd_iterate(lr_gd *gd, size_t k)

@@ -31,6 +31,7 @@ int cmd_scale(int argc, char **argv);
 int cmd_solve(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_bandwidth(int argc, char **argv);
+int cmd_cv(int argc, char **argv);
 
 /* "linreg <cmd>: message" on stderr. */
 void cli_err(const char *cmd, const char *fmt, ...)

@@ -18,6 +18,7 @@ static void usage(FILE *f)
           "  generate   synthetic data, bit-identical to scikit-learn's make_regression\n"
           "  train      fit a model (from --data FILE.csv or generated data)\n"
           "  solve      the exact least-squares fit (GSL), the yardstick\n"
+          "  cv         K-fold cross-validation over a grid of ridge penalties\n"
           "  predict    apply a model to data\n"
           "  evaluate   MSE, RMSE, MAE and R^2 of a model on data\n"
           "  driver     the main job: the tutorial run, then a thread-scaling table\n"
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
         return cmd_evaluate(argc, argv);
     if (strcmp(cmd, "solve") == 0)
         return cmd_solve(argc, argv);
+    if (strcmp(cmd, "cv") == 0)
+        return cmd_cv(argc, argv);
     if (strcmp(cmd, "scale") == 0)
         return cmd_scale(argc, argv);
     if (strcmp(cmd, "bandwidth") == 0)
