@@ -73,6 +73,14 @@ LR_API int lr_stats_fit(lr_matrix X, const double *y, const lr_stats_opts *o,
                         lr_stats **out);
 LR_API void lr_stats_free(lr_stats *s);
 
+/* The table of s for other estimates of the same model (the weights a
+ * training reached): estimate[j] = w (and b for the intercept), t,
+ * p-value and interval recomputed with the standard errors of s, which
+ * are those of the least-squares optimum (they hold for w at the
+ * optimum). The terms without a standard error keep NaN but the estimate.
+ * w has s->p entries. LR_SUCCESS or LR_EINVAL. */
+LR_API int lr_stats_at(lr_stats *s, const double *w, double b);
+
 /* Intervals of predictions, as R's predict.lm: fit = X w + b (b ignored
  * without an intercept), se_i^2 = sigma^2 x_i^T C x_i with x_i = [1 X_i]
  * (or X_i) and C the k x k cov_unscaled of lr_stats (term order); the

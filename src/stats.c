@@ -561,6 +561,24 @@ int lr_stats_fit(lr_matrix X, const double *y, const lr_stats_opts *o,
     return LR_SUCCESS;
 }
 
+int lr_stats_at(lr_stats *s, const double *w, double b)
+{
+    if (!s || !w)
+        return LR_EINVAL;
+    const size_t ic = (size_t)s->intercept;
+    double qt = NAN;
+    lr_gsl_enter();
+    if (s->df_residual > 0)
+        qt = gsl_cdf_tdist_Qinv((1.0 - s->level) / 2.0, s->df_residual);
+    for (size_t j = 0; j < s->k; j++) {
+        s->estimate[j] = ic && j == 0 ? b : w[j - ic];
+        if (!isnan(s->std_error[j]))
+            coef_test(s, j, qt);
+    }
+    lr_gsl_leave();
+    return LR_SUCCESS;
+}
+
 int lr_predict_interval(lr_matrix X, const double *w, double b, int intercept,
                         const double *cov_unscaled, double sigma, double df,
                         int kind, double level, double *fit, double *lo,

@@ -199,6 +199,9 @@ typedef struct {
     const char *model, *data, *out, *target, *tfile;
     char delim;
     int na_drop;
+    int interval;       /* predict --interval: 0, LR_INTERVAL_* */
+    double level;       /* --level (0.95) */
+    int level_given;
 } cli_applied_args;
 /* 0 to go on, -1 after --help, or an exit status (printed). */
 int cli_applied_parse(const char *cmd, int argc, char **argv,
@@ -255,6 +258,7 @@ typedef struct {
     const char *history_out;  /* history as CSV iter,mse,grad_norm; may be NULL */
     int table;                /* print the table (or progress line) on stderr */
     int exact;                /* compute the exact optimum with GSL */
+    int stats;                /* and print its statistics (one process) */
     int require_conv;         /* --require-convergence: unconverged is exit 1 */
     const char *model_out;    /* may be NULL */
     struct cli_outset *outs;  /* where model, report and history go
@@ -381,6 +385,12 @@ double cli_max_abs_diff(const double *a, const double *b, size_t n);
  * (is_level 0) or --level L (1) into o: 0, or -1 (printed). */
 int cli_stats_option(const char *cmd, int is_level, const char *arg,
                      lr_stats_opts *o);
+/* The statistics of the fit of d under par (intercept, standardize, l2
+ * copied into so) into *out: 0, or -1 with *out NULL and note (len bytes)
+ * saying why: a failure, or a decomposition above CLI_STATS_MAX_FLOPS. */
+#define CLI_STATS_MAX_FLOPS 2e10
+int cli_stats_compute(const lr_data *d, const float *Xf, const lr_params *par,
+                      lr_stats_opts *so, lr_stats **out, char *note, size_t len);
 /* The summary(lm)-like table (note: one more line, or NULL). */
 void cli_stats_print(FILE *f, const lr_stats *s, char *const *names,
                      const char *note);

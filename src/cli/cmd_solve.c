@@ -59,23 +59,9 @@ static int solve_stats(cli_outset *os, const lr_data *d, const float *Xf,
                        int method)
 {
     const char *C = "solve";
-    const double n = (double)d->n, k = (double)d->p + (par->intercept ? 1 : 0);
-    const double mn = n < k ? n : k;
-    const double cost = par->l2 > 0 ? n * k * mn + 20 * mn * mn * mn
-                                     : 4 * n * k * k + 20 * k * k * k;
     lr_stats *st = NULL;
     char note[256] = "";
-    so->intercept = par->intercept;
-    so->standardize = par->standardize;
-    so->l2 = par->l2;
-    if (cost > 2e10) {
-        snprintf(note, sizeof note, "no statistics: their decomposition would "
-                 "cost about %.3g flops", cost);
-    } else {
-        int s = lr_stats_fit(lr_matrix_of(d->X, Xf, d->n, d->p), d->y, so, &st);
-        if (s != LR_SUCCESS)
-            snprintf(note, sizeof note, "no statistics: %s", lr_strerror(s));
-    }
+    cli_stats_compute(d, Xf, par, so, &st, note, sizeof note);
     if (st)
         cli_stats_print(stdout, st, d->names, NULL);
     else

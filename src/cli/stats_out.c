@@ -31,6 +31,32 @@ int cli_stats_option(const char *cmd, int is_level, const char *arg,
     return 0;
 }
 
+int cli_stats_compute(const lr_data *d, const float *Xf, const lr_params *par,
+                      lr_stats_opts *so, lr_stats **out, char *note, size_t len)
+{
+    /* a QR of [1 X] (4 n k^2 with HC's Q1) and an SVD of R (20 k^3); for
+     * the ridge, the SVD or Gram of the centred X */
+    const double n = (double)d->n, k = (double)d->p + (par->intercept ? 1 : 0);
+    const double mn = n < k ? n : k;
+    const double cost = par->l2 > 0 ? n * k * mn + 20 * mn * mn * mn
+                                     : 4 * n * k * k + 20 * k * k * k;
+    *out = NULL;
+    so->intercept = par->intercept;
+    so->standardize = par->standardize;
+    so->l2 = par->l2;
+    if (cost > CLI_STATS_MAX_FLOPS) {
+        snprintf(note, len, "no statistics: their decomposition would cost about "
+                 "%.3g flops (more than %.3g)", cost, CLI_STATS_MAX_FLOPS);
+        return -1;
+    }
+    int st = lr_stats_fit(lr_matrix_of(d->X, Xf, d->n, d->p), d->y, so, out);
+    if (st != LR_SUCCESS) {
+        snprintf(note, len, "no statistics: %s", lr_strerror(st));
+        return -1;
+    }
+    return 0;
+}
+
 static const char *term_name(const lr_stats *s, char *const *names, size_t j,
                              char *buf, size_t len)
 {
