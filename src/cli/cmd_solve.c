@@ -62,8 +62,16 @@ static int solve_stats(cli_outset *os, const lr_data *d, const float *Xf,
     lr_stats *st = NULL;
     char note[256] = "";
     cli_stats_compute(d, Xf, par, so, &st, note, sizeof note);
+    size_t naliased = 0;
+    for (size_t j = 0; st && j < st->k; j++)
+        naliased += (size_t)st->aliased[j];
     if (st)
-        cli_stats_print(stdout, st, d->names, NULL);
+        cli_stats_print(stdout, st, d->names,
+                        naliased ? "The weights above (and the model) are the exact "
+                                   "least-squares solution (of minimum norm where it "
+                                   "is not unique); the table gives the aliased "
+                                   "columns NA, as R does."
+                                 : NULL);
     else
         printf("\n%s\n", note);
     char *extra = cli_stats_model_extra(st, par->intercept);
