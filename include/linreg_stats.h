@@ -64,8 +64,8 @@ typedef struct {
                              NULL with l2 > 0 */
 } lr_stats;
 
-/* The statistics of the fit of y (X.rows) on X (any stride, double or
- * float) under o, into *out (free with lr_stats_free); the standard errors
+/* The statistics of the fit of y (X.rows) on X (double or float; any
+ * stride, but contiguous rows with l2 > 0, which lr_solve needs) under o, into *out (free with lr_stats_free); the standard errors
  * need n > rank (else NaN). LR_SUCCESS, LR_EINVAL (bad view, no rows, a
  * level outside (0, 1), an unknown se, l2 < 0), LR_ENOMEM or LR_ESOLVE
  * (the ridge solve or a decomposition failed). */

@@ -388,7 +388,7 @@ int cli_stats_option(const char *cmd, int is_level, const char *arg,
 /* The statistics of the fit of d under par (intercept, standardize, l2
  * copied into so) into *out: 0, or -1 with *out NULL and note (len bytes)
  * saying why: a failure, or a decomposition above CLI_STATS_MAX_FLOPS. */
-#define CLI_STATS_MAX_FLOPS 2e10
+#define CLI_STATS_MAX_FLOPS 4e9
 int cli_stats_compute(const lr_data *d, const float *Xf, const lr_params *par,
                       lr_stats_opts *so, lr_stats **out, char *note, size_t len);
 /* The summary(lm)-like table (note: one more line, or NULL). */
