@@ -57,6 +57,7 @@ for c in cases:
 if n < 48: bad.append("only %d cases" % n)
 print("\n".join(bad[:5]))
 '
+last_cmd="linreg solve --report / predict --interval on each case of $fx/cases.json"
 pycheck "fixture cases" "$cases_py" "$linreg" "$fx"
 report "solve --report and predict --interval: every case of tests/fixtures/stats (R, statsmodels) to 1e-8"
 
