@@ -54,7 +54,7 @@ LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
            src/lipschitz.c src/gd.c src/fit.c src/solve.c src/solve_svd.c \
            src/solve_gram.c src/solve_dual.c src/design.c src/metrics.c \
            src/data.c src/output.c src/csv.c src/csv_write.c src/npy.c \
-           src/model_io.c src/parse_double.c src/cv.c
+            src/model_io.c src/parse_double.c src/cv.c src/stats.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 
@@ -145,7 +145,7 @@ tutorial:
 	@$(MAKE) --no-print-directory all
 	@scripts/tutorial.sh $(BUILD)
 
-PUBLIC_H  := linreg.h linreg_io.h linreg_dist.h linreg_cv.h
+PUBLIC_H  := linreg.h linreg_io.h linreg_dist.h linreg_cv.h linreg_stats.h
 INSTALLED := bin/linreg lib/liblinreg.a lib/liblinreg.so.$(VERSION) \
              lib/$(SONAME) lib/liblinreg.so $(addprefix include/,$(PUBLIC_H)) \
              lib/pkgconfig/linreg.pc

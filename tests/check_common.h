@@ -24,6 +24,7 @@ Suite *suite_kernels(void);
 Suite *suite_api(void);
 Suite *suite_csv_speed(void);
 Suite *suite_cv(void);
+Suite *suite_stats(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

@@ -60,11 +60,13 @@ void cli_applied_predict(const cli_applied *a, double *pred)
                lr_model_bias(a->m), pred);
 }
 
-enum { O_MODEL = 1, O_DATA, O_OUT, O_TARGET, O_TFILE, O_DELIM, O_HELP, O_NA };
+enum { O_MODEL = 1, O_DATA, O_OUT, O_TARGET, O_TFILE, O_DELIM, O_HELP, O_NA,
+       O_INTERVAL, O_LEVEL };
 static const struct option longopts[] = {
     {"model", 1, 0, O_MODEL}, {"data", 1, 0, O_DATA}, {"out", 1, 0, O_OUT},
     {"target", 1, 0, O_TARGET}, {"target-file", 1, 0, O_TFILE},
     {"delimiter", 1, 0, O_DELIM}, {"na", 1, 0, O_NA},
+    {"interval", 1, 0, O_INTERVAL}, {"level", 1, 0, O_LEVEL},
     {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
 
 int cli_applied_parse(const char *C, int argc, char **argv, cli_applied_args *g,
@@ -74,6 +76,7 @@ int cli_applied_parse(const char *C, int argc, char **argv, cli_applied_args *g,
     memset(g, 0, sizeof *g);
     g->target = "y";
     g->delim = ',';
+    g->level = 0.95;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (opt) {
@@ -90,6 +93,24 @@ int cli_applied_parse(const char *C, int argc, char **argv, cli_applied_args *g,
             if (cli_na(C, optarg, &g->na_drop))
                 return EXIT_USAGE;
             break;
+        case O_INTERVAL:
+            if (strcmp(optarg, "confidence") == 0) {
+                g->interval = LR_INTERVAL_CONFIDENCE;
+            } else if (strcmp(optarg, "prediction") == 0) {
+                g->interval = LR_INTERVAL_PREDICTION;
+            } else {
+                cli_err(C, "--interval: '%s' is not confidence or prediction", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_LEVEL: {
+            lr_stats_opts so = lr_stats_opts_default();
+            if (cli_stats_option(C, 1, optarg, &so))
+                return EXIT_USAGE;
+            g->level = so.level;
+            g->level_given = 1;
+            break;
+        }
         case O_HELP: usage(stdout); return -1;
         default:
             return cli_bad_option(C, argv, usage);

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "linreg.h"
+#include "linreg_stats.h"
 #include "lr_util.h"
 
 #define EXIT_USAGE 2
@@ -199,6 +200,9 @@ typedef struct {
     const char *model, *data, *out, *target, *tfile;
     char delim;
     int na_drop;
+    int interval;       /* predict --interval: 0, LR_INTERVAL_* */
+    double level;       /* --level (0.95) */
+    int level_given;
 } cli_applied_args;
 /* 0 to go on, -1 after --help, or an exit status (printed). */
 int cli_applied_parse(const char *cmd, int argc, char **argv,
@@ -255,6 +259,7 @@ typedef struct {
     const char *history_out;  /* history as CSV iter,mse,grad_norm; may be NULL */
     int table;                /* print the table (or progress line) on stderr */
     int exact;                /* compute the exact optimum with GSL */
+    int stats;                /* and print its statistics (one process) */
     int require_conv;         /* --require-convergence: unconverged is exit 1 */
     const char *model_out;    /* may be NULL */
     struct cli_outset *outs;  /* where model, report and history go
@@ -376,5 +381,37 @@ int cli_sweep_fits(cli_sweep *s, const lr_data *d, const float *Xf,
                    double *times, lr_model *m, lr_result *res);
 /* max |a[j] - b[j]| over j < n (0 for n = 0). */
 double cli_max_abs_diff(const double *a, const double *b, size_t n);
+
+/* The statistics of a fit on the command line (stats_out.c). --se NAME
+ * (is_level 0) or --level L (1) into o: 0, or -1 (printed). */
+int cli_stats_option(const char *cmd, int is_level, const char *arg,
+                     lr_stats_opts *o);
+/* The statistics of the fit of d under par (intercept, standardize, l2
+ * copied into so) into *out: 0, or -1 with *out NULL and note (len bytes)
+ * saying why: a failure, or a decomposition above CLI_STATS_MAX_FLOPS. */
+#define CLI_STATS_MAX_FLOPS 4e9
+int cli_stats_compute(const lr_data *d, const float *Xf, const lr_params *par,
+                      lr_stats_opts *so, lr_stats **out, char *note, size_t len);
+/* The summary(lm)-like table (note: one more line, or NULL). */
+void cli_stats_print(FILE *f, const lr_stats *s, char *const *names,
+                     const char *note);
+/* The report keys of issue 11 added to obj: 0 or -1 (out of memory). */
+int cli_stats_json(cJSON *obj, const lr_stats *s, char *const *names,
+                   const char *note);
+/* The model-file members predict --interval needs (cov_unscaled, sigma,
+ * df_residual), added to ex; none for a ridge fit or one without residual
+ * degrees of freedom. 0 or -1. */
+int cli_stats_model_json(cJSON *ex, const lr_stats *s);
+/* {"intercept": ..., and those members (s may be NULL)} as text (free). */
+char *cli_stats_model_extra(const lr_stats *s, int intercept);
+/* Those members read back from the model file of p features: 0, or 1
+ * (printed: a model without them says so). Free ms->cov. */
+typedef struct {
+    int intercept;
+    size_t k;
+    double sigma, df, *cov;
+} cli_model_stats;
+int cli_stats_model_read(const char *cmd, const char *path, size_t p,
+                         cli_model_stats *ms);
 
 #endif

@@ -29,6 +29,10 @@ int cmd_evaluate(int argc, char **argv)
                          : "--model and --data are both required");
         return EXIT_USAGE;
     }
+    if (g.interval || g.level_given) {
+        cli_err(C, "--interval and --level are options of predict");
+        return EXIT_USAGE;
+    }
     cli_applied a;
     if ((rc = cli_applied_load(C, &a, g.model, g.data, g.target, g.tfile,
                                g.delim, 1, g.na_drop)))

@@ -26,24 +26,105 @@ static void usage(FILE *f)
           "  --no-intercept     fit y = X w\n"
           "  --standardize      solve on standardized columns (better conditioned)\n"
           "  --l2 ALPHA         ridge term, as in train\n"
-          "  --model-out FILE   the model as JSON\n",
+          "  --model-out FILE   the model as JSON (with the covariance of the\n"
+          "                     coefficients, sigma and df_residual that\n"
+          "                     predict --interval needs)\n"
+          "  --report FILE      the statistics as JSON: \"coefficients\" (term,\n"
+          "                     estimate, std_error, t, p_value, ci_low,\n"
+          "                     ci_high; null for an aliased column), n,\n"
+          "                     df_residual, sigma, r2, adj_r2, f_statistic,\n"
+          "                     f_df1, f_df2, f_p_value, loglik, aic, bic, rank,\n"
+          "                     condition_number, level, aliased, edf\n"
+          "  --se TYPE          standard errors: classical (default), or\n"
+          "                     hc0, hc1, hc2, hc3 (heteroskedasticity-robust,\n"
+          "                     as statsmodels' cov_type), for t, p and intervals\n"
+          "  --level L          confidence level of the intervals (default 0.95)\n"
+          "\n"
+          "After the fit, a table as R's summary(lm) prints it (Householder QR\n"
+          "of [1 X]; a column in the span of those before it, to R's tolerance\n"
+          "1e-7, is aliased: NA, and named), with the residual standard error,\n"
+          "R^2 (uncentred with --no-intercept, as R's y ~ 0 + x), F, the\n"
+          "log-likelihood, AIC and BIC (as R's AIC(lm)) and the condition\n"
+          "number. With --l2: the estimates and the effective degrees of\n"
+          "freedom (trace of the hat matrix), no p-values.\n",
           f);
+}
+
+/* The statistics of the fit (printed after the solve's lines), the
+ * report and the model file: 0 or 1. Skipped, with a note, when their
+ * decomposition would cost far more than the solve (a QR of [1 X]). */
+static int solve_stats(cli_outset *os, const lr_data *d, const float *Xf,
+                       const lr_params *par, lr_stats_opts *so, const lr_model *m,
+                       const char *model_out, const char *report, double mse,
+                       int method)
+{
+    const char *C = "solve";
+    lr_stats *st = NULL;
+    char note[256] = "";
+    cli_stats_compute(d, Xf, par, so, &st, note, sizeof note);
+    size_t naliased = 0;
+    for (size_t j = 0; st && j < st->k; j++)
+        naliased += (size_t)st->aliased[j];
+    if (st)
+        cli_stats_print(stdout, st, d->names,
+                        naliased ? "The weights above (and the model) are the exact "
+                                   "least-squares solution (of minimum norm where it "
+                                   "is not unique); the table gives the aliased "
+                                   "columns NA, as R does."
+                                 : NULL);
+    else
+        printf("\n%s\n", note);
+    char *extra = cli_stats_model_extra(st, par->intercept);
+    cJSON *rep = report ? cJSON_CreateObject() : NULL;
+    int rc = 0;
+    if (rep) {
+        cJSON_AddStringToObject(rep, "command", "solve");
+        cJSON_AddStringToObject(rep, "method", lr_exact_name(method));
+        cJSON_AddItemToObject(rep, "weights", cli_array(lr_model_weights(m), d->p));
+        cJSON_AddNumberToObject(rep, "bias", lr_model_bias(m));
+        cJSON_AddItemToObject(rep, "mse", cli_num(mse));
+        cJSON_AddBoolToObject(rep, "intercept", par->intercept);
+        cJSON_AddNumberToObject(rep, "l2", par->l2);
+        if (st)
+            rc = cli_stats_json(rep, st, d->names,
+                                st->ridge ? "ridge: no standard errors or "
+                                            "p-values (the estimate is biased)"
+                                          : NULL);
+        else
+            cJSON_AddStringToObject(rep, "stats_note", note);
+    }
+    if (!extra || (report && (!rep || rc))) {
+        cli_err(C, "out of memory");
+        rc = 1;
+    } else {
+        if (model_out && cli_out_model(os, model_out, m, d->names, extra))
+            rc = 1;
+        if (report && cli_out_json(os, report, rep))
+            rc = 1;
+    }
+    cJSON_Delete(rep);
+    free(extra);
+    lr_stats_free(st);
+    return rc;
 }
 
 int cmd_solve(int argc, char **argv)
 {
     enum { O_DATA = 1, O_TARGET, O_TFILE, O_NOI, O_STD, O_L2, O_MODEL, O_DELIM,
-           O_HELP, O_NA };
+           O_HELP, O_NA, O_REPORT, O_SE, O_LEVEL };
     static const struct option longopts[] = {
         {"data", 1, 0, O_DATA}, {"target", 1, 0, O_TARGET},
         {"target-file", 1, 0, O_TFILE}, {"no-intercept", 0, 0, O_NOI},
         {"standardize", 0, 0, O_STD}, {"l2", 1, 0, O_L2},
         {"model-out", 1, 0, O_MODEL}, {"delimiter", 1, 0, O_DELIM},
-        {"na", 1, 0, O_NA},
+        {"na", 1, 0, O_NA}, {"report", 1, 0, O_REPORT}, {"se", 1, 0, O_SE},
+        {"level", 1, 0, O_LEVEL},
         {"help", 0, 0, O_HELP}, {0, 0, 0, 0}};
     const char *C = "solve", *data = NULL, *target = "y", *tfile = NULL;
-    const char *model_out = NULL;
+    const char *model_out = NULL, *report = NULL;
     lr_params par = lr_params_default();
+    lr_stats_opts so = lr_stats_opts_default();
+    int se_given = 0, level_given = 0;
     char delim = ',';
     int opt, na_drop = 0;
     opterr = 0;
@@ -67,6 +148,14 @@ int cmd_solve(int argc, char **argv)
             if (cli_na(C, optarg, &na_drop))
                 return EXIT_USAGE;
             break;
+        case O_REPORT: report = optarg; break;
+        case O_SE:
+        case O_LEVEL:
+            if (cli_stats_option(C, opt == O_LEVEL, optarg, &so))
+                return EXIT_USAGE;
+            se_given |= opt == O_SE;
+            level_given |= opt == O_LEVEL;
+            break;
         case O_HELP: usage(stdout); return 0;
         default:
             return cli_bad_option(C, argv, usage);
@@ -76,9 +165,15 @@ int cmd_solve(int argc, char **argv)
         cli_err(C, optind < argc ? "unexpected argument" : "--data is required");
         return EXIT_USAGE;
     }
+    if (par.l2 > 0 && (se_given || level_given)) {
+        cli_err(C, "%s: a ridge fit (--l2) has no standard errors or intervals "
+                "(the estimate is biased)", se_given ? "--se" : "--level");
+        return EXIT_USAGE;
+    }
     cli_outset os;
     cli_out_init(&os, C);
     cli_out_add(&os, "model-out", model_out, 0);
+    cli_out_add(&os, "report", report, 0);
     int rc = cli_out_check(&os);
     if (rc)
         return rc;
@@ -119,8 +214,8 @@ int cmd_solve(int argc, char **argv)
                "time            %.6g s\n", b, mse, r2, el);
         printf("method          %s (about %.3g flops)\n", lr_exact_name(ex.method),
                ex.flops);
-        if (model_out && cli_out_model(&os, model_out, m, d->names, NULL))
-            rc = 1;
+        rc = solve_stats(&os, d, ds.Xf, &par, &so, m, model_out, report, mse,
+                         ex.method);
     }
     lr_model_free(m);
     cli_dataset_free(&ds);

@@ -292,6 +292,7 @@ int cmd_train(int argc, char **argv)
     if (o.par.threads == 0) /* the default follows the work */
         o.par.threads = data ? lr_threads_default(ds.view.n, ds.view.p)
                              : lr_threads_default(d->n, d->p);
+    o.stats = 1; /* the statistics table, for train alone (not the driver) */
     rc = cli_out_finish(&os, cli_train(C, data ? &ds.view : d, &o, NULL));
     free(coef);
     lr_data_free(d);

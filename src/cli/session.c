@@ -37,6 +37,8 @@ typedef struct {
     size_t nh, cap, every;
     double *w0, *wopt, bopt, mse_opt, mse_null;
     int have_opt;
+    lr_stats *stats;         /* the exact fit's statistics (issue 11), or NULL */
+    char stats_note[256];
     cli_exact xref;
     double L, t_lip, elapsed;
     int started;
@@ -505,6 +507,8 @@ static char *model_extra(const session *s, const cJSON *rep)
 {
     cJSON *ex = cJSON_CreateObject();
     cJSON_AddBoolToObject(ex, "intercept", s->par.intercept);
+    if (s->stats)
+        cli_stats_model_json(ex, s->stats);
     cJSON *sc = cJSON_AddObjectToObject(ex, "scaling");
     const double *mu, *sd;
     lr_gd_scaling(s->gd, &mu, &sd);
@@ -575,6 +579,7 @@ static void session_free(session *s)
     free(s->wopt);
     lr_model_free(s->m);
     lr_gd_free(s->gd);
+    lr_stats_free(s->stats);
 }
 
 /* Everything up to the first iteration: scales, workspace, optimum. 0 or 1. */
@@ -594,6 +599,10 @@ static int prepare(session *s)
         s->have_opt = exact_reference(s);
         if (s->have_opt < 0)
             return 1;
+        lr_stats_opts so = lr_stats_opts_default();
+        if (s->have_opt && s->o->stats && !s->dist)
+            cli_stats_compute(s->d, s->Xt, &s->par, &so, &s->stats, s->stats_note,
+                              sizeof s->stats_note);
     }
     return 0;
 }
@@ -640,6 +649,15 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     }
     summary(&s);
     cJSON *rep = report(&s);
+    if (s.stats) { /* the table of the final weights, with the optimum's SEs */
+        const char *note = "Standard errors, sigma, R^2 and F are those of the "
+                           "exact least-squares fit: they hold for these weights "
+                           "at the optimum.";
+        lr_stats_at(s.stats, lr_model_weights(s.m), lr_model_bias(s.m));
+        cli_stats_print(stdout, s.stats, d->names, note);
+        cli_stats_json(cJSON_AddObjectToObject(rep, "statistics"), s.stats,
+                       d->names, note);
+    }
     if (s.comm && s.comm->finish)
         s.comm->finish(s.comm->ctx, rep, s.elapsed, s.iters);
     if (!s.comm || s.comm->writer)

@@ -200,7 +200,7 @@ X = np.load("Xc.npy"); y = np.load("y.npy")
 w = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)[0]
 got = {}
 for line in open(sys.argv[1]):
-    k, *v = line.split()
+    k, *v = line.split() or [""]  # the statistics table has blank lines
     if k in ("weights", "bias"):
         got[k] = [float(t) for t in v]
 ok = np.allclose(got["weights"], w[:3], rtol=1e-10, atol=0) and abs(got["bias"][0] - w[3]) <= 1e-10 * abs(w[3])
