@@ -39,6 +39,15 @@ double lr_read_sum_f32(const float *a, size_t len, int threads);
  * writing some of its outputs. LR_SUCCESS or LR_EIO with a message. */
 int lr_path_writable(const char *path, char *err, size_t errlen);
 
+/* Makes every finite number of a cJSON tree print with the fewest digits
+ * (15, 16 or 17) that read back as the same double: cJSON's own printer
+ * stops at 15 digits whenever they come within one DBL_EPSILON of the
+ * value, so a weight could come back one unit in the last place off.
+ * Non-finite numbers are left to cJSON (null). 0, or -1 when memory ran
+ * short (the tree is then partly converted, still valid). */
+struct cJSON;
+int lr_json_exact(struct cJSON *node);
+
 /* One output file, written to a temporary beside it and renamed into place
  * by lr_output_commit; lr_output_discard removes the temporary. Symbolic
  * links are followed (the link stays a link; target is the file replaced),

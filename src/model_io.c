@@ -17,6 +17,32 @@
 #define LR_MODEL_FORMAT "linreg-model"
 #define LR_MODEL_VERSION 1
 
+int lr_json_exact(struct cJSON *node)
+{
+    int rc = 0;
+    for (cJSON *it = node; it; it = it->next) {
+        if (it->child && lr_json_exact(it->child))
+            rc = -1;
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+            continue;
+        char buf[32];
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(buf, sizeof buf, "%.*g", prec, it->valuedouble);
+            if (strtod(buf, NULL) == it->valuedouble)
+                break;
+        }
+        char *text = malloc(strlen(buf) + 1);
+        if (!text) {
+            rc = -1;
+            continue;
+        }
+        strcpy(text, buf);
+        it->type = cJSON_Raw; /* printed as is; freed with the tree */
+        it->valuestring = text;
+    }
+    return rc;
+}
+
 int lr_model_save(const char *path, const lr_model *m, char *const *names,
                   char *err, size_t errlen)
 {
@@ -84,7 +110,7 @@ int lr_model_fwrite(FILE *f, const char *path, const lr_model *m,
         }
         cJSON_Delete(extra);
     }
-    char *text = ok ? cJSON_Print(root) : NULL;
+    char *text = ok && !lr_json_exact(root) ? cJSON_Print(root) : NULL;
     cJSON_Delete(jn);
     cJSON_Delete(jw);
     cJSON_Delete(root);

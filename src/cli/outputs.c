@@ -314,7 +314,9 @@ int cli_out_text(cli_outset *s, const char *path, const char *text)
 
 int cli_out_json(cli_outset *s, const char *path, const cJSON *doc)
 {
-    char *text = cJSON_Print(doc);
+    cJSON *copy = cJSON_Duplicate(doc, 1); /* the caller's doc stays numeric */
+    char *text = copy && !lr_json_exact(copy) ? cJSON_Print(copy) : NULL;
+    cJSON_Delete(copy);
     if (!text) {
         cli_err(s->cmd, "%s: out of memory", path);
         return -1;

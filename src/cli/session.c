@@ -534,7 +534,7 @@ static char *model_extra(const session *s, const cJSON *rep)
                 cJSON_AddItemToObject(obj, *k, cJSON_Duplicate(v, 1));
         }
     }
-    char *extra = cJSON_PrintUnformatted(ex);
+    char *extra = lr_json_exact(ex) ? NULL : cJSON_PrintUnformatted(ex);
     cJSON_Delete(ex);
     return extra;
 }

@@ -227,7 +227,7 @@ char *cli_stats_model_extra(const lr_stats *s, int intercept)
     cJSON *ex = cJSON_CreateObject();
     char *text = NULL;
     if (ex && cJSON_AddBoolToObject(ex, "intercept", intercept)
-        && (!s || cli_stats_model_json(ex, s) == 0))
+        && (!s || cli_stats_model_json(ex, s) == 0) && !lr_json_exact(ex))
         text = cJSON_PrintUnformatted(ex);
     cJSON_Delete(ex);
     return text;

@@ -128,3 +128,21 @@ run predict --model m.json --data nan.csv --out p.csv
 expect_rc 1; expect_prefix predict; expect_err "nan.csv:3:"
 expect_absent p.csv
 report "predict: bad data file names the file and line"
+
+# ------------------------------------------- numbers that read back exactly
+# cJSON's printer stops at 15 digits when they are within one DBL_EPSILON of
+# the value; the model's weights must read back as the very doubles the
+# solve printed (%.17g), not one unit in the last place off.
+run generate --samples 200 --features 8 --seed 3 --out exact.csv
+run solve --data exact.csv --model-out exact.json
+expect_rc 0; expect_exists exact.json
+cp "$out" exact.txt
+pycheck "model and report numbers" '
+import json, sys
+txt = [l for l in open(sys.argv[1]) if l.startswith("weights")][0].split()[1:]
+printed = [float(t) for t in txt]
+m = json.load(open(sys.argv[2]))
+if m["weights"] != printed:
+    print("model weights differ from the printed ones:", m["weights"], printed)
+' exact.txt exact.json
+report "model JSON keeps every double exactly (17 digits where needed)"
