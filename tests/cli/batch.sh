@@ -105,6 +105,18 @@ if rows[7][11] or rows[7][7]:
 expect_err "line 6:" "line 7:"
 report "rows for ok and failing jobs: quoting, comments, blank lines, messages"
 
+cat >quote.jobs <<'EOF'
+--samples 50 --features 2 --iters 5 --model-out 'q'"u"\o\ te.json --report "d\\x\$\`\"y.json"
+--samples 50 --features 2 --iters 5 --report 'a\b"c.json' --model-out ''
+EOF
+rm -f 'quo te.json' 'd\x$`"y.json' 'a\b"c.json'
+run batch quote.jobs --out q.csv
+expect_rc 1
+expect_exists 'quo te.json' 'd\x$`"y.json'
+expect_absent 'a\b"c.json'
+need q.csv && pycheck "the empty word '' fails its line" "$rows_py" q.csv 1:ok:0 2:error:1
+report "quoting: '...', \"...\" with \\\\ \\\$ \\\` \\\", a backslash, and an empty ''"
+
 printf -- '--samples 80 --features 2 --iters 20 --quiet\n\n--samples 90 --features 2 --iters 20\n' >ok.jobs
 run batch ok.jobs
 expect_rc 0
