@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <omp.h>
 
 #include "batch.h"
@@ -144,6 +145,14 @@ static int parse(int argc, char **argv, batch *b)
     b->jobs_path = argv[optind++];
     if (cli_operands(C, argc, argv))
         return EXIT_USAGE;
+    struct stat so, sj;
+    if (b->out_path && stat(b->out_path, &so) == 0
+        && stat(b->jobs_path, &sj) == 0 && so.st_dev == sj.st_dev
+        && so.st_ino == sj.st_ino) {
+        cli_err(C, "--out %s is the JOBS file: the results would replace the "
+                "jobs", b->out_path);
+        return EXIT_USAGE;
+    }
     if (b->resume && !b->out_path) {
         cli_err(C, "--resume reads the results file: give --out FILE.csv");
         return EXIT_USAGE;

@@ -54,6 +54,12 @@ run batch one.jobs --jobs 0
 expect_rc 2; expect_err "--jobs"
 report "batch --jobs 0: usage error"
 
+cp one.jobs keep.jobs
+run batch keep.jobs --out ./keep.jobs
+expect_rc 2; expect_err "JOBS file"
+cmp -s one.jobs keep.jobs || fail "the JOBS file was changed"
+report "--out naming the JOBS file: usage error, JOBS kept"
+
 run batch nosuch.jobs
 expect_rc 1; expect_prefix batch; expect_err "nosuch.jobs"
 report "an unreadable JOBS file: exit 1 naming it"
