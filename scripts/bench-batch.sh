@@ -72,5 +72,11 @@ awk -v s="$t0" -v a="$t1" -v x="$t2" -v b="$t3" -v n="$njobs" -v c="$cores" \
     printf "and no slower than xargs (here %.2fx). Batch reads the CSV file once\n", xa / ba
     print "and forks a job per line; the other two start a process and parse the"
     print "file per job."
+    split(l0, la, " ")
+    if (la[1] + 0 > c / 2) {
+        print ""
+        printf "The machine was busy (load average %s at the start, on %d cores): these\n", la[1], c
+        print "timings are not those of a quiet machine; rerun `make bench` on one."
+    }
 }' >"$out"
 cat "$out"
