@@ -19,6 +19,9 @@ scripts/bench-speed.sh "$build"
 # (issue 10's 1 GB/s)
 "$build/linreg" bench --sizes a --threads 1 --repeat 3 --csv-mb 100 | grep '^csv:' | tee results/bench/bench-csv.txt
 
+# many small fits: linreg batch against sequential train and xargs (issue 12)
+scripts/bench-batch.sh "$build"
+
 # 7. peak resident memory against the size of X and y
 echo "size,n,p,x_and_y_kb,peak_rss_kb,ratio,command" > results/bench/bench-rss.csv
 for spec in "b 1000000 16" "c 100000 256" "d 4000000 8"; do

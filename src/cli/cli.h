@@ -33,6 +33,7 @@ int cmd_solve(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_bandwidth(int argc, char **argv);
 int cmd_cv(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 /* "linreg <cmd>: message" on stderr. */
 void cli_err(const char *cmd, const char *fmt, ...)
@@ -143,6 +144,10 @@ int cli_out_finish(cli_outset *s, int rc);
 /* --out DIR of driver, scale and bench: created if missing, and checked to
  * be a directory one can write in, before any work. 0 or 1 (printed). */
 int cli_out_dir(const char *cmd, const char *dir);
+/* The file an output path stands for: its links followed, its directory
+ * made absolute (malloc'd; NULL without memory): a.csv, ./a.csv and a link
+ * to it, even dangling, give one text. */
+char *cli_path_canonical(const char *path);
 /* A SIGBUS inside [base, base+len) (the file shrank under its mapping)
  * prints "linreg CMD: PATH changed while being read", removes the
  * temporaries and exits 1. */

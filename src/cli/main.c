@@ -25,6 +25,7 @@ static void usage(FILE *f)
           "  bench      time per iteration at the benchmark sizes\n"
           "  scale      thread-scaling experiments (strong or weak)\n"
           "  bandwidth  the machine's read bandwidth at 1..T threads\n"
+          "  batch      many train runs from a file of option lines, side by side\n"
           "\n"
           "'linreg COMMAND --help' shows the options of each command.\n"
           "\n"
@@ -118,6 +119,8 @@ int main(int argc, char **argv)
         return cmd_scale(argc, argv);
     if (strcmp(cmd, "bandwidth") == 0)
         return cmd_bandwidth(argc, argv);
+    if (strcmp(cmd, "batch") == 0)
+        return cmd_batch(argc, argv);
     fprintf(stderr, "linreg: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -187,7 +187,7 @@ static cli_out_entry *find(cli_outset *s, const char *path, int opening)
 
 /* The file path stands for: links followed, its directory made absolute
  * (so a.csv, ./a.csv and a link to it, even dangling, agree). */
-static char *canonical(const char *path)
+char *cli_path_canonical(const char *path)
 {
     char *t = lr_path_target(path);
     if (!t)
@@ -221,7 +221,7 @@ static int same_file(const char *a, const char *b)
         return 0;
     if (ea && eb)
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    char *ca = canonical(a), *cb = canonical(b);
+    char *ca = cli_path_canonical(a), *cb = cli_path_canonical(b);
     int same = ca && cb ? strcmp(ca, cb) == 0 : strcmp(a, b) == 0;
     free(ca);
     free(cb);
