@@ -65,6 +65,7 @@ static void child(const batch *b, const batch_job *j, batch_result *r)
     if (!rc) {
         cJSON *rep = NULL;
         o.outs = &os;
+        o.stats = 1; /* as train alone: its model carries the covariance */
         rc = cli_out_finish(&os, cli_train("train", d->view, &o, &rep));
         if (rep) {
             const cJSON *stop = cJSON_GetObjectItemCaseSensitive(rep, "stop_reason");
