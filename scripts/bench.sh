@@ -18,6 +18,8 @@ scripts/bench-speed.sh "$build"
 # CSV parsing speed: one core (the data issue's 100 MB/s) and 2 threads
 # (issue 10's 1 GB/s)
 "$build/linreg" bench --sizes a --threads 1 --repeat 3 --csv-mb 100 | grep '^csv:' | tee results/bench/bench-csv.txt
+# CSV writing speed (issue 10's 500 MB/s at 2 threads)
+scripts/bench-write.sh "$build"
 
 # 7. peak resident memory against the size of X and y
 echo "size,n,p,x_and_y_kb,peak_rss_kb,ratio,command" > results/bench/bench-rss.csv

@@ -104,32 +104,14 @@ static inline void put8(char *d, uint32_t v)
     memcpy(d + 6, digit_pairs + 2 * (b % 100), 2);
 }
 
-/* s (n digits, n <= 17) into d[0..n). */
-static void put_digits(char *d, uint64_t s, int n)
+/* s < 10^17 as 17 digits, leading zeros included, into d[0..17). */
+static inline void put17(char *d, uint64_t s)
 {
-    if (n > 8) {
-        const uint64_t hi = s / 100000000;
-        put8(d + n - 8, (uint32_t)(s - hi * 100000000));
-        n -= 8;
-        if (n > 8) { /* 17 digits */
-            const uint32_t h = (uint32_t)(hi / 100000000);
-            put8(d + 1, (uint32_t)(hi - (uint64_t)h * 100000000));
-            d[0] = (char)('0' + h);
-            return;
-        }
-        s = hi;
-    }
-    uint32_t v = (uint32_t)s;
-    char *p = d + n;
-    while (v >= 100) {
-        p -= 2;
-        memcpy(p, digit_pairs + 2 * (v % 100), 2);
-        v /= 100;
-    }
-    if (v >= 10)
-        memcpy(p - 2, digit_pairs + 2 * v, 2);
-    else
-        p[-1] = (char)('0' + v);
+    const uint64_t hi = s / 100000000;
+    const uint32_t h = (uint32_t)(hi / 100000000);
+    d[0] = (char)('0' + h);
+    put8(d + 1, (uint32_t)(hi - (uint64_t)h * 100000000));
+    put8(d + 9, (uint32_t)(s - hi * 100000000));
 }
 
 /* The number of decimal digits of s > 0: t = floor(log10(2^bits)) is the
@@ -170,40 +152,39 @@ size_t lr_dtoa(double x, char *buf)
     }
     const int n = count_digits(s);
     const int x10 = e + n - 1; /* the exponent of the first digit */
+    /* the digits t[0..n), then placed by copies of a fixed 16 bytes (one
+     * vector move each; buf has room for the bytes past the end) */
+    char t[40];
+    put17(t, s);
+    const char *dg = t + 17 - n;
+    memset(t + 17, '0', sizeof t - 17);
     if (x10 >= -4 && x10 < 16) {
         if (x10 < 0) { /* 0.000ddd */
-            memcpy(o, "0.000000", 8); /* buf has room: at most 6 used */
+            memcpy(o, "0.000000", 8);
             o += 1 - x10;
-            put_digits(o, s, n);
+            memcpy(o, dg, 16);
+            o[16] = dg[16];
             o += n;
         } else if (x10 + 1 < n) { /* dd.ddd */
-            put_digits(o + 1, s, n);
-            memmove(o, o + 1, (size_t)x10 + 1);
+            memcpy(o, dg, 16);
             o[x10 + 1] = '.';
+            memcpy(o + x10 + 2, dg + x10 + 1, 16);
             o += n + 1;
-        } else { /* ddd000.0 */
-            put_digits(o, s, n);
-            o += n;
-            memset(o, '0', (size_t)(x10 + 1 - n));
-            o += x10 + 1 - n;
-            memcpy(o, ".0", 2);
-            o += 2;
+        } else { /* ddd000.0: the zeros from t[17..) */
+            memcpy(o, dg, 16);
+            memcpy(o + x10 + 1, ".0", 2);
+            o += x10 + 3;
         }
     } else { /* d.ddde+XX */
-        put_digits(o + 1, s, n);
-        o[0] = o[1];
-        if (n > 1) {
-            o[1] = '.';
-            o += n + 1;
-        } else {
-            o += 1;
-        }
+        o[0] = dg[0];
+        o[1] = '.';
+        memcpy(o + 2, dg + 1, 16);
+        o += n > 1 ? n + 1 : 1;
         *o++ = 'e';
         *o++ = x10 < 0 ? '-' : '+';
         const int a = x10 < 0 ? -x10 : x10;
-        if (a >= 100) {
+        if (a >= 100)
             *o++ = (char)('0' + a / 100);
-        }
         memcpy(o, digit_pairs + 2 * (a % 100), 2);
         o += 2;
     }

@@ -5,9 +5,10 @@
 
 #include <stddef.h>
 
-/* Room lr_dtoa needs: "-2.2250738585072014e-308" is 24 characters, and
- * the longest fixed form ("-0.000" and 17 digits) 23; plus the NUL. */
-#define LR_DTOA_MAX 32
+/* Room lr_dtoa needs: the text is at most 24 characters
+ * ("-2.2250738585072014e-308"; "-0.000" and 17 digits is 23), but it
+ * writes fixed 16-byte blocks that may reach 35 bytes past buf. */
+#define LR_DTOA_MAX 40
 
 /* Writes x into buf (LR_DTOA_MAX bytes) as Python's repr(float) writes it
  * and returns its length (the NUL not counted): the fewest significant
