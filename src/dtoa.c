@@ -23,9 +23,10 @@ static inline int floor_log10_pow2(int q) { return (q * 1262611) >> 22; }
 static inline int floor_log10_34_pow2(int q) { return (q * 1262611 - 524031) >> 22; }
 static inline int floor_log2_pow10(int e) { return (e * 1741647) >> 19; }
 
-/* floor(g cp / 2^128), its lowest bit set when bits below were dropped
- * (round to odd; "> 1" and not "!= 0" because g exceeds 10^e 2^... by
- * less than one unit, Giulietti section 9). */
+/* floor(g cp / 2^128) rounded to odd: its lowest bit set when the exact
+ * product of cp and the power of ten is not an integer. g exceeds the power
+ * by less than one unit, so an integer product leaves at most 1 in the
+ * dropped 64 bits, and the paper shows that any other leaves more. */
 static inline uint64_t round_to_odd(const uint64_t *g, uint64_t cp)
 {
     const u128 x = (u128)g[1] * cp;
