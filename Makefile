@@ -54,7 +54,8 @@ LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
            src/lipschitz.c src/gd.c src/fit.c src/solve.c src/solve_svd.c \
            src/solve_gram.c src/solve_dual.c src/design.c src/metrics.c \
            src/data.c src/output.c src/csv.c src/csv_write.c src/npy.c \
-            src/model_io.c src/parse_double.c src/cv.c src/stats.c
+            src/model_io.c src/parse_double.c src/cv.c src/stats.c \
+            src/dtoa.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 

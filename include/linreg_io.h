@@ -69,14 +69,21 @@ LR_API int lr_csv_read_features(const char *path, const char *target, lr_data **
 LR_API int lr_csv_write_vector(const char *path, const char *name, const double *v,
                         size_t n, char *err, size_t errlen);
 
-/* Writes X and y as CSV (header names or x1..xp, then "y"; %.17g values,
- * which round-trip). The file is written to a temporary file in the same
- * directory and renamed into place. Returns LR_SUCCESS or LR_EIO. */
+/* Writes X and y as CSV (header names or x1..xp, then "y"; each value the
+ * shortest text that reads back to the same double, as Python's repr(float)
+ * writes it: "0.1", "0.30000000000000004", "1e-05", "2.0"). The file is
+ * written to a temporary file in the same directory and renamed into place.
+ * Returns LR_SUCCESS, LR_EIO, or LR_ENOMEM (no room for the text buffers). */
 LR_API int lr_csv_write(const char *path, const lr_data *d, char *err, size_t errlen);
 /* lr_csv_write and lr_csv_write_vector to an open stream (the caller
- * closes it and checks the close): LR_SUCCESS or LR_EIO on a write error. */
+ * closes it and checks the close): LR_SUCCESS, LR_EIO on a write error,
+ * LR_ENOMEM (lr_csv_fwrite only). */
 LR_API int lr_csv_fwrite(FILE *f, const lr_data *d);
 LR_API int lr_csv_fwrite_vector(FILE *f, const char *name, const double *v, size_t n);
+/* lr_csv_fwrite with T threads formatting blocks of rows (about 1 MiB of
+ * text each; T <= 0: OMP_NUM_THREADS or the cores), written in row order:
+ * the same text for any T. LR_SUCCESS, LR_EIO, or LR_ENOMEM. */
+LR_API int lr_csv_fwrite_threads(FILE *f, const lr_data *d, int threads);
 
 /* ----------------------------------------------------------------- npy */
 

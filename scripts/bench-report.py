@@ -191,9 +191,16 @@ def main():
     if os.path.exists(csvtxt):
         w("## CSV parsing (the data issue's target: at least 100 MB/s on one "
           "core)\n")
-        w("`build/linreg bench --sizes a --threads 1 --repeat 3 --csv-mb 100`: a file of %.17g values "
-          "as linreg writes them, read by `lr_csv_read`:\n")
+        w("`build/linreg bench --sizes a --threads 1 --repeat 3 --csv-mb 100`: a file of the values "
+          "as linreg writes them (shortest round-trip text), read by `lr_csv_read`:\n")
         w("```\n%s```\n" % open(csvtxt).read())
+    wtxt = os.path.join(d, "bench-write.txt")
+    if os.path.exists(wtxt):
+        w("## CSV writing (issue 10, target 5: at least 500 MB/s at 2 threads)\n")
+        w("`scripts/bench-write.sh`: `linreg generate --samples 1000000 --features 16 "
+          "--out FILE.csv`, shortest round-trip values formatted by blocks in "
+          "parallel, as generate reports the rate (best of 3):\n")
+        w("```\n%s```\n" % open(wtxt).read())
     speed_sections(d, w, verdict)
     print("\n".join(out))
 

@@ -25,6 +25,7 @@ Suite *suite_api(void);
 Suite *suite_csv_speed(void);
 Suite *suite_cv(void);
 Suite *suite_stats(void);
+Suite *suite_dtoa(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "dtoa.h"
 
 enum { OPT_OUT = OPT_GEN_LAST, OPT_COEF_OUT, OPT_TARGET_OUT, OPT_THREADS, OPT_HELP };
 
@@ -12,14 +13,15 @@ static void usage(FILE *f)
 {
     fputs("usage: linreg generate --out FILE.csv [--coef-out FILE.csv] [OPTIONS]\n"
           "\n"
-          "Writes make_regression data as CSV (header x1..xp,y; %.17g values).\n"
+          "Writes make_regression data as CSV (header x1..xp,y; each value the shortest\n"
+          "text that reads back to the same double, as Python's repr writes it).\n"
           "\n"
           CLI_GEN_HELP
           "  --out FILE.csv     the data (header x1..xp,y); - for standard output\n"
           "  --out FILE.npy     the data as one (n, p+1) float64 array, the target\n"
           "                     last; with --target-out y.npy: X (n, p) and y (n,)\n"
           "  --coef-out FILE    the true coefficients (header x1..xp,bias)\n"
-          "  --threads T        threads for --generator fast\n",
+          "  --threads T        threads for --generator fast and for writing CSV\n",
           f);
 }
 
@@ -32,9 +34,13 @@ static int write_coef(cli_outset *os, const char *path, const double *c,
     for (size_t j = 0; j < p; j++)
         fprintf(f, "x%zu,", j + 1);
     fputs("bias\n", f);
-    for (size_t j = 0; j < p; j++)
-        fprintf(f, "%.17g,", c[j]);
-    fprintf(f, "%.17g\n", bias);
+    char num[LR_DTOA_MAX];
+    for (size_t j = 0; j < p; j++) {
+        lr_dtoa(c[j], num);
+        fprintf(f, "%s,", num);
+    }
+    lr_dtoa(bias, num);
+    fprintf(f, "%s\n", num);
     return cli_out_close(os, path, 1);
 }
 
@@ -91,9 +97,21 @@ int cmd_generate(int argc, char **argv)
     if (!d)
         return cli_out_finish(&os, 1);
     FILE *f;
-    if (out && !cli_is_npy(out))
-        rc = !(f = cli_out_open(&os, out))
-             || cli_out_close(&os, out, lr_csv_fwrite(f, d) == LR_SUCCESS);
+    double wt = 0.0; /* seconds spent writing the CSV text */
+    long long wbytes = -1;
+    if (out && !cli_is_npy(out)) {
+        rc = !(f = cli_out_open(&os, out));
+        if (!rc) {
+            wt = lr_now();
+            int st = lr_csv_fwrite_threads(f, d, gp.threads);
+            if (st == LR_ENOMEM)
+                cli_err("generate", "out of memory formatting %s", out);
+            if (st == LR_SUCCESS && fflush(f) == 0)
+                wbytes = ftello(f);
+            wt = lr_now() - wt;
+            rc = cli_out_close(&os, out, st == LR_SUCCESS) != 0;
+        }
+    }
     if (out && cli_is_npy(out) && target_out) {
         rc = !(f = cli_out_open(&os, out))
              || cli_out_close(&os, out, lr_npy_fwrite(f, d->X, d->n, d->p, 2)
@@ -128,6 +146,9 @@ int cmd_generate(int argc, char **argv)
         fprintf(stderr, "linreg generate: %zu x %zu (%s generator, seed %llu)%s%s\n",
                 d->n, d->p, gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
                 (unsigned long long)gp.seed, out ? " -> " : "", out ? out : "");
+    if (!rc && wbytes > 0 && wt > 0.0)
+        fprintf(stderr, "linreg generate: wrote %lld bytes of CSV in %.3f s (%.0f MB/s)\n",
+                wbytes, wt, (double)wbytes / wt / 1e6);
     free(coef);
     lr_data_free(d);
     return rc;
