@@ -104,7 +104,7 @@ $(BUILD)/obj/tests/%.o: tests/%.c include/linreg.h tests/check_common.h | deps-r
 	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/liblinreg.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^   # afresh: no member of a removed source stays
 
 # The shared library: liblinreg.so.VERSION with the soname
 # liblinreg.so.MAJOR (VERSION is LR_VERSION of include/linreg.h), and the
