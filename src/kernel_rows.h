@@ -5,6 +5,9 @@
  * compiles each of those for its instruction set, always with
  * -ffp-contract=off, so every table gives the same bits. */
 #include <string.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 
 #include "kernel_ops.h"
 #include "lr_internal.h"
@@ -21,20 +24,15 @@
 #define LR_PF 4096
 #endif
 
-/* Rows of at least LR_DOT_PF_MIN doubles prefetch LR_DOT_PF bytes ahead
- * inside the dot product, as they are read. */
+/* Rows of at least LR_DOT_PF_MIN elements prefetch LR_DOT_PF bytes ahead
+ * inside the dot product, as they are read (a burst of prefetches a block
+ * ahead was slower at every width from 64 to 512, float and double). */
 #ifndef LR_DOT_PF_MIN
-#define LR_DOT_PF_MIN 256
+#define LR_DOT_PF_MIN 32
 #endif
 #ifndef LR_DOT_PF
 #define LR_DOT_PF 8192
 #endif
-
-/* Doubles per block of rows: blocks stay in the L1 cache between the
- * residuals and the rank update. */
-#define LR_BLK_ELEMS 2048
-/* Rows per block for a compile-time width P. */
-#define LR_BLK_R(P) ((P) <= 256 ? 8 : (P) <= 512 ? 4 : 2)
 
 #define LR_T double
 #define LR_T_IS_DOUBLE

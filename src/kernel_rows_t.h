@@ -43,11 +43,18 @@ typedef double lr_v4d __attribute__((vector_size(32)));
 #endif
 typedef LR_T LR_FN(lr_v4t) __attribute__((vector_size(4 * sizeof(LR_T))));
 
+/* Four elements widened to doubles. GCC 12 splits __builtin_convertvector
+ * of floats into halves and inserts (three instructions where one does):
+ * on AVX the conversion's own instruction, which loads as it widens. */
 static inline __attribute__((always_inline)) lr_v4d LR_FN(v4_cvt)(const LR_T *p)
 {
+#if !defined(LR_T_IS_DOUBLE) && defined(__AVX__)
+    return (lr_v4d)_mm256_cvtps_pd(_mm_loadu_ps(p));
+#else
     LR_FN(lr_v4t) v;
     memcpy(&v, p, sizeof v);
     return __builtin_convertvector(v, lr_v4d);
+#endif
 }
 
 static inline __attribute__((always_inline)) double
@@ -57,7 +64,7 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
     size_t j = 0;
     for (; j + 16 <= p; j += 16) {
 #if LR_PF > 0
-        /* wide rows fetch ahead as they stream (see rows_pr) */
+        /* rows fetch ahead as they stream (see rows_pr) */
         if (stream && p >= LR_DOT_PF_MIN) {
             __builtin_prefetch((const char *)(x + j) + LR_DOT_PF);
             if (sizeof(LR_T) == sizeof(double))
@@ -119,91 +126,213 @@ LR_FN(dotp)(const LR_T *x, const double *w, size_t p, int stream)
     return p >= 32 ? LR_FN(dot16)(x, w, p, stream) : LR_FN(dot4)(x, w, p);
 }
 
-#ifdef LR_T_IS_DOUBLE
-/* Four rows a step for p = 4, 8, 16, with GCC vector types (AVX2 or
- * AVX-512 registers, or SSE2 pairs in the baseline table): the four dot
- * products run as four vector chains and their horizontal sums as two
- * shuffle-and-add rounds. Every sum is formed in the order of blk_rows
- * (lanes l = j mod 4 from 0, then (l0 + l1) + (l2 + l3); gradient, bias and
- * loss sums row after row), so the bits are the same. R is a multiple of 4. */
-static inline __attribute__((always_inline)) lr_v4d v4_load(const double *p)
+/* ---- The blocked pass for the compile-time widths 8 to 32 ----
+ *
+ * Rows are taken R at a time (a block that stays in the L1 cache): first
+ * the R residuals, their dot products interleaved (R independent chains of
+ * vector adds, not one), then for each group of eight features one running
+ * sum through the R rows, acc[j] = acc[j] + r_k x_kj in row order (a chain
+ * R deep that vectorises across j; acc is read and written once a block).
+ * Float X is widened in registers as it is loaded (no copy: the block is
+ * read from the cache twice, never written), so a float pass gives the
+ * bits of the double pass over (double)X.
+ *
+ * The sums, and so the bits, are those of one row at a time in order:
+ * r_i = (x_i.w + b) - y_i with the dot product in dot4's lanes (p < 32) or
+ * dot16's (p >= 32); acc[j] += r_i x_ij, gb += r_i and sse += r_i^2 row
+ * after row. R, the prefetch and the vector width of the instruction set
+ * change only the speed. The last (p mod 16, or p mod 4) elements of a row
+ * are loaded as one whole vector, the lanes past the row masked (they hold
+ * the next row); the last row of a range, whose next row may not exist,
+ * is copied into a zeroed vector instead. */
+#ifndef LR_V8D_DEFINED
+#define LR_V8D_DEFINED
+typedef double lr_v8d __attribute__((vector_size(64)));
+typedef long long lr_v8l __attribute__((vector_size(64)));
+typedef long long lr_v4l __attribute__((vector_size(32)));
+static inline __attribute__((always_inline)) lr_v8d lr_ld8d(const double *p)
+{
+    lr_v8d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline __attribute__((always_inline)) lr_v4d lr_ld4d(const double *p)
 {
     lr_v4d v;
     memcpy(&v, p, sizeof v);
     return v;
 }
-
-static inline __attribute__((always_inline)) void
-blk4_vec(const double *restrict X, const double *restrict y, size_t p,
-         size_t R, const double *restrict w, double b, double *restrict acc,
-         double *restrict gbp, double *restrict ssep)
+/* lanes of m set: v; the others: -0.0, the exact identity of addition */
+static inline __attribute__((always_inline)) lr_v8d lr_sel8(lr_v8l m, lr_v8d v)
 {
-    const size_t q = p / 4;
-    lr_v4d a[4], wv[4];
-    for (size_t k = 0; k < q; k++) {
-        a[k] = v4_load(acc + 4 * k);
-        wv[k] = v4_load(w + 4 * k);
-    }
-    const lr_v4d bv = {b, b, b, b};
-    double gb = *gbp, sse = *ssep;
-    for (size_t i = 0; i < R; i += 4) {
-        const double *x0 = X + i * p;
-        lr_v4d t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0;
-        for (size_t k = 0; k < q; k++) {
-            t0 += v4_load(x0 + 4 * k) * wv[k];
-            t1 += v4_load(x0 + p + 4 * k) * wv[k];
-            t2 += v4_load(x0 + 2 * p + 4 * k) * wv[k];
-            t3 += v4_load(x0 + 3 * p + 4 * k) * wv[k];
-        }
-        /* [(t0_0 + t0_1) + (t0_2 + t0_3), ... t3] */
-        lr_v4d h01 = __builtin_shufflevector(t0, t1, 0, 4, 2, 6)
-                     + __builtin_shufflevector(t0, t1, 1, 5, 3, 7);
-        lr_v4d h23 = __builtin_shufflevector(t2, t3, 0, 4, 2, 6)
-                     + __builtin_shufflevector(t2, t3, 1, 5, 3, 7);
-        lr_v4d s = __builtin_shufflevector(h01, h23, 0, 1, 4, 5)
-                   + __builtin_shufflevector(h01, h23, 2, 3, 6, 7);
-        lr_v4d r = (s + bv) - v4_load(y + i);
-        gb = (((gb + r[0]) + r[1]) + r[2]) + r[3];
-        sse = (((sse + r[0] * r[0]) + r[1] * r[1]) + r[2] * r[2]) + r[3] * r[3];
-        const lr_v4d r0 = {r[0], r[0], r[0], r[0]}, r1 = {r[1], r[1], r[1], r[1]};
-        const lr_v4d r2 = {r[2], r[2], r[2], r[2]}, r3 = {r[3], r[3], r[3], r[3]};
-        for (size_t k = 0; k < q; k++)
-            a[k] = (((a[k] + r0 * v4_load(x0 + 4 * k))
-                     + r1 * v4_load(x0 + p + 4 * k))
-                    + r2 * v4_load(x0 + 2 * p + 4 * k))
-                   + r3 * v4_load(x0 + 3 * p + 4 * k);
-    }
-    for (size_t k = 0; k < q; k++)
-        memcpy(acc + 4 * k, &a[k], sizeof a[k]);
-    *gbp = gb;
-    *ssep = sse;
+    const lr_v8l neg0 = (lr_v8l){0, 0, 0, 0, 0, 0, 0, 0} + (long long)0x8000000000000000ULL;
+    return (lr_v8d)(((lr_v8l)v & m) | (neg0 & ~m));
+}
+static inline __attribute__((always_inline)) lr_v4d lr_sel4(lr_v4l m, lr_v4d v)
+{
+    const lr_v4l neg0 = (lr_v4l){0, 0, 0, 0} + (long long)0x8000000000000000ULL;
+    return (lr_v4d)(((lr_v4l)v & m) | (neg0 & ~m));
+}
+/* dot16's lane tree on A + B (lanes l and l + 8 of the sixteen):
+ * v = lanes 0-3 + lanes 4-7, then (v0 + v2) + (v1 + v3) */
+static inline __attribute__((always_inline)) double lr_red16(lr_v8d s)
+{
+    const lr_v4d v = __builtin_shufflevector(s, s, 0, 1, 2, 3)
+                     + __builtin_shufflevector(s, s, 4, 5, 6, 7);
+    return (v[0] + v[2]) + (v[1] + v[3]);
 }
 #endif
 
-#ifdef LR_T_IS_DOUBLE
-/* One block of R rows of doubles xb (R x P, row-major) and their targets
- * yb: the R residuals, then acc[j] += r_k x_kj through the rows in order,
- * then the bias and loss sums (see rows_pr). */
-static inline __attribute__((always_inline)) void
-blk_rows(const double *restrict xb, const double *restrict yb, size_t P,
-         int stream,
-         size_t R, const double *restrict w, double b, double *restrict acc,
-         double *restrict gb, double *restrict sse)
+/* Rows the blocked pass interleaves at most: a block's dot products keep
+ * 2 R vectors of eight doubles in registers (32 on AVX-512, 16 on AVX2). */
+#ifndef LR_VROWS
+#ifdef __AVX512F__
+#define LR_VROWS 8
+#else
+#define LR_VROWS 4
+#endif
+#endif
+
+typedef LR_T LR_FN(lr_v8t) __attribute__((vector_size(8 * sizeof(LR_T))));
+
+static inline __attribute__((always_inline)) lr_v8d LR_FN(ld8)(const LR_T *p)
 {
-    if ((P == 4 || P == 8 || P == 16) && R % 4 == 0) {
-        blk4_vec(xb, yb, P, R, w, b, acc, gb, sse);
-        return;
-    }
-    double r[8];
-    for (size_t k = 0; k < R; k++)
-        r[k] = (dotp(xb + k * P, w, P, stream) + b) - yb[k];
-    for (size_t j = 0; j < P; j++) {
-        double a = acc[j];
+#if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+    return (lr_v8d)_mm512_cvtps_pd(_mm256_loadu_ps(p));
+#elif !defined(LR_T_IS_DOUBLE) && defined(__AVX__)
+    const lr_v4d lo = LR_FN(v4_cvt)(p), hi = LR_FN(v4_cvt)(p + 4);
+    return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+#else
+    LR_FN(lr_v8t) v;
+    memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, lr_v8d);
+#endif
+}
+
+/* n < 8 elements of p as a vector, zeros after: reads nothing past p + n */
+static inline __attribute__((always_inline)) lr_v8d
+LR_FN(ld8_part)(const LR_T *p, size_t n)
+{
+    LR_T t[8] = {0};
+    memcpy(t, p, n * sizeof *t);
+    return LR_FN(ld8)(t);
+}
+
+static inline __attribute__((always_inline)) lr_v4d
+LR_FN(ld4_part)(const LR_T *p, size_t n)
+{
+    LR_T t[4] = {0};
+    memcpy(t, p, n * sizeof *t);
+    return LR_FN(v4_cvt)(t);
+}
+
+/* What the blocks of one range share: w's tails padded with zeros and
+ * the masks of the lanes inside a row. */
+typedef struct {
+    lr_v8d wt0, wt1;     /* w at the dot's tail (16 lanes, zeros after) */
+    lr_v8l md0, md1;     /* lanes of the dot's tail inside the row */
+    lr_v8l mu;           /* lanes of the update's tail inside the row */
+} LR_FN(lr_vtail);
+
+/* One block of R rows at x (R x P) and their targets yb. `safe`: the last
+ * row's tails are copied, not over-read. aT: the running sums of the
+ * update's tail (features P / 8 * 8 ..). */
+static inline __attribute__((always_inline)) void
+LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
+             size_t R, int safe, const double *restrict w,
+             const LR_FN(lr_vtail) *tl, double b, double *restrict acc,
+             lr_v8d *aT, double *gb, double *sse)
+{
+    const int wide = P >= 32;
+    const size_t jd = wide ? P / 16 * 16 : P / 4 * 4, rd = P - jd;
+    const size_t ju = P / 8 * 8, ru = P - ju;
+    double r[LR_VROWS];
+    if (wide) {
+        lr_v8d A[LR_VROWS], B[LR_VROWS];
+#pragma GCC unroll 8
         for (size_t k = 0; k < R; k++)
-            a = a + r[k] * xb[k * P + j];
-        acc[j] = a;
+            A[k] = B[k] = (lr_v8d){0, 0, 0, 0, 0, 0, 0, 0};
+        /* row after row: one stream through memory, prefetched a line
+         * at a time as it is read (the hardware prefetcher alone leaves
+         * the loop waiting; a burst of prefetches a block fills the miss
+         * buffers) */
+        for (size_t k = 0; k < R; k++) {
+            for (size_t j = 0; j < jd; j += 16) {
+#if LR_DOT_PF > 0
+                __builtin_prefetch((const char *)(x + k * P + j) + LR_DOT_PF);
+                if (sizeof(LR_T) == sizeof(double))
+                    __builtin_prefetch((const char *)(x + k * P + j) + LR_DOT_PF + 64);
+#endif
+                A[k] += LR_FN(ld8)(x + k * P + j) * lr_ld8d(w + j);
+                B[k] += LR_FN(ld8)(x + k * P + j + 8) * lr_ld8d(w + j + 8);
+            }
+        }
+        if (rd) {
+#pragma GCC unroll 8
+            for (size_t k = 0; k < R; k++) {
+                const LR_T *xt = x + k * P + jd;
+                lr_v8d x0, x1;
+                if (safe && k + 1 == R) {
+                    x0 = LR_FN(ld8_part)(xt, rd < 8 ? rd : 8);
+                    x1 = rd > 8 ? LR_FN(ld8_part)(xt + 8, rd - 8)
+                                : (lr_v8d){0, 0, 0, 0, 0, 0, 0, 0};
+                } else {
+                    x0 = LR_FN(ld8)(xt);
+                    x1 = LR_FN(ld8)(xt + 8);
+                }
+                A[k] += lr_sel8(tl->md0, x0 * tl->wt0);
+                B[k] += lr_sel8(tl->md1, x1 * tl->wt1);
+            }
+        }
+#pragma GCC unroll 8
+        for (size_t k = 0; k < R; k++)
+            r[k] = (lr_red16(A[k] + B[k]) + b) - yb[k];
+    } else {
+        lr_v4d T[LR_VROWS];
+        const lr_v4d wt = __builtin_shufflevector(tl->wt0, tl->wt0, 0, 1, 2, 3);
+        const lr_v4l mt = __builtin_shufflevector(tl->md0, tl->md0, 0, 1, 2, 3);
+#pragma GCC unroll 8
+        for (size_t k = 0; k < R; k++)
+            T[k] = (lr_v4d){0, 0, 0, 0};
+        for (size_t j = 0; j < jd; j += 4) {
+            const lr_v4d w4 = lr_ld4d(w + j);
+#pragma GCC unroll 8
+            for (size_t k = 0; k < R; k++)
+                T[k] += LR_FN(v4_cvt)(x + k * P + j) * w4;
+        }
+        if (rd) {
+#pragma GCC unroll 8
+            for (size_t k = 0; k < R; k++) {
+                const LR_T *xt = x + k * P + jd;
+                const lr_v4d xv = safe && k + 1 == R ? LR_FN(ld4_part)(xt, rd)
+                                                     : LR_FN(v4_cvt)(xt);
+                T[k] += lr_sel4(mt, xv * wt);
+            }
+        }
+#pragma GCC unroll 8
+        for (size_t k = 0; k < R; k++)
+            r[k] = (((T[k][0] + T[k][1]) + (T[k][2] + T[k][3])) + b) - yb[k];
+    }
+    for (size_t j = 0; j < ju; j += 8) {
+        lr_v8d a = lr_ld8d(acc + j);
+#pragma GCC unroll 8
+        for (size_t k = 0; k < R; k++)
+            a = a + r[k] * LR_FN(ld8)(x + k * P + j);
+        memcpy(acc + j, &a, sizeof a);
+    }
+    if (ru) {
+        lr_v8d a = *aT;
+#pragma GCC unroll 8
+        for (size_t k = 0; k < R; k++) {
+            const LR_T *xt = x + k * P + ju;
+            const lr_v8d xv = safe && k + 1 == R ? LR_FN(ld8_part)(xt, ru)
+                                                 : (lr_v8d)((lr_v8l)LR_FN(ld8)(xt) & tl->mu);
+            a = a + r[k] * xv;
+        }
+        *aT = a;
     }
     double g = *gb, s = *sse;
+#pragma GCC unroll 8
     for (size_t k = 0; k < R; k++) {
         g = g + r[k];
         s = s + r[k] * r[k];
@@ -211,93 +340,134 @@ blk_rows(const double *restrict xb, const double *restrict yb, size_t P,
     *gb = g;
     *sse = s;
 }
-#endif
 
-/* The fused pass over rows [lo, hi) for a width P known at compile time
- * (inlined with a constant) or not, R rows a block (a constant).
- *
- * The sums, and so the bits, are those the kernel always had: for each row
- * r_i = (x_i.w + b) - y_i with the dot product of dotp; acc[j] += r_i x_ij,
- * gb += r_i and sse += r_i^2 in row order. What changed is only how the
- * work is laid out: all R residuals of a block first (R independent dot
- * products), then for each feature j one running sum through the R rows
- * (a chain of R adds that vectorises across j; acc is read and written once
- * a block, not once a row). Float X is widened a block at a time into a
- * small double buffer (exact), so a float pass gives the bits of the double
- * pass over (double)X; every width keeps that.
- *
- * For p = 8 and 16 the bias and loss sums of the last (hi - lo) mod 4 rows
- * start afresh and are added at the end: the order of the earlier four-row
- * kernel for those widths, kept so their bits do not change (p = 4 now
- * takes rows_lanes). Widths 1 to 7 take the row lanes of rows_p1 and
- * rows_lanes instead. */
+/* The blocked pass over rows [lo, hi), R rows a block, for p >= 8 (P a
+ * compile-time constant: rows_vc; any P works). */
 static inline __attribute__((always_inline)) void
-LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P,
-               size_t R, const double *restrict w, double b, size_t lo,
-               size_t hi, double *restrict acc)
+LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
+              size_t R, const double *restrict w, double b, size_t lo,
+              size_t hi, double *restrict acc)
 {
-    const size_t split = (P == 4 || P == 8 || P == 16)
-                         ? lo + (hi - lo) / 4 * 4 : hi;
+    if (lo >= hi)
+        return;
+    const int wide = P >= 32;
+    const size_t jd = wide ? P / 16 * 16 : P / 4 * 4, rd = P - jd;
+    const size_t ju = P / 8 * 8, ru = P - ju;
+    LR_FN(lr_vtail) tl;
+    double t[16] = {0};
+    long long m[16];
+    memcpy(t, w + jd, rd * sizeof *t);
+    memcpy(&tl.wt0, t, sizeof tl.wt0);
+    memcpy(&tl.wt1, t + 8, sizeof tl.wt1);
+    for (size_t q = 0; q < 16; q++)
+        m[q] = q < rd ? -1 : 0;
+    memcpy(&tl.md0, m, sizeof tl.md0);
+    memcpy(&tl.md1, m + 8, sizeof tl.md1);
+    for (size_t q = 0; q < 8; q++)
+        m[q] = q < ru ? -1 : 0;
+    memcpy(&tl.mu, m, sizeof tl.mu);
+    memset(t, 0, sizeof t);
+    memcpy(t, acc + ju, ru * sizeof *t);
+    lr_v8d aT;
+    memcpy(&aT, t, sizeof aT);
     double gb = 0.0, sse = 0.0;
     size_t i = lo;
-#ifdef LR_T_IS_DOUBLE
-#define LR_BLOCK(at, rows) blk_rows(X + (at) * P, y + (at), P, 1, (rows), w, b, \
-                                    acc, &gb, &sse)
-#else
-    double buf[LR_BLK_ELEMS];
-#define LR_BLOCK(at, rows) do { \
-        const float *src_ = X + (at) * P; \
-        for (size_t q_ = 0; q_ < (rows) * P; q_++) \
-            buf[q_] = (double)src_[q_]; \
-        blk_rows(buf, y + (at), P, 0, (rows), w, b, acc, &gb, &sse); \
-    } while (0)
-#endif
-#ifndef LR_T_IS_DOUBLE
-    /* Float blocks are widened one block ahead, into the other half of
-     * buf2: read back at once, the just-stored doubles wait on failed
-     * store-to-load forwarding wherever a load spans two stores. */
-    double buf2[2][LR_BLK_ELEMS];
-    int cur = 0;
-    if (i + R <= split)
-        for (size_t q = 0; q < R * P; q++)
-            buf2[0][q] = (double)X[i * P + q];
-#endif
-    for (; i + R <= split; i += R) {
-        /* the lines LR_PF bytes ahead: the hardware prefetcher alone
-         * leaves the loop waiting on memory. Past the end is harmless. */
+    /* whole blocks; the last row of the range always in the loop below */
+    for (; i + R < hi; i += R) {
 #if LR_PF > 0
-        /* (double rows of LR_DOT_PF_MIN or more prefetch in dot16, a
-         * line at a time: a burst of hundreds of prefetches a block
-         * filled the miss buffers) */
-        const char *pf = (const char *)(X + i * P) + LR_PF;
-        if (!(P >= LR_DOT_PF_MIN && sizeof(LR_T) == sizeof(double)))
+        if (!wide || LR_DOT_PF == 0) {
+            const char *pf = (const char *)(X + i * P) + LR_PF;
             for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
                 __builtin_prefetch(pf + q);
+        }
         __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
 #endif
-#ifdef LR_T_IS_DOUBLE
-        LR_BLOCK(i, R);
-#else
-        if (i + 2 * R <= split)
-            for (size_t q = 0; q < R * P; q++)
-                buf2[cur ^ 1][q] = (double)X[(i + R) * P + q];
-        blk_rows(buf2[cur], y + i, P, 0, R, w, b, acc, &gb, &sse);
-        cur ^= 1;
-#endif
+        LR_FN(blk_v)(X + i * P, y + i, P, R, 0, w, &tl, b, acc, &aT, &gb, &sse);
     }
-    for (; i < split; i++)
-        LR_BLOCK(i, 1);
+    for (; i < hi; i++)
+        LR_FN(blk_v)(X + i * P, y + i, P, 1, i + 1 == hi, w, &tl, b, acc, &aT,
+                     &gb, &sse);
+    memcpy(t, &aT, sizeof aT);
+    memcpy(acc + ju, t, ru * sizeof *t);
     acc[P] += gb;
     acc[P + 1] += sse;
-    if (split < hi) {
-        gb = 0.0;
-        sse = 0.0;
-        for (; i < hi; i++)
-            LR_BLOCK(i, 1);
-        acc[P] += gb;
-        acc[P + 1] += sse;
+}
+
+/* Rows of a width known only at run time (p > 32): R rows a block, each
+ * row's dot product in turn (dot16, which prefetches LR_DOT_PF bytes ahead
+ * a line at a time as it reads: one stream through memory), then the
+ * block's rank update, float widened as it is loaded. The sums of rows_v.
+ * Measured on the AVX-512 development machine (1 thread, X of 128 MB,
+ * CPU time, best of 20), this loop came within 1.0-1.15x of a plain read
+ * for double at p = 64 to 1000 and 1.3-1.5x for float, where rows_v's
+ * interleaved rows (with any block size or prefetch tried) took 1.2-1.8x
+ * and 1.3-1.9x; rows_v is the faster one for the compile-time widths. */
+/* One block of n rows (a compile-time constant where inlined). */
+static inline __attribute__((always_inline)) void
+LR_FN(blk_pr)(const LR_T *restrict xb, const double *restrict yb, size_t P,
+       size_t n, const double *restrict w, double b, double *restrict acc,
+       double *gb, double *sse)
+{
+    double r[8];
+    for (size_t k = 0; k < n; k++)
+        r[k] = (LR_FN(dot16)(xb + k * P, w, P, 1) + b) - yb[k];
+    for (size_t j = 0; j < P; j++) {
+        double a = acc[j];
+        for (size_t k = 0; k < n; k++)
+            a = a + r[k] * (double)xb[k * P + j];
+        acc[j] = a;
     }
-#undef LR_BLOCK
+    for (size_t k = 0; k < n; k++) {
+        *gb = *gb + r[k];
+        *sse = *sse + r[k] * r[k];
+    }
+}
+
+static inline __attribute__((always_inline)) void
+LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_t R,
+        const double *restrict w, double b, size_t lo, size_t hi,
+        double *restrict acc)
+{
+    double gb = 0.0, sse = 0.0;
+    size_t i = lo;
+    for (; i + R <= hi; i += R) {
+#if LR_PF > 0
+        __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
+#endif
+        LR_FN(blk_pr)(X + i * P, y + i, P, R, w, b, acc, &gb, &sse);
+    }
+    for (; i < hi; i++)
+        LR_FN(blk_pr)(X + i * P, y + i, P, 1, w, b, acc, &gb, &sse);
+    acc[P] += gb;
+    acc[P + 1] += sse;
+}
+
+/* Rows a block for width P: the block stays within 32 KiB (in the L1
+ * cache between its two phases), at most LR_VROWS. */
+#ifndef LR_VBLK
+#define LR_VBLK 32768
+#endif
+#define LR_VR(P, T) ((P) * sizeof(T) * 8 <= LR_VBLK && LR_VROWS >= 8 ? 8 \
+                     : (P) * sizeof(T) * 4 <= LR_VBLK ? 4 \
+                     : (P) * sizeof(T) * 2 <= LR_VBLK ? 2 : 1)
+
+/* Compile-time widths 8 to 32. For p = 8 and 16 the bias and loss sums of
+ * the last (hi - lo) mod 4 rows start afresh and are added at the end: the
+ * order of the earlier four-row kernel for those widths, kept so their
+ * bits do not change. */
+static inline __attribute__((always_inline)) void
+LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
+               const double *restrict w, double b, size_t lo, size_t hi,
+               double *restrict acc)
+{
+    const size_t R = LR_VR(P, LR_T);
+    if (P == 8 || P == 16) {
+        const size_t split = lo + (hi - lo) / 4 * 4;
+        LR_FN(rows_v)(X, y, P, R, w, b, lo, split, acc);
+        LR_FN(rows_v)(X, y, P, R, w, b, split, hi, acc);
+    } else {
+        LR_FN(rows_v)(X, y, P, R, w, b, lo, hi, acc);
+    }
 }
 
 /* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i.
@@ -380,7 +550,7 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
  * p = 2 to 7); in lanes it does not. Eight rows are transposed into P
  * column vectors and the eight residuals formed as one vector in dot4's
  * order (lane l = j mod 4 from 0, then (t0 + t1) + (t2 + t3)): the same
- * residuals as rows_pr, the sums in another fixed order (the last bits of
+ * residuals as rows_v, the sums in another fixed order (the last bits of
  * large problems at these widths changed with this kernel; small problems
  * take the long-double path and are unchanged). */
 static inline __attribute__((always_inline)) void
@@ -438,39 +608,17 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
     }
 }
 
-/* Rows wider than a block (float X only: its blocks go through a buffer of
- * LR_BLK_ELEMS doubles): one row at a time, widened as loaded; the sums of
- * blk_rows with R = 1. */
-static void LR_FN(rows_wide)(const LR_T *restrict X, const double *restrict y,
-                             size_t p, const double *restrict w, double b,
-                             size_t lo, size_t hi, double *restrict acc)
-{
-    double gb = 0.0, sse = 0.0;
-    for (size_t i = lo; i < hi; i++) {
-        const LR_T *xi = X + i * p;
-        const double r = (LR_FN(dotp)(xi, w, p, 1) + b) - y[i];
-        for (size_t j = 0; j < p; j++)
-            acc[j] = acc[j] + r * (double)xi[j];
-        gb = gb + r;
-        sse = sse + r * r;
-    }
-    acc[p] += gb;
-    acc[p + 1] += sse;
-}
-
 #define LR_CASE(P) \
-    case P: LR_FN(rows_pr)(X, y, P, LR_BLK_R(P), w, b, lo, hi, acc); break;
+    case P: LR_FN(rows_vc)(X, y, P, w, b, lo, hi, acc); break;
 #define LR_CASE_LANES(P) \
     case P: LR_FN(rows_lanes)(X, y, P, w, b, lo, hi, acc); break;
 
 /* The fused pass: compile-time widths up to 32, then blocks of rows that
- * fit the L1 cache with the width at run time. */
+ * fit the L1 cache with the width at run time (rows_v). */
 static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
                         size_t p, const double *restrict w, double b,
                         size_t lo, size_t hi, double *restrict acc)
 {
-    const size_t E = sizeof(LR_T) == sizeof(double) ? LR_BLK_ELEMS
-                                                    : LR_BLK_ELEMS / 2;
     switch (p) {
     case 1: LR_FN(rows_p1)(X, y, w, b, lo, hi, acc); break;
     LR_CASE_LANES(2) LR_CASE_LANES(3) LR_CASE_LANES(4) LR_CASE_LANES(5)
@@ -481,17 +629,12 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
     LR_CASE(26) LR_CASE(27) LR_CASE(28) LR_CASE(29) LR_CASE(30) LR_CASE(31)
     LR_CASE(32)
     default:
-        /* float blocks are widened into two buffers that share the L1 */
-        if (p * 8 <= E)
+        if (p <= 256)
             LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, acc);
-        else if (p * 4 <= E)
+        else if (p <= 512)
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
-        else if (p * 2 <= E)
-            LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
-        else if (p <= LR_BLK_ELEMS || sizeof(LR_T) == sizeof(double))
-            LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, acc);
         else
-            LR_FN(rows_wide)(X, y, p, w, b, lo, hi, acc);
+            LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
         break;
     }
 }

@@ -135,16 +135,30 @@ static inline void team(int *t, int *nt)
 
 /* out[k] = sum over r < rows of part[r*stride + k], k < m, rows in order;
  * shared by the team (an orphaned `omp for`). Combines per-thread or
- * per-block partial rows. */
+ * per-block partial rows. Columns go in groups of SUM_COLS, each group's
+ * sums running down the rows together: the order of one column at a time,
+ * vectorised across the group (one column at a time waited one add
+ * latency per row and column: 0.4 ms for 500 blocks of p = 1000, a fifth
+ * of a float pass). */
+enum { SUM_COLS = 32 };
 static void sum_rows(const double *part, size_t rows, size_t stride, size_t m,
                      double *out)
 {
+    const size_t ng = (m + SUM_COLS - 1) / SUM_COLS;
 #pragma omp for schedule(static)
-    for (size_t k = 0; k < m; k++) {
-        double s = 0.0;
-        for (size_t r = 0; r < rows; r++)
-            s += part[r * stride + k];
-        out[k] = s;
+    for (size_t g = 0; g < ng; g++) {
+        const size_t k0 = g * SUM_COLS, nk = m - k0 < SUM_COLS ? m - k0 : SUM_COLS;
+        double s[SUM_COLS] = {0};
+        if (nk == SUM_COLS) {
+            for (size_t r = 0; r < rows; r++)
+                for (size_t k = 0; k < SUM_COLS; k++)
+                    s[k] += part[r * stride + k0 + k];
+        } else {
+            for (size_t r = 0; r < rows; r++)
+                for (size_t k = 0; k < nk; k++)
+                    s[k] += part[r * stride + k0 + k];
+        }
+        memcpy(out + k0, s, nk * sizeof *s);
     }
 }
 
