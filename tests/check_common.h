@@ -23,6 +23,7 @@ Suite *suite_output(void);
 Suite *suite_kernels(void);
 Suite *suite_api(void);
 Suite *suite_csv_speed(void);
+Suite *suite_gram(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

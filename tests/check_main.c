@@ -113,6 +113,7 @@ int main(void)
     srunner_add_suite(sr, suite_kernels());
     srunner_add_suite(sr, suite_api());
     srunner_add_suite(sr, suite_csv_speed());
+    srunner_add_suite(sr, suite_gram());
     srunner_run_all(sr, CK_NORMAL);
     int run = srunner_ntests_run(sr), failed = srunner_ntests_failed(sr);
     srunner_free(sr);
