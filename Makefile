@@ -167,7 +167,7 @@ install: all
 
 # linreg.pc, written by install for PREFIX: the link line is
 # `pkg-config --libs linreg` (shared) or `pkg-config --static --libs linreg`
-# (liblinreg.a, which needs GSL, cJSON, OpenMP and libm after it).
+# (liblinreg.a, which needs OpenBLAS, GSL, cJSON, OpenMP and libm after it).
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
 
