@@ -8,9 +8,9 @@
  * partial of its slab. Slabs are contiguous ranges of blocks, each summed
  * serially in block order; the partials are then added entry by entry in
  * slab order. The BLAS runs on one thread inside each of ours (OpenBLAS's
- * OpenMP build runs serially inside an active parallel region; for a
- * one-thread team it is pinned to one thread for the call), so --threads
- * alone sets the cores used and nothing nests.
+ * OpenMP build runs serially inside an active parallel region, and in a
+ * one-thread team by the OpenMP thread count set to 1 around the call), so
+ * --threads alone sets the cores used and nothing nests.
  *
  * Determinism: a slab's partial depends only on its rows, the block size
  * (a function of p) and the BLAS's kernel for this CPU, never on which
@@ -25,10 +25,8 @@
 
 #include "gram_blas.h"
 
-/* OpenBLAS's thread controls (cblas.h of OpenBLAS declares them; GSL's
+/* OpenBLAS's description of itself (its cblas.h declares it; GSL's
  * gsl_cblas.h, used here for the standard CBLAS part, does not). */
-void openblas_set_num_threads(int num_threads);
-int openblas_get_num_threads(void);
 char *openblas_get_config(void);
 
 /* Rows per dsyrk call: a block of [X 1 y] of about 128 KB, at least 64
@@ -98,30 +96,27 @@ static void fill_block(const lr_kernel_state *ks, size_t lo, size_t hi,
     }
 }
 
-/* OpenBLAS's thread count and the OpenMP one, saved around a call that
- * pins the BLAS to one thread (openblas_set_num_threads also sets the
- * calling thread's OpenMP thread count: both are put back). */
-typedef struct {
-    int blas, omp;
-} blas_threads;
-
-static void blas_serial_begin(blas_threads *s)
+/* OpenBLAS's OpenMP build takes its thread count from omp_get_max_threads()
+ * at each call (openblas_set_num_threads is overridden by it, and sets the
+ * OpenMP count too) and runs serially inside an active parallel region:
+ * the calling thread's OpenMP count set to 1, and put back after. */
+int lr_blas_serial_begin(void)
 {
 #ifdef _OPENMP
-    s->omp = omp_get_max_threads();
-#endif
-    s->blas = openblas_get_num_threads();
-    openblas_set_num_threads(1);
-#ifdef _OPENMP
-    omp_set_num_threads(s->omp);
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(1);
+    return saved;
+#else
+    return 1;
 #endif
 }
 
-static void blas_serial_end(const blas_threads *s)
+void lr_blas_serial_end(int saved)
 {
-    openblas_set_num_threads(s->blas);
 #ifdef _OPENMP
-    omp_set_num_threads(s->omp);
+    omp_set_num_threads(saved);
+#else
+    (void)saved;
 #endif
 }
 
@@ -132,9 +127,9 @@ void lr_kernel_gram_blas(const lr_kernel_state *ks, const lr_gram_ws *ws,
     const size_t B = ws->blk_rows, nb = (n + B - 1) / B, S = ws->slabs;
     const int nt = (size_t)ks->threads < S ? (ks->threads > 1 ? ks->threads : 1)
                                            : (int)S;
-    blas_threads saved;
     memset(buf, 0, (m * m + m + 1) * sizeof *buf);
-    blas_serial_begin(&saved);
+    /* a one-thread team's dsyrk stays on one thread */
+    const int saved = lr_blas_serial_begin();
 #pragma omp parallel num_threads(nt)
     {
 #ifdef _OPENMP
@@ -172,7 +167,7 @@ void lr_kernel_gram_blas(const lr_kernel_state *ks, const lr_gram_ws *ws,
                     buf[m * m + m] = v;
             }
     }
-    blas_serial_end(&saved);
+    lr_blas_serial_end(saved);
 }
 
 int lr_gram_sums(const lr_kernel_state *ks, int det, double *buf)

@@ -41,6 +41,15 @@ void lr_kernel_gram_blas(const lr_kernel_state *ks, const lr_gram_ws *ws,
 /* The same with its own workspace: LR_SUCCESS or LR_ENOMEM. */
 int lr_gram_sums(const lr_kernel_state *ks, int det, double *buf);
 
+/* OpenBLAS on one thread for the BLAS calls the calling thread makes until
+ * lr_blas_serial_end(the value returned): around GSL's factorizations and
+ * solves, whose bits (and, for a rank-deficient SVD, whose rank decision)
+ * would otherwise depend on the OpenMP thread count. Sets the calling
+ * thread's OpenMP thread count to 1 meanwhile (OpenBLAS's OpenMP build
+ * takes its count from it); _end puts it back. */
+int lr_blas_serial_begin(void);
+void lr_blas_serial_end(int saved);
+
 /* The BLAS in use, in words ("OpenBLAS 0.3.21 ... Haswell", or "a CBLAS"
  * when it is not OpenBLAS): for benchmarks and reports. */
 const char *lr_blas_name(void);

@@ -167,9 +167,12 @@ static int gram_refine(gram_ws *ws, lr_kernel_state *ks, const lr_dist *dist,
         g[p] = icpt ? R : 0.0;
         for (size_t k = 0; k < m; k++)
             gsl_vector_set(ws->rhs, k, -g[k]);
-        if ((chol ? gsl_linalg_cholesky_solve(ws->H, ws->rhs, ws->dx)
-                  : gsl_linalg_SV_solve(ws->H, ws->V, ws->S, ws->rhs, ws->dx))
-            != GSL_SUCCESS)
+        const int blas = lr_blas_serial_begin();
+        const int gs = chol ? gsl_linalg_cholesky_solve(ws->H, ws->rhs, ws->dx)
+                            : gsl_linalg_SV_solve(ws->H, ws->V, ws->S, ws->rhs,
+                                                  ws->dx);
+        lr_blas_serial_end(blas);
+        if (gs != GSL_SUCCESS)
             return LR_ESOLVE;
         double dmax = 0.0, tmax = 0.0;
         for (size_t k = 0; k < m; k++) {
@@ -223,7 +226,11 @@ int lr_solve_gram(const double *X, const float *Xf, const double *y,
     gram_system(ws.buf, p, par, dn, ws.mu, ws.sd, ws.H);
     const int chol = m > LR_GRAM_SVD_MAX_M;
     st = LR_ESOLVE;
-    if (gram_factor(ws.H, ws.V, ws.S, ws.work, chol) != GSL_SUCCESS)
+    /* GSL on OpenBLAS: on one thread, the same bits for any thread count */
+    const int blas = lr_blas_serial_begin();
+    const int gs = gram_factor(ws.H, ws.V, ws.S, ws.work, chol);
+    lr_blas_serial_end(blas);
+    if (gs != GSL_SUCCESS)
         goto done;
     st = gram_refine(&ws, &ks, dist, par, dn, chol, w, &wb);
     if (st != LR_SUCCESS)
