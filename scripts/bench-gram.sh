@@ -1,0 +1,102 @@
+#!/bin/sh
+# bench-gram.sh BUILD -- the Gram pass (--solver gram, and the exact
+# reference's Gram route) against the machine's FMA peak, and NumPy's
+# X.T @ X on the same data in the same run (part of scripts/bench.sh; about
+# a minute on 2 cores). Writes results/bench/gram.csv and gram.md.
+#   FMA peak: scripts/bench-gram.c's loop of independent vector FMAs (AVX2
+#   and AVX-512, best of 7), on 1 and 2 threads.
+#   Gram: p = 64, 128, 256, 512 with X about 128 MB (n = 16e6 / p), 1 and 2
+#   threads, best of 3: the BLAS path (gram_blas.c), its --deterministic
+#   slabs, the row kernel it replaced, float X (converted by blocks), and
+#   the BLAS path with OpenBLAS's AVX-512 kernels (OPENBLAS_CORETYPE).
+#   NumPy: X.T @ X with OMP_NUM_THREADS=1 and 2, best of 3.
+# GFMA/s count the useful multiply-adds n p (p + 1) / 2. Timings are
+# reported, never asserted; run on a quiet machine.
+set -e
+build=${1:-build}
+py=/usr/bin/python3
+out=results/bench
+mkdir -p "$out"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/linreg-gram.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+bin=$build/bench-gram
+# shellcheck disable=SC2046 # pkg-config's word lists
+${CC:-gcc} -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -fopenmp -Iinclude -Isrc \
+    $(pkg-config --cflags gsl libcjson openblas) -o "$bin" scripts/bench-gram.c \
+    "$build/liblinreg.a" $(pkg-config --libs gsl libcjson openblas | sed 's/-lgslcblas//') -lm
+
+echo "threads,avx2_gfma,avx512_gfma,peak_gfma" > "$tmp/fma.csv"
+for t in 1 2; do "$bin" fma $t | tail -n 1 >> "$tmp/fma.csv"; done
+cat "$tmp/fma.csv"
+
+echo "p,n,storage,threads,path,seconds,gfma" > "$out/gram.csv"
+if ! $py -c 'import numpy' 2>/dev/null; then
+    echo "bench-gram.sh: python3-numpy missing (the data and the comparison): skipped" >&2
+    exit 0
+fi
+for p in 64 128 256 512; do
+    n=$((16000000 / p))
+    $py -c "
+import numpy as np, sys
+r = np.random.default_rng(7)
+np.save('$tmp/X.npy', r.standard_normal(($n, $p)))
+np.save('$tmp/y.npy', r.standard_normal($n))"
+    for t in 1 2; do
+        "$bin" gram "$tmp/X.npy" "$tmp/y.npy" $t 3 >> "$out/gram.csv"
+        "$bin" gram "$tmp/X.npy" "$tmp/y.npy" $t 3 f32 | grep ',blas,' >> "$out/gram.csv"
+        # OpenBLAS 0.3.21 picks its AVX2 (Haswell) kernels on CPUs it does
+        # not know (AMD family 26 among them); its AVX-512 (SkylakeX) ones
+        # by request, where the CPU has AVX-512
+        if grep -qw avx512f /proc/cpuinfo; then
+            OPENBLAS_CORETYPE=SkylakeX "$bin" gram "$tmp/X.npy" "$tmp/y.npy" $t 3 |
+                grep ',blas,' | sed 's/,blas,/,blas OPENBLAS_CORETYPE=SkylakeX,/' >> "$out/gram.csv"
+        fi
+        OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t $py -c "
+import time, numpy as np
+X = np.load('$tmp/X.npy'); n, p = X.shape
+best = min((lambda t0: (X.T @ X, time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(3))
+print('%d,%d,double,$t,numpy,%.6f,%.2f' % (p, n, best, n * p * (p + 1) / 2 / best / 1e9))" >> "$out/gram.csv"
+    done
+done
+tail -n +2 "$out/gram.csv"
+
+# which BLAS each side ran: ours from OpenBLAS itself, NumPy's from the
+# libraries mapped into its process
+blas=$("$bin" blas)
+np_blas=$($py -c '
+import numpy, os
+libs = sorted({os.path.realpath(l.split()[-1]) for l in open("/proc/self/maps")
+               if "blas" in l.lower() or "lapack" in l.lower()})
+print(numpy.__version__, ", ".join(libs))')
+$py - "$tmp/fma.csv" "$out/gram.csv" "$blas" "$np_blas" > "$out/gram.md" <<'EOF'
+import csv, sys
+fma = {int(r["threads"]): r for r in csv.DictReader(open(sys.argv[1]))}
+rows = list(csv.DictReader(open(sys.argv[2])))
+print("# The Gram pass against the FMA peak (scripts/bench-gram.sh)\n")
+print("Machine: %s; load average at the start: %s. Our BLAS: %s. "
+      "NumPy %s.\n" % (open("/proc/cpuinfo").read().split("model name")[1]
+                      .split("\n")[0].strip(": \t"),
+                      open("/proc/loadavg").read().split()[0], sys.argv[3],
+                      sys.argv[4]))
+print("Built with the Makefile's flags (gcc -O3 -ffp-contract=off -fopenmp; "
+      "the FMA loop and this driver -O2 with target attributes).\n")
+print("FMA peak (double, best of 7 runs of 12 independent chains):\n")
+print("| threads | AVX2 GFMA/s | AVX-512 GFMA/s |")
+print("|---|---|---|")
+for t, r in sorted(fma.items()):
+    print("| %d | %s | %s |" % (t, r["avx2_gfma"], r["avx512_gfma"]))
+print("\nGram sums of [X 1 y], X about 128 MB, best of 3; GFMA/s count "
+      "n p (p + 1) / 2; % of the measured peak at that thread count "
+      "(AVX-512 / AVX2):\n")
+print("| p | n | threads | path | storage | s | GFMA/s | % peak (512 / AVX2) |")
+print("|---|---|---|---|---|---|---|---|")
+for r in rows:
+    f = fma[int(r["threads"])]
+    g = float(r["gfma"])
+    a5, a2 = float(f["avx512_gfma"]), float(f["avx2_gfma"])
+    print("| %s | %s | %s | %s | %s | %.4f | %.1f | %s / %.0f%% |" % (
+        r["p"], r["n"], r["threads"], r["path"], r["storage"],
+        float(r["seconds"]), g, "%.0f%%" % (100 * g / a5) if a5 else "-",
+        100 * g / a2))
+EOF
+echo "bench-gram.sh: wrote $out/gram.md"
