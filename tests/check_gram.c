@@ -57,34 +57,35 @@ static double *gram_own(const double *X, const float *Xf, const double *y,
  * the block rows, so the last block is partial. */
 START_TEST(test_exact_integers)
 {
-    const size_t n = 7001, p = 67, m = p + 1;
+    const size_t n = 7001, p = 67, m = p + 1, len = m * m + m + 1;
     double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
+    long long *E = calloc(len, sizeof *E);
     fill(X, y, n, p, 1);
+    /* the exact sums, upper triangle of G, then c and yy */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < m; j++) {
+            const long long xj = (long long)(j < p ? X[i * p + j] : 1.0);
+            for (size_t k = j; k < m; k++)
+                E[j * m + k] += xj * (long long)(k < p ? X[i * p + k] : 1.0);
+            E[m * m + j] += xj * (long long)y[i];
+        }
+        E[m * m + m] += (long long)y[i] * (long long)y[i];
+    }
     for (int det = 0; det < 2; det++)
         for (int t = 1; t <= 3; t++) {
             double *G = gram_of(X, NULL, y, n, p, t, det);
-            long long yy = 0;
-            for (size_t j = 0; j < m; j++) {
-                for (size_t k = j; k < m; k++) {
-                    long long s = 0;
-                    for (size_t i = 0; i < n; i++)
-                        s += (long long)(j < p ? X[i * p + j] : 1.0)
-                             * (long long)(k < p ? X[i * p + k] : 1.0);
-                    ck_assert_msg(G[j * m + k] == (double)s,
+            for (size_t j = 0; j < m; j++)
+                for (size_t k = j; k < m; k++)
+                    ck_assert_msg(G[j * m + k] == (double)E[j * m + k],
                                   "G[%zu][%zu] = %.17g, exact %lld (det %d, "
-                                  "%d threads)", j, k, G[j * m + k], s, det, t);
-                }
-                long long c = 0;
-                for (size_t i = 0; i < n; i++)
-                    c += (long long)(j < p ? X[i * p + j] : 1.0)
-                         * (long long)y[i];
-                ck_assert(G[m * m + j] == (double)c);
-            }
-            for (size_t i = 0; i < n; i++)
-                yy += (long long)y[i] * (long long)y[i];
-            ck_assert(G[m * m + m] == (double)yy);
+                                  "%d threads)", j, k, G[j * m + k],
+                                  E[j * m + k], det, t);
+            for (size_t j = 0; j <= m; j++)
+                ck_assert_msg(G[m * m + j] == (double)E[m * m + j],
+                              "c/yy entry %zu (det %d, %d threads)", j, det, t);
             free(G);
         }
+    free(E);
     free(X);
     free(y);
 }
