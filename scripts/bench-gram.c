@@ -7,6 +7,7 @@
  *                                   the Gram sums of [X 1 y]: the BLAS
  *                                   path, its deterministic slabs and the
  *                                   row kernel, best of REPS, as CSV rows
+ *                                   (wall seconds and CPU seconds)
  * GFMA/s count the useful multiply-adds of X^T X, n p (p + 1) / 2. */
 #include <immintrin.h>
 #include <omp.h>
@@ -18,12 +19,14 @@
 #include "gram_blas.h"
 #include "linreg_io.h"
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(id, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
+
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
 
 /* 12 independent FMA chains (latency 4 x 2 pipes needs 8), `it` rounds */
 __attribute__((target("avx512f"))) static double fma512(long it)
@@ -32,9 +35,11 @@ __attribute__((target("avx512f"))) static double fma512(long it)
     const __m512d x = _mm512_set1_pd(1.0000001), y = _mm512_set1_pd(-1e-9);
     for (int i = 0; i < 12; i++)
         a[i] = _mm512_set1_pd((double)i);
-    for (long k = 0; k < it; k++)
+    for (long k = 0; k < it; k++) {
+#pragma GCC unroll 12 /* the chains in registers, not in memory */
         for (int i = 0; i < 12; i++)
             a[i] = _mm512_fmadd_pd(a[i], x, y);
+    }
     __m512d s = a[0];
     for (int i = 1; i < 12; i++)
         s = _mm512_add_pd(s, a[i]);
@@ -47,9 +52,11 @@ __attribute__((target("avx2,fma"))) static double fma256(long it)
     const __m256d x = _mm256_set1_pd(1.0000001), y = _mm256_set1_pd(-1e-9);
     for (int i = 0; i < 12; i++)
         a[i] = _mm256_set1_pd((double)i);
-    for (long k = 0; k < it; k++)
+    for (long k = 0; k < it; k++) {
+#pragma GCC unroll 12
         for (int i = 0; i < 12; i++)
             a[i] = _mm256_fmadd_pd(a[i], x, y);
+    }
     __m256d s = a[0];
     for (int i = 1; i < 12; i++)
         s = _mm256_add_pd(s, a[i]);
@@ -60,18 +67,23 @@ __attribute__((target("avx2,fma"))) static double fma256(long it)
 
 static double sink;
 
-/* GFMA/s of `threads` threads each running the loop for `wide` lanes */
+/* GFMA/s of `threads` threads each running the loop for `wide` lanes,
+ * each thread's count over its own CPU time (what a core does while it
+ * runs the loop: robust to other processes on a loaded machine), summed */
 static double fma_rate(int threads, int wide)
 {
     const long it = 20000000;
     double best = 0.0;
     for (int r = 0; r < 7; r++) {
-        double t0 = now(), s = 0.0;
-#pragma omp parallel num_threads(threads) reduction(+: s)
-        s += wide == 8 ? fma512(it) : fma256(it);
-        const double dt = now() - t0;
+        double s = 0.0, g = 0.0;
+#pragma omp parallel num_threads(threads) reduction(+: s, g)
+        {
+            const double t0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+            s += wide == 8 ? fma512(it) : fma256(it);
+            g += 12.0 * wide * (double)it
+                 / (clock_s(CLOCK_THREAD_CPUTIME_ID) - t0) / 1e9;
+        }
         sink += s;
-        const double g = 12.0 * wide * (double)it * threads / dt / 1e9;
         best = g > best ? g : best;
     }
     return best;
@@ -114,9 +126,9 @@ static int cmd_gram(const char *xp, const char *yp, int threads, int reps,
     const double fmas = (double)n * (double)p * (double)(p + 1) / 2.0;
     const char *paths[] = {"blas", "blas-deterministic", "row-kernel"};
     for (int k = 0; k < 3; k++) {
-        double best = 1e300;
+        double best = 1e300, best_cpu = 1e300;
         for (int r = 0; r < reps; r++) {
-            const double t0 = now();
+            const double t0 = now(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
             if (k < 2) {
                 if (lr_gram_sums(&ks, k, buf) != LR_SUCCESS)
                     return 1;
@@ -128,10 +140,13 @@ static int cmd_gram(const char *xp, const char *yp, int threads, int reps,
                                lr_pad8(m * m + m + 1));
             }
             const double dt = now() - t0;
+            const double dc = clock_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
             best = dt < best ? dt : best;
+            best_cpu = dc < best_cpu ? dc : best_cpu;
         }
-        printf("%zu,%zu,%s,%d,%s,%.6f,%.2f\n", p, n, f32 ? "float" : "double",
-               threads, paths[k], best, fmas / best / 1e9);
+        printf("%zu,%zu,%s,%d,%s,%.6f,%.2f,%.6f,%.2f\n", p, n,
+               f32 ? "float" : "double", threads, paths[k], best,
+               fmas / best / 1e9, best_cpu, fmas / best_cpu / 1e9);
     }
     free(buf);
     free(part);

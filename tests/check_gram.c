@@ -166,7 +166,7 @@ END_TEST
 
 /* det: the same bits at 1, 2, 3, 4 and 8 threads (identity 1 vs N), for
  * double and float X, with more blocks than slabs (n = 90001 at p = 40:
- * block rows 392, 230 blocks, 16 slabs). */
+ * block rows 1560, 58 blocks, 16 slabs). */
 START_TEST(test_det_bits)
 {
     const size_t n = 90001, p = 40, m = p + 1, len = m * m + m + 1;
