@@ -2,7 +2,8 @@
 # bench-gram.sh BUILD -- the Gram pass (--solver gram, and the exact
 # reference's Gram route) against the machine's FMA peak, and NumPy's
 # X.T @ X on the same data in the same run (part of scripts/bench.sh; about
-# a minute on 2 cores). Writes results/bench/gram.csv and gram.md.
+# a minute on 2 cores). Writes results/bench/gram.csv, gram-fma.csv and
+# gram.md.
 #   FMA peak: scripts/bench-gram.c's loop of independent vector FMAs (AVX2
 #   and AVX-512, best of 7) per CPU-second of each thread, on 1 and 2 threads.
 #   Gram: p = 64, 128, 256, 512 with X about 128 MB (n = 16e6 / p), 1 and 2
@@ -28,9 +29,9 @@ ${CC:-gcc} -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -fopenmp -Iinclude -Isrc \
     $(pkg-config --cflags gsl libcjson openblas) -o "$bin" scripts/bench-gram.c \
     "$build/liblinreg.a" $(pkg-config --libs gsl libcjson openblas | sed 's/-lgslcblas//') -lm
 
-echo "threads,avx2_gfma,avx512_gfma,peak_gfma" > "$tmp/fma.csv"
-for t in 1 2; do "$bin" fma $t | tail -n 1 >> "$tmp/fma.csv"; done
-cat "$tmp/fma.csv"
+echo "threads,avx2_gfma,avx512_gfma,peak_gfma" > "$out/gram-fma.csv"
+for t in 1 2; do "$bin" fma $t | tail -n 1 >> "$out/gram-fma.csv"; done
+cat "$out/gram-fma.csv"
 
 echo "p,n,storage,threads,path,seconds,gfma,cpu_seconds,gfma_per_cpu_s" > "$out/gram.csv"
 if ! $py -c 'import numpy' 2>/dev/null; then
@@ -76,7 +77,7 @@ import numpy, os
 libs = sorted({os.path.realpath(l.split()[-1]) for l in open("/proc/self/maps")
                if "blas" in l.lower() or "lapack" in l.lower()})
 print(numpy.__version__, ", ".join(libs))')
-$py - "$tmp/fma.csv" "$out/gram.csv" "$blas" "$np_blas" > "$out/gram.md" <<'EOF'
+$py - "$out/gram-fma.csv" "$out/gram.csv" "$blas" "$np_blas" > "$out/gram.md" <<'EOF'
 import csv, sys
 fma = {int(r["threads"]): r for r in csv.DictReader(open(sys.argv[1]))}
 rows = list(csv.DictReader(open(sys.argv[2])))
@@ -96,6 +97,18 @@ for t, r in sorted(fma.items()):
     print("| %d | %s | %s |" % (t, r["avx2_gfma"], r["avx512_gfma"]))
 core = float(fma[1]["peak_gfma"])
 a2 = float(fma[1]["avx2_gfma"])
+verdict = []
+for t in (1, 2):
+    for path in ("blas", "blas-deterministic"):
+        pct = [100 * float(r["gfma"]) / (t * core) for r in rows
+               if int(r["threads"]) == t and r["path"] == path
+               and r["storage"] == "double"]
+        if pct:
+            verdict.append("- %s, %d thread%s: %.0f-%.0f%% of the FMA peak "
+                           "(wall) for p = 64 .. 512: target 60%%: %s" % (
+                               path, t, "s" if t > 1 else "", min(pct),
+                               max(pct), "met" if min(pct) >= 60 else "missed"))
+print("\n" + "\n".join(verdict))
 print("\nGram sums of [X 1 y], X about 128 MB, best of 3; GFMA/s count "
       "n p (p + 1) / 2. Wall: per second, against threads x the one-core "
       "peak (%.1f GFMA/s; AVX2 alone %.1f). CPU: per CPU-second of the "
