@@ -14,7 +14,9 @@ DESTDIR ?=
 BUILD   ?= build
 PYTHON  ?= /usr/bin/python3
 
-PKGS      := gsl libcjson
+# GSL's BLAS calls and the Gram pass (src/gram_blas.c) run on OpenBLAS (Debian's
+# OpenMP build): GSL is linked against it instead of its reference gslcblas.
+PKGS      := gsl libcjson openblas
 OPT       ?= -O3
 WARN      := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion \
              -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef \
@@ -31,7 +33,7 @@ endif
 # scripts/deps.sh has installed pkg-config and the libraries on a fresh
 # machine.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(filter-out -lgslcblas,$(shell pkg-config --libs $(PKGS)))
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
@@ -56,6 +58,8 @@ LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
            src/data.c src/output.c src/csv.c src/csv_write.c src/npy.c \
             src/model_io.c src/parse_double.c src/cv.c src/stats.c \
             src/dtoa.c
+# the Gram pass by the BLAS (dsyrk)
+LIB_SRC += src/gram_blas.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 
@@ -164,7 +168,7 @@ install: all
 
 # linreg.pc, written by install for PREFIX: the link line is
 # `pkg-config --libs linreg` (shared) or `pkg-config --static --libs linreg`
-# (liblinreg.a, which needs GSL, cJSON, OpenMP and libm after it).
+# (liblinreg.a, which needs OpenBLAS, GSL, cJSON, OpenMP and libm after it).
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
 

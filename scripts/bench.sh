@@ -14,6 +14,8 @@ build=${1:-build}
 mkdir -p results/bench
 "$build/linreg" bench --threads 1,2 --out results/bench/bench.csv
 scripts/bench-speed.sh "$build"
+# the Gram pass against the FMA peak, and NumPy's X.T @ X (results/bench/gram.md)
+scripts/bench-gram.sh "$build"
 
 # CSV parsing speed: one core (the data issue's 100 MB/s) and 2 threads
 # (issue 10's 1 GB/s)

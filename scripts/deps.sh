@@ -8,7 +8,7 @@ set -e
 report=0
 if [ "${1:-}" = --report ]; then report=1; shift; fi
 what=${1:-all}
-pkgs_build="gcc make pkg-config libgsl-dev libcjson-dev"
+pkgs_build="gcc make pkg-config libgsl-dev libcjson-dev libopenblas-openmp-dev"
 pkgs_check="check libsubunit-dev python3"
 pkgs_run="gnuplot-nox"
 case "$what" in

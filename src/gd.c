@@ -39,13 +39,9 @@ static int gd_buffers(lr_gd *gd, const lr_params *par, size_t p)
         return LR_ENOMEM;
     if (par->solver == LR_SOLVER_GRAM) {
         const size_t m = p + 1, len = m * m + m + 1;
-        const int split = ks->threads > 1 && len > LR_GRAM_CLAUSE_MAX;
-        gd->gstride = lr_pad8(len);
+        /* the Gram pass's partials are lr_gram_build's (gram_blas.c) */
         gd->gbuf = malloc(len * sizeof(double));
-        if (split)
-            gd->gpart = malloc((size_t)ks->threads * gd->gstride
-                               * sizeof(double));
-        if (!gd->gbuf || (split && !gd->gpart))
+        if (!gd->gbuf)
             return LR_ENOMEM;
     }
     if (gd->distributed && ks->mode == LR_KMODE_DET) {
@@ -235,8 +231,9 @@ static int gd_start(lr_gd *gd, const double *w0, double b0)
     gd->stop_reason = LR_STOP_NONE;
     gd->target = 0;
     if (gd->par.solver == LR_SOLVER_GRAM) {
-        if (lr_gram_build(gd) != LR_SUCCESS)
-            return LR_EIO;
+        int gst = lr_gram_build(gd);
+        if (gst != LR_SUCCESS)
+            return gst;
         lr_gram_run(gd, 1);
     } else {
         lr_kernel_run(&gd->ks, 1, lr_gd_step, gd);

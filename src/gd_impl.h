@@ -79,6 +79,6 @@ int lr_gd_step(void *ctx, int phase);
 
 /* gram.c: the gram solver's O(p^2) loop and its matrix. */
 void lr_gram_run(lr_gd *gd, size_t k);
-int lr_gram_build(lr_gd *gd); /* LR_SUCCESS or LR_EIO */
+int lr_gram_build(lr_gd *gd); /* LR_SUCCESS, LR_ENOMEM or LR_EIO */
 
 #endif

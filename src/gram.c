@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "gd_impl.h"
+#include "gram_blas.h"
 
 /* The sums a streaming pass would give, from the Gram matrix: with
  * wa = [w, b], X^T r and sum r are G wa - c, and sum r^2 is
@@ -37,12 +38,15 @@ void lr_gram_run(lr_gd *gd, size_t k)
     }
 }
 
-/* Accumulates [G, c, yy] in one parallel pass and fills in the lower
- * triangle of G. */
+/* Accumulates [G, c, yy] in one parallel pass (the BLAS's dsyrk on blocks
+ * of rows; with --deterministic the same bits for any thread count) and
+ * fills in the lower triangle of G. */
 int lr_gram_build(lr_gd *gd)
 {
     const size_t m = gd->p + 1;
-    lr_kernel_gram(&gd->ks, gd->gbuf, gd->gpart, gd->gstride);
+    int st = lr_gram_sums(&gd->ks, gd->par.deterministic, gd->gbuf);
+    if (st != LR_SUCCESS)
+        return st;
     if (lr_gd_dist_sum(gd, gd->gbuf, m * m + m + 1) != LR_SUCCESS)
         return LR_EIO;
     double *G = gd->gbuf;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "lr_internal.h"
+#include "gram_blas.h"
 
 /* Small problems (the NIST data among them): GSL's SVD on the design
  * itself, the most accurate route, while it is cheap; above, the route
@@ -85,8 +86,14 @@ static int solve_any(const double *X, const float *Xf, const double *y,
         if (st != LR_SUCCESS)
             return st;
     }
+    int st, blas;
     switch (method) {
-    case LR_EXACT_SVD: return lr_solve_svd(X, Xf, y, n, p, par, w, b, mse);
+    case LR_EXACT_SVD:
+        /* GSL on OpenBLAS: on one thread, the same bits for any count */
+        blas = lr_blas_serial_begin();
+        st = lr_solve_svd(X, Xf, y, n, p, par, w, b, mse);
+        lr_blas_serial_end(blas);
+        return st;
     case LR_EXACT_GRAM:
         if ((!X && !Xf) || !y || !w || !b || n == 0 || p == 0
             || p > LR_GRAM_MAX_P)
@@ -94,7 +101,11 @@ static int solve_any(const double *X, const float *Xf, const double *y,
         if (p + (par->intercept ? 1 : 0) > n && !(par->l2 > 0))
             return LR_ESOLVE;
         return lr_solve_gram(X, Xf, y, n, p, par, NULL, w, b, mse);
-    case LR_EXACT_DUAL: return lr_solve_dual(X, Xf, y, n, p, par, w, b, mse);
+    case LR_EXACT_DUAL:
+        blas = lr_blas_serial_begin();
+        st = lr_solve_dual(X, Xf, y, n, p, par, w, b, mse);
+        lr_blas_serial_end(blas);
+        return st;
     default: return LR_EINVAL;
     }
 }

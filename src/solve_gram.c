@@ -8,7 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
-#include "lr_internal.h"
+#include "gram_blas.h"
 
 /* Cholesky of the symmetric H in place, keeping a copy in B. A design
  * that is rank-deficient without a ridge leaves H singular (or, by
@@ -99,7 +99,7 @@ static int gram_pass(const lr_kernel_state *ks, const lr_dist *dist)
 
 /* The workspace of the Gram route. */
 typedef struct {
-    double *buf, *gpart, *kpart, *acc, *mu, *sd, *th, *g;
+    double *buf, *kpart, *acc, *mu, *sd, *th, *g;
     gsl_matrix *H, *V;
     gsl_vector *S, *work, *rhs, *dx;
 } gram_ws;
@@ -107,7 +107,6 @@ typedef struct {
 static void gram_ws_free(gram_ws *ws)
 {
     free(ws->buf);
-    free(ws->gpart);
     free(ws->kpart);
     free(ws->acc);
     free(ws->mu);
@@ -123,12 +122,10 @@ static void gram_ws_free(gram_ws *ws)
 }
 
 static int gram_ws_alloc(gram_ws *ws, size_t p, int threads, size_t kstride,
-                         size_t len, size_t gstride)
+                         size_t len)
 {
     const size_t m = p + 1;
     ws->buf = malloc(len * sizeof *ws->buf);
-    ws->gpart = len > LR_GRAM_CLAUSE_MAX
-                ? malloc((size_t)threads * gstride * sizeof *ws->gpart) : NULL;
     ws->kpart = malloc((size_t)threads * kstride * sizeof *ws->kpart);
     ws->acc = malloc(kstride * sizeof *ws->acc);
     ws->mu = calloc(p, sizeof *ws->mu);
@@ -141,7 +138,7 @@ static int gram_ws_alloc(gram_ws *ws, size_t p, int threads, size_t kstride,
     ws->work = gsl_vector_alloc(m);
     ws->rhs = gsl_vector_alloc(m);
     ws->dx = gsl_vector_alloc(m);
-    return !ws->buf || (len > LR_GRAM_CLAUSE_MAX && !ws->gpart) || !ws->kpart
+    return !ws->buf || !ws->kpart
            || !ws->acc || !ws->mu || !ws->sd || !ws->th || !ws->g || !ws->H
            || !ws->V || !ws->S || !ws->work || !ws->rhs || !ws->dx
            ? LR_ENOMEM : LR_SUCCESS;
@@ -170,9 +167,12 @@ static int gram_refine(gram_ws *ws, lr_kernel_state *ks, const lr_dist *dist,
         g[p] = icpt ? R : 0.0;
         for (size_t k = 0; k < m; k++)
             gsl_vector_set(ws->rhs, k, -g[k]);
-        if ((chol ? gsl_linalg_cholesky_solve(ws->H, ws->rhs, ws->dx)
-                  : gsl_linalg_SV_solve(ws->H, ws->V, ws->S, ws->rhs, ws->dx))
-            != GSL_SUCCESS)
+        const int blas = lr_blas_serial_begin();
+        const int gs = chol ? gsl_linalg_cholesky_solve(ws->H, ws->rhs, ws->dx)
+                            : gsl_linalg_SV_solve(ws->H, ws->V, ws->S, ws->rhs,
+                                                  ws->dx);
+        lr_blas_serial_end(blas);
+        if (gs != GSL_SUCCESS)
             return LR_ESOLVE;
         double dmax = 0.0, tmax = 0.0;
         for (size_t k = 0; k < m; k++) {
@@ -196,7 +196,7 @@ int lr_solve_gram(const double *X, const float *Xf, const double *y,
                   size_t n, size_t p, const lr_params *par,
                   const lr_dist *dist, double *w, double *b, double *mse)
 {
-    const size_t m = p + 1, len = m * m + m + 1, stride = lr_pad8(len);
+    const size_t m = p + 1, len = m * m + m + 1;
     const int threads = lr_threads_resolve(0);
     lr_kernel_state ks;
     lr_kernel_setup(&ks, X, Xf, y, n, p, threads,
@@ -204,14 +204,18 @@ int lr_solve_gram(const double *X, const float *Xf, const double *y,
     gram_ws ws;
     memset(&ws, 0, sizeof ws);
     double wb = 0.0;
-    int st = gram_ws_alloc(&ws, p, threads, ks.stride, len, stride);
+    int st = gram_ws_alloc(&ws, p, threads, ks.stride, len);
     if (st != LR_SUCCESS)
         goto done;
     ks.part = ws.kpart;
     ks.acc = ws.acc;
     ks.w = w;
     ks.b = &wb;
-    lr_kernel_gram(&ks, ws.buf, ws.gpart, stride);
+    /* G by the BLAS; with --deterministic the same bits for any thread
+     * count (the refinement's passes are not: they reduce by clause) */
+    st = lr_gram_sums(&ks, par->deterministic, ws.buf);
+    if (st != LR_SUCCESS)
+        goto done;
     st = LR_EIO;
     if (dist && dist->sum(ws.buf, len, dist->ctx) != 0)
         goto done;
@@ -222,7 +226,11 @@ int lr_solve_gram(const double *X, const float *Xf, const double *y,
     gram_system(ws.buf, p, par, dn, ws.mu, ws.sd, ws.H);
     const int chol = m > LR_GRAM_SVD_MAX_M;
     st = LR_ESOLVE;
-    if (gram_factor(ws.H, ws.V, ws.S, ws.work, chol) != GSL_SUCCESS)
+    /* GSL on OpenBLAS: on one thread, the same bits for any thread count */
+    const int blas = lr_blas_serial_begin();
+    const int gs = gram_factor(ws.H, ws.V, ws.S, ws.work, chol);
+    lr_blas_serial_end(blas);
+    if (gs != GSL_SUCCESS)
         goto done;
     st = gram_refine(&ws, &ks, dist, par, dn, chol, w, &wb);
     if (st != LR_SUCCESS)

@@ -2,6 +2,7 @@
  * them) by GSL's SVD-based least squares (gsl_multifit_linear, which
  * balances columns) on the design [X 1] itself, with ridge rows
  * sqrt(n l2) I appended: the most accurate route, while it is cheap. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_errno.h>
@@ -47,8 +48,14 @@ int lr_solve_svd(const double *X, const float *Xf, const double *y, size_t n,
         }
         for (size_t j = 0; j < p && l2 > 0; j++)
             gsl_matrix_set(A, n + j, j, sqrt((double)n * l2));
+        /* singular values below eps max(rows, cols) of the largest are
+         * dropped (LAPACK's and numpy.linalg.lstsq's default; GSL's eps
+         * alone keeps, with OpenBLAS's rounding, a null direction of a
+         * rank-deficient design) */
         double chisq;
-        st = gsl_multifit_linear(A, yv, c, cov, &chisq, ws) == GSL_SUCCESS
+        size_t rank;
+        st = gsl_multifit_linear_tsvd(A, yv, DBL_EPSILON * (double)rows, c,
+                                      cov, &chisq, &rank, ws) == GSL_SUCCESS
              ? LR_SUCCESS : LR_ESOLVE;
         if (st == LR_SUCCESS) {
             lr_unscale(p, mu, sd, c->data, icpt ? gsl_vector_get(c, p) : 0.0,

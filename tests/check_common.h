@@ -26,6 +26,7 @@ Suite *suite_csv_speed(void);
 Suite *suite_cv(void);
 Suite *suite_stats(void);
 Suite *suite_dtoa(void);
+Suite *suite_gram(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */
