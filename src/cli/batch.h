@@ -38,6 +38,8 @@ typedef struct {
     char *msg;            /* the message of its row (malloc'd, may be NULL) */
     int data;             /* index of its data set, or -1 */
     int threads;
+    size_t xslot;         /* byte offset of its shared exact reference in
+                             batch.xmem, or SIZE_MAX for none */
     pid_t pid;
     int fd;               /* the child's stderr (a memory file), or -1 */
     double t0, secs;
@@ -81,6 +83,8 @@ typedef struct {
     FILE *out;            /* the results file, or NULL */
     int out_err;          /* a row could not be written */
     batch_result *res;    /* njob slots, shared with the children */
+    unsigned char *xmem;  /* the shared exact references (cli_xslot) */
+    size_t xbytes, nxslot;
     size_t ok, failed, skipped, abandoned;
     double t0;
     sigset_t oldmask;     /* the mask the children get back */

@@ -249,6 +249,16 @@ typedef struct cli_comm {
     void *ctx;
 } cli_comm;
 
+/* An exact reference shared by processes (batch's forked jobs that train
+ * on the same data with the same solve options, in memory mapped shared):
+ * the first job to solve it publishes it, later ones copy it instead of
+ * solving again. state: 0 empty, 1 being written, 2 ready (atomics). */
+typedef struct {
+    int state;
+    double b, mse;
+    double w[];               /* p */
+} cli_xslot;
+
 /* One training session with its convergence report (session.c), shared by
  * `train`, the driver and linreg-mpi. */
 typedef struct {
@@ -273,6 +283,7 @@ typedef struct {
     const double *true_coef;  /* generated data: the true coefficients */
     double true_bias;
     const cli_comm *comm;     /* NULL: one process holds every row */
+    cli_xslot *xslot;         /* a shared exact reference, or NULL */
 } cli_train_opts;
 
 /* Trains on d, prints the summary on stdout, writes the files asked for.

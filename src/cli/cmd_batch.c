@@ -57,8 +57,13 @@ static void usage(FILE *f)
           "distinct set of generator options generated once, by one thread,\n"
           "before the first job; each job is then a child process (fork) that\n"
           "shares them read-only and runs train's session with its threads.\n"
+          "Jobs on the same data with the same solve options (--no-intercept,\n"
+          "--standardize, --l2, --deterministic, --precision, threads) share\n"
+          "one exact optimum: the first to finish solving it publishes it in\n"
+          "shared memory, later jobs copy it (the same bits).\n"
           "Paths are relative to the current directory. The summary says how\n"
-          "many data sets were loaded for how many jobs, and J and T.\n"
+          "many data sets were loaded for how many jobs, how many exact optima\n"
+          "they share, and J and T.\n"
           "\n"
           "Outputs: each job's --model-out, --report and --history are written\n"
           "as train writes them, all or nothing per job. A path two jobs name\n"
@@ -212,6 +217,9 @@ static void summary(const batch *b, int stop)
     printf("%s\n", stop ? ", interrupted" : "");
     printf("linreg batch: %zu data set%s loaded for %zu job%s\n", b->nloaded,
            b->nloaded == 1 ? "" : "s", used, used == 1 ? "" : "s");
+    if (b->nxslot)
+        printf("linreg batch: %zu exact optim%s solved for the jobs that share "
+               "data and solve options\n", b->nxslot, b->nxslot == 1 ? "um" : "a");
     printf("linreg batch: %d job%s at once x %d thread%s each (%d core%s)\n",
            b->jobs, b->jobs == 1 ? "" : "s", b->threads,
            b->threads == 1 ? "" : "s", b->cores, b->cores == 1 ? "" : "s");

@@ -177,10 +177,26 @@ static int exact_reference(session *s)
             Xf = s->Xt;
         }
         const lr_matrix Xm = lr_matrix_of(X, Xf, d->n, s->p);
+        cli_xslot *xs = s->dist ? NULL : s->o->xslot;
+        if (xs && __atomic_load_n(&xs->state, __ATOMIC_ACQUIRE) == 2) {
+            memcpy(s->wopt, xs->w, s->p * sizeof *s->wopt); /* solved before */
+            s->bopt = xs->b;
+            s->mse_opt = xs->mse;
+            return 1;
+        }
         int st = s->dist ? lr_solve_dist(Xm, d->y, &s->par, s->dist, s->wopt,
                                          &s->bopt, &s->mse_opt)
                          : lr_solve(Xm, d->y, &s->par, s->wopt, &s->bopt,
                                     &s->mse_opt);
+        int empty = 0;
+        if (st == LR_SUCCESS && xs
+            && __atomic_compare_exchange_n(&xs->state, &empty, 1, 0,
+                                           __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            memcpy(xs->w, s->wopt, s->p * sizeof *s->wopt); /* publish */
+            xs->b = s->bopt;
+            xs->mse = s->mse_opt;
+            __atomic_store_n(&xs->state, 2, __ATOMIC_RELEASE);
+        }
         if (st == LR_SUCCESS)
             return 1;
         snprintf(ex->note, sizeof ex->note, "the %s solve failed (%s)",
