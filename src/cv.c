@@ -38,6 +38,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "linreg_cv.h"
+#include "gram_blas.h"
 #include "lr_internal.h"
 
 #ifdef _OPENMP
@@ -437,7 +438,9 @@ static int cv_fold_solve(cv_fold_ws *w, const double *T, double nt, size_t p,
     }
     gsl_matrix_memcpy(w->A0, w->A);
     lr_gsl_enter();
+    const int blas = lr_blas_serial_begin(); /* GSL on OpenBLAS: one thread */
     int gs = gsl_eigen_symmv(w->A, w->lam, w->V, w->ew);
+    lr_blas_serial_end(blas);
     lr_gsl_leave();
     if (gs != GSL_SUCCESS)
         return LR_ESOLVE;

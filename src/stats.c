@@ -31,6 +31,7 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "linreg_stats.h"
+#include "gram_blas.h"
 #include "lr_internal.h"
 
 #define LR_RANK_TOL 1e-7 /* R's lm.fit default */
@@ -222,8 +223,10 @@ static int cond_number(const lr_qr *q, double *kappa)
         for (size_t a = 0; a < r; a++)
             for (size_t b = a; b < r; b++)
                 gsl_matrix_set(R, a, b, qr_R(q, a, b));
+        const int blas = lr_blas_serial_begin(); /* bits for any thread count */
         st = gsl_linalg_SV_decomp(R, V, S, work) == GSL_SUCCESS ? LR_SUCCESS
                                                                 : LR_ESOLVE;
+        lr_blas_serial_end(blas);
         if (st == LR_SUCCESS) {
             const double lo = gsl_vector_get(S, r - 1), hi = gsl_vector_get(S, 0);
             *kappa = lo > 0 ? hi / lo : INFINITY;
@@ -446,7 +449,9 @@ static int sq_singular(const double *Z, size_t m, size_t c, double *lam)
             for (size_t i = 0; i < m; i++)
                 for (size_t j = 0; j < c; j++)
                     gsl_matrix_set(A, tr ? j : i, tr ? i : j, Z[i * c + j]);
+            const int blas = lr_blas_serial_begin(); /* as solve.c's SVD */
             st = gsl_linalg_SV_decomp(A, V, S, w) == GSL_SUCCESS ? LR_SUCCESS : LR_ESOLVE;
+            lr_blas_serial_end(blas);
             for (size_t j = 0; j < cols && st == LR_SUCCESS; j++)
                 lam[j] = gsl_vector_get(S, j) * gsl_vector_get(S, j);
         }
