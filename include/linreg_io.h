@@ -65,7 +65,8 @@ LR_API int lr_csv_columns(const char *path, const lr_csv_opts *opts, lr_data **o
 LR_API int lr_csv_read_features(const char *path, const char *target, lr_data **out,
                          char *err, size_t errlen);
 
-/* Writes one column (header `name`, %.17g values) atomically. */
+/* Writes one column (header `name`, values as lr_csv_write writes them)
+ * atomically. */
 LR_API int lr_csv_write_vector(const char *path, const char *name, const double *v,
                         size_t n, char *err, size_t errlen);
 

@@ -106,12 +106,29 @@ int lr_csv_fwrite(FILE *f, const lr_data *d)
     return lr_csv_fwrite_threads(f, d, 0);
 }
 
+int lr_csv_fwrite_columns(FILE *f, const char *header, const double *v,
+                          size_t n, size_t ncol)
+{
+    /* One row's text: ncol fields of at most 24 characters and their
+     * separators, plus lr_dtoa's overrun room. */
+    char line[8 * 25 + LR_DTOA_MAX];
+    if (ncol == 0 || ncol > 8)
+        return LR_EINVAL;
+    fprintf(f, "%s\n", header);
+    for (size_t i = 0; i < n && !ferror(f); i++) {
+        size_t o = 0;
+        for (size_t c = 0; c < ncol; c++) {
+            o += lr_dtoa(v[c * n + i], line + o);
+            line[o++] = c + 1 < ncol ? ',' : '\n';
+        }
+        fwrite(line, 1, o, f);
+    }
+    return ferror(f) ? LR_EIO : LR_SUCCESS;
+}
+
 int lr_csv_fwrite_vector(FILE *f, const char *name, const double *v, size_t n)
 {
-    fprintf(f, "%s\n", name);
-    for (size_t i = 0; i < n && !ferror(f); i++)
-        fprintf(f, "%.17g\n", v[i]);
-    return ferror(f) ? LR_EIO : LR_SUCCESS;
+    return lr_csv_fwrite_columns(f, name, v, n, 1);
 }
 
 int lr_csv_write(const char *path, const lr_data *d, char *err, size_t errlen)

@@ -48,6 +48,13 @@ int lr_path_writable(const char *path, char *err, size_t errlen);
 struct cJSON;
 int lr_json_exact(struct cJSON *node);
 
+/* Writes the header line, then n rows of ncol (1..8) columns stored one
+ * after the other in v (column c of row i at v[c n + i]), each value the
+ * shortest text that reads back to it (lr_dtoa), as data CSVs are
+ * written. LR_SUCCESS, LR_EIO on a write error, LR_EINVAL for ncol. */
+int lr_csv_fwrite_columns(FILE *f, const char *header, const double *v,
+                          size_t n, size_t ncol);
+
 /* One output file, written to a temporary beside it and renamed into place
  * by lr_output_commit; lr_output_discard removes the temporary. Symbolic
  * links are followed (the link stays a link; target is the file replaced),

@@ -37,10 +37,8 @@ static int write_pred(FILE *f, const double *pred, size_t n, int interval)
 {
     if (!interval)
         return lr_csv_fwrite_vector(f, "y_pred", pred, n) == LR_SUCCESS;
-    int ok = fputs("y_pred,lower,upper\n", f) >= 0;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = fprintf(f, "%.17g,%.17g,%.17g\n", pred[i], pred[n + i], pred[2 * n + i]) > 0;
-    return ok && !ferror(f);
+    return lr_csv_fwrite_columns(f, "y_pred,lower,upper", pred, n, 3)
+           == LR_SUCCESS;
 }
 
 int cmd_predict(int argc, char **argv)

@@ -146,3 +146,35 @@ if m["weights"] != printed:
     print("model weights differ from the printed ones:", m["weights"], printed)
 ' exact.txt exact.json
 report "model JSON keeps every double exactly (17 digits where needed)"
+
+# Predictions are written as data CSVs are: each value Python's repr of the
+# double (the shortest text that reads back to it), with and without
+# intervals; the values are the model's x.w + b (within 1e-12 relative:
+# Python sums in another order).
+run predict --model exact.json --data exact.csv --out short.csv
+expect_rc 0; expect_exists short.csv
+run predict --model exact.json --data exact.csv --out shorti.csv \
+    --interval prediction
+expect_rc 0; expect_exists shorti.csv
+pycheck "shortest predictions" '
+import csv, json, sys
+m = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+for path, cols in ((sys.argv[3], ["y_pred"]),
+                   (sys.argv[4], ["y_pred", "lower", "upper"])):
+    out = list(csv.DictReader(open(path)))
+    if len(out) != len(rows) or list(out[0].keys()) != cols:
+        sys.exit("%s: %d rows, columns %s" % (path, len(out), list(out[0])))
+    for r, o in zip(rows, out):
+        for c in cols:
+            if repr(float(o[c])) != o[c]:
+                sys.exit("%s: %r is not the shortest text" % (path, o[c]))
+        x = [float(r["x%d" % (j + 1)]) for j in range(len(m["weights"]))]
+        want = sum(a * b for a, b in zip(x, m["weights"])) + m["bias"]
+        got = float(o["y_pred"])
+        if abs(got - want) > 1e-12 * max(1.0, abs(want)):
+            sys.exit("%s: y_pred %r, x.w + b %r" % (path, got, want))
+        if c == "upper" and not float(o["lower"]) < got < float(o["upper"]):
+            sys.exit("%s: interval %s %s around %r" % (path, o["lower"], o["upper"], got))
+' exact.json exact.csv short.csv shorti.csv
+report "predict --out: shortest round-trip values, with and without intervals"
