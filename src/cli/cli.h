@@ -275,6 +275,8 @@ typedef struct {
     int table;                /* print the table (or progress line) on stderr */
     int exact;                /* compute the exact optimum with GSL */
     int stats;                /* and print its statistics (one process) */
+    lr_stats_opts stats_opts; /* their --se and --level (zero: the defaults) */
+    int stats_opts_given;
     int require_conv;         /* --require-convergence: unconverged is exit 1 */
     const char *model_out;    /* may be NULL */
     struct cli_outset *outs;  /* where model, report and history go

@@ -14,6 +14,7 @@ enum {
     OPT_INIT, OPT_INIT_SEED, OPT_TOL, OPT_DET, OPT_LOG_EVERY, OPT_MODEL_OUT,
     OPT_REPORT, OPT_HISTORY, OPT_TARGET_FILE, OPT_STOP_GAP, OPT_NO_ICPT,
     OPT_L2, OPT_STDZ, OPT_OPTIMIZER, OPT_MOMENTUM, OPT_DELIM, OPT_SOLVER, OPT_PRECISION, OPT_NO_EXACT, OPT_QUIET, OPT_HELP,
+    OPT_SE, OPT_LEVEL,
     OPT_NA, OPT_REQUIRE_CONV
 };
 
@@ -84,7 +85,10 @@ static void usage(FILE *f)
           "                     cost is over 10x the training's (4 n p (iters+1)\n"
           "                     flops; gram: n (p+1)^2 + 2 (p+1)^2 iters) and over\n"
           "                     1e9 flops, unless --stop-gap needs it\n"
-          "  --quiet            no convergence table on stderr\n",
+          "  --quiet            no convergence table on stderr\n"
+          "  --se TYPE          the statistics table's standard errors: classical\n"
+          "                     (default), hc0, hc1, hc2 or hc3 (as linreg solve)\n"
+          "  --level L          its confidence intervals' level (default 0.95)\n",
           f);
     fputs("\n"
           "The gap to the exact optimum mse* (GSL least squares) is\n"
@@ -120,6 +124,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         {"precision", 1, 0, OPT_PRECISION}, {"no-exact", 0, 0, OPT_NO_EXACT}, {"quiet", 0, 0, OPT_QUIET},
         {"na", 1, 0, OPT_NA},
         {"require-convergence", 0, 0, OPT_REQUIRE_CONV},
+        {"se", 1, 0, OPT_SE}, {"level", 1, 0, OPT_LEVEL},
         {"help", 0, 0, OPT_HELP}, {0, 0, 0, 0}};
     /* in the order of the options' enum values */
     static const char *const optimizers[] = {"gd", "momentum", "nesterov", NULL};
@@ -135,6 +140,7 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
     o.exact = 1;
     const char *data = NULL, *target = "y", *target_file = NULL;
     int gen_given = 0, opt, momentum_given = 0, na_drop = 0;
+    const char *se_opt = NULL; /* --se or --level, when given */
     char delim = ',';
     optind = 1;
     opterr = 0;
@@ -206,6 +212,14 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
         case OPT_NO_EXACT: o.exact = 0; break;
         case OPT_QUIET: o.table = 0; break;
         case OPT_REQUIRE_CONV: o.require_conv = 1; break;
+        case OPT_SE:
+        case OPT_LEVEL:
+            if (!o.stats_opts_given)
+                o.stats_opts = lr_stats_opts_default();
+            o.stats_opts_given = 1;
+            bad = cli_stats_option(C, opt == OPT_LEVEL, optarg, &o.stats_opts) != 0;
+            se_opt = opt == OPT_SE ? "--se" : se_opt ? se_opt : "--level";
+            break;
         case OPT_HELP: usage(stdout); return -1;
         default:
             return cli_bad_option(C, argv, usage);
@@ -224,6 +238,16 @@ int cli_train_parse(const char *C, int argc, char **argv, cli_train_args *a)
     if (o.stop_gap > 0 && o.par.l2 > 0) {
         cli_err(C, "--stop-gap measures the MSE against its optimum; with --l2 "
                 "the objective is not the MSE: use --tol");
+        return EXIT_USAGE;
+    }
+    if (se_opt && o.par.l2 > 0) {
+        cli_err(C, "%s: a ridge fit (--l2) has no standard errors or intervals "
+                "(the estimate is biased)", se_opt);
+        return EXIT_USAGE;
+    }
+    if (se_opt && !o.exact) {
+        cli_err(C, "%s: the statistics table needs the exact reference, which "
+                "--no-exact skips", se_opt);
         return EXIT_USAGE;
     }
     if (data && gen_given) {

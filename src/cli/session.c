@@ -615,7 +615,8 @@ static int prepare(session *s)
         s->have_opt = exact_reference(s);
         if (s->have_opt < 0)
             return 1;
-        lr_stats_opts so = lr_stats_opts_default();
+        lr_stats_opts so = s->o->stats_opts_given ? s->o->stats_opts
+                                                  : lr_stats_opts_default();
         if (s->have_opt && s->o->stats && !s->dist)
             cli_stats_compute(s->d, s->Xt, &s->par, &so, &s->stats, s->stats_note,
                               sizeof s->stats_note);

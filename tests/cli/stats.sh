@@ -218,6 +218,28 @@ if len(m["cov_unscaled"]) != 2 or m["df_residual"] != 48: print("model", m.get("
 ' t.json tm.json "$fx/cases.json"
 report "train: the table of its final weights with the exact fit's standard errors (report and model)"
 
+run train --data "$fx/cars.csv" --lr auto --optimizer nesterov --iters 5000 \
+    --tol 1e-12 --quiet --report th.json --se hc3 --level 0.9
+expect_rc 0
+expect_out "heteroskedasticity-robust standard errors, hc3" "5 %" "95 %"
+need th.json && pycheck "train --se hc3 --level 0.9" '
+import json, sys
+r = json.load(open(sys.argv[1]))["statistics"]
+ref = [c for c in json.load(open(sys.argv[2]))["cases"] if c["name"] == "cars_hc3"][0]["expect"]
+if r["level"] != 0.9 or r["se_type"] != "hc3": print(r["level"], r["se_type"])
+for a, b in zip(r["coefficients"], ref["coefficients"]):
+    # statsmodels HC3 standard errors of the exact fit (1e-8 relative)
+    if abs(a["std_error"] - b["std_error"]) > 1e-8 * b["std_error"]: print("se", a, b)
+' th.json "$fx/cases.json"
+report "train --se hc3 --level 0.9: statsmodels' HC3 standard errors, 90% intervals"
+
+usage_error "train --se with --l2" train "--se: a ridge fit (--l2) has no standard errors" \
+    -- --data "$fx/cars.csv" --l2 1 --se hc1 --report r.json
+usage_error "train --level with --no-exact" train "--level: the statistics table needs the exact reference" \
+    -- --data "$fx/cars.csv" --no-exact --level 0.9 --report r.json
+usage_error "train --se bogus" train "--se: 'bogus' is not one of classical" \
+    -- --data "$fx/cars.csv" --se bogus --report r.json
+
 run train --data "$fx/cars.csv" --lr auto --iters 10 --no-exact --quiet
 expect_rc 0
 grep -q "Coefficients" "$out" && fail "a table without the exact reference"
