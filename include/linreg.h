@@ -257,7 +257,7 @@ LR_API double lr_gd_mse0(const lr_gd *gd);
 /* The step size in use (1/L after lr_gd_init with lr = LR_LR_AUTO). */
 LR_API double lr_gd_lr(const lr_gd *gd);          /* MSE of the initial weights */
 LR_API int lr_gd_stop_reason(const lr_gd *gd);
-LR_API int lr_gd_threads(const lr_gd *gd);          /* threads actually used */
+LR_API int lr_gd_threads(const lr_gd *gd);          /* threads used (at the start) */
 /* The smallest and largest team a fit with adapt_threads ran, and the
  * number of changes (without it: lr_gd_threads twice, and 0). */
 LR_API void lr_gd_thread_range(const lr_gd *gd, int *tmin, int *tmax,
