@@ -60,6 +60,7 @@ LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
             src/dtoa.c
 # the Gram pass by the BLAS (dsyrk)
 LIB_SRC += src/gram_blas.c
+LIB_SRC += src/load.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 

@@ -191,6 +191,12 @@ typedef struct {
                            it (0.9 is usual, and the command line's default);
                            0 is plain gradient descent. LR_OPT_NESTEROV:
                            0 = the adaptive schedule, else constant */
+    int adapt_threads;  /* 1: the team (threads, at most) shrinks while other
+                           processes keep the cores busy and grows back when
+                           they leave (Linux: the runnable tasks of
+                           /proc/loadavg, sampled every millisecond); not
+                           for a distributed fit. Bits follow the team size
+                           unless deterministic. Default 0: a fixed team */
 } lr_params;
 
 LR_API lr_params lr_params_default(void);
@@ -251,7 +257,11 @@ LR_API double lr_gd_mse0(const lr_gd *gd);
 /* The step size in use (1/L after lr_gd_init with lr = LR_LR_AUTO). */
 LR_API double lr_gd_lr(const lr_gd *gd);          /* MSE of the initial weights */
 LR_API int lr_gd_stop_reason(const lr_gd *gd);
-LR_API int lr_gd_threads(const lr_gd *gd);          /* threads actually used */
+LR_API int lr_gd_threads(const lr_gd *gd);          /* threads used (at the start) */
+/* The smallest and largest team a fit with adapt_threads ran, and the
+ * number of changes (without it: lr_gd_threads twice, and 0). */
+LR_API void lr_gd_thread_range(const lr_gd *gd, int *tmin, int *tmax,
+                               size_t *switches);
 LR_API const double *lr_gd_weights(const lr_gd *gd);
 LR_API double lr_gd_bias(const lr_gd *gd);
 /* Gradient (p) and bias gradient at the current weights (of MSE/2, plus

@@ -320,12 +320,21 @@ def speed_sections(d, w, verdict):
         for case in ("default", "threads1", "gomp-spin"):
             v = sorted(f(r["s_per_iter"]) for r in load
                        if r["case"] == case and r["s_per_iter"])
-            thr = sorted({r["threads"] for r in load if r["case"] == case})
+            runs = [r for r in load if r["case"] == case]
+            thr = ",".join(sorted({r["threads"] for r in runs}))
+            # the teams the jobs ran, when they followed the load (the
+            # columns are absent from files of older versions)
+            sw = [int(r["switches"]) for r in runs if r.get("switches")]
+            if any(sw):
+                thr += " (ran %s to %s; %d-%d changes a job)" % (
+                    min(int(r["threads_min"]) for r in runs),
+                    max(int(r["threads_max"]) for r in runs), min(sw), max(sw))
             if v:
-                med[case] = (v[len(v) // 2], v[0], v[-1], ",".join(thr))
+                med[case] = (v[len(v) // 2], v[0], v[-1], thr)
         w("| jobs | threads | median (us) | min (us) | max (us) |")
         w("|---|---|---|---|---|")
-        names = {"default": "default threads, linreg's bounded spin",
+        names = {"default": "default threads (following the load), "
+                            "linreg's bounded spin",
                  "threads1": "`--threads 1`",
                  "gomp-spin": "2 threads, libgomp's default spin "
                               "(GOMP_SPINCOUNT=300000)"}

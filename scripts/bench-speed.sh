@@ -5,8 +5,10 @@
 #                      for p = 1 .. 1000 (X about 128 MB), double and float,
 #                      1 and 2 threads, reduction clause and --deterministic
 #   bench-threads.csv  where threads start to pay (linreg bench --crossover)
-#   bench-load.csv     three concurrent 20190 x 9 jobs: default threads,
-#                      --threads 1, and 2 threads with libgomp's own spin
+#   bench-load.csv     three concurrent 20190 x 9 jobs: default threads
+#                      (which follow the load: the smallest and largest
+#                      team each job ran, and its changes), --threads 1,
+#                      and 2 threads with libgomp's own spin
 #   bench-sweep.png    the sweep's ratio against p (gnuplot, when present)
 # Timings are reported, never asserted; run on a quiet machine.
 set -e
@@ -17,14 +19,18 @@ mkdir -p results/bench
 "$linreg" bench --crossover 9 --threads 2 --out results/bench/bench-threads.csv
 
 # Three jobs at once, each 20190 x 9 (a statsmodels-sized problem), per
-# iteration: default threads (one per 32768 elements: 2 here), one thread
+# iteration: default threads (one per 32768 elements: 2 here, fewer while
+# the other jobs keep the cores busy: /proc/loadavg), one thread
 # each, and two threads each with libgomp's default wait (GOMP_SPINCOUNT
 # 300000 spins, about 7 ms), which linreg replaces unless the user set one.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/linreg-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-echo "case,job,threads,s_per_iter,command" > results/bench/bench-load.csv
-for case in default threads1 gomp-spin; do
-    for rep in 1 2 3; do
+echo "case,job,threads,threads_min,threads_max,switches,s_per_iter,command" \
+    > results/bench/bench-load.csv
+# rounds outer, cases inner: a change in the machine's other load between
+# rounds falls on every case alike
+for rep in 1 2 3; do
+    for case in default threads1 gomp-spin; do
         for job in 1 2 3; do
             set -- train --samples 20190 --features 9 --generator fast --iters 5000 \
                 --lr 0.01 --no-exact --quiet
@@ -40,10 +46,14 @@ for case in default threads1 gomp-spin; do
         wait
         for job in 1 2 3; do
             spi=$(sed -n 's/.*total, \([^ ]*\) s per iteration.*/\1/p' "$tmp/$job.out")
-            thr=$(sed -n 's/^threads *//p' "$tmp/$job.out")
+            # "threads  2" or "threads  2 (following the load: 1 to 2, 3 changes)"
+            thr=$(sed -n 's/^threads *\([0-9]*\).*/\1/p' "$tmp/$job.out")
+            team=$(sed -n 's/^threads.*following the load: \([0-9]*\) to \([0-9]*\), \([0-9]*\) change.*/\1,\2,\3/p' \
+                "$tmp/$job.out")
+            [ -n "$team" ] || team="$thr,$thr,0"
             cmd="linreg $*"
             [ "$case" = gomp-spin ] && cmd="GOMP_SPINCOUNT=300000 linreg $* --threads 2"
-            echo "$case,$rep.$job,$thr,$spi,$cmd" >> results/bench/bench-load.csv
+            echo "$case,$rep.$job,$thr,$team,$spi,$cmd" >> results/bench/bench-load.csv
         done
     done
 done

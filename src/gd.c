@@ -86,6 +86,12 @@ static int gd_alloc(const double *X, const float *Xf, const double *y,
         gd->distributed = 1;
         gd->dist = *dist;
         ks->combine_later = mode == LR_KMODE_DET;
+    } else if (par->adapt_threads && threads > 1) {
+        /* the team follows the load (load.c); not across processes, whose
+         * passes wait for each other anyway */
+        lr_load_init(&gd->load, threads);
+        if (gd->load.on)
+            ks->load = &gd->load;
     }
     int st = gd_buffers(gd, par, p);
     if (st != LR_SUCCESS) {
@@ -157,6 +163,8 @@ void lr_gd_free(lr_gd *gd)
     free(gd->wopt);
     free(gd->acc);
     free(gd->part);
+    if (gd->ks.load)
+        lr_load_close(gd->ks.load);
     free(gd);
 }
 
@@ -366,6 +374,15 @@ double lr_gd_mse0(const lr_gd *gd) { return gd->mse0; }
 double lr_gd_lr(const lr_gd *gd) { return gd->par.lr; }
 int lr_gd_stop_reason(const lr_gd *gd) { return gd->stop_reason; }
 int lr_gd_threads(const lr_gd *gd) { return gd->ks.threads; }
+
+void lr_gd_thread_range(const lr_gd *gd, int *tmin, int *tmax,
+                        size_t *switches)
+{
+    const lr_load *ld = gd->ks.load;
+    *tmin = ld ? ld->tmin : gd->ks.threads;
+    *tmax = ld ? ld->tmax : gd->ks.threads;
+    *switches = ld ? ld->switches : 0;
+}
 const double *lr_gd_weights(const lr_gd *gd) { return gd->w; }
 double lr_gd_bias(const lr_gd *gd) { return gd->b; }
 const double *lr_gd_gradient(const lr_gd *gd) { return gd->grad; }

@@ -64,6 +64,7 @@ struct lr_gd {
      * [w*, b*] and the excess MSE to stop at */
     double *wopt;
     double stop_excess;
+    lr_load load;       /* par.adapt_threads: the team's size (ks.load) */
 };
 
 

@@ -238,38 +238,66 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
                    void *ctx)
 {
     const size_t m = ks->p + 2;
+    lr_load *ld = ks->load;
+    size_t i = 0; /* passes done and evaluated */
     int stop = 0;
 
-    if (ks->threads <= 1) {
-        for (size_t it = 0; it < k; it++) {
-            step(ctx, LR_PHASE_UPDATE);
-            memset(ks->acc, 0, m * sizeof *ks->acc);
-            pass_team(ks);
-            if (step(ctx, LR_PHASE_EVAL))
-                break;
-        }
-        return;
-    }
-    /* One parallel region around the whole loop; the update and the
-     * stopping test run on the master thread between passes (two barriers
-     * an iteration): with MPI (funneled) only it may communicate. */
-#pragma omp parallel num_threads(ks->threads)
-    for (size_t it = 0; it <= k; it++) {
-#pragma omp master
-        {
-            if (it > 0)
-                stop = step(ctx, LR_PHASE_EVAL);
-            if (it == k)
-                stop = 1;
-            if (!stop) {
+    /* Stretches of iterations at one team size each: with ks->load the
+     * size may change between two iterations (the master decides after an
+     * evaluation, before the next update), and the loop leaves the region
+     * and enters a new one of the new size; the iterations stay the same
+     * [update, pass, eval] rounds. */
+    while (!stop && i < k) {
+        const int nt = ld ? ld->cur : ks->threads;
+        if (nt <= 1) {
+            while (i < k) {
                 step(ctx, LR_PHASE_UPDATE);
                 memset(ks->acc, 0, m * sizeof *ks->acc);
+                if (ld && lr_load_due(ld))
+                    lr_load_sample(ld, 1);
+                pass_team(ks);
+                i++;
+                stop = step(ctx, LR_PHASE_EVAL);
+                /* decided after every pass, the last of a call too: the
+                 * windows do not depend on how the caller splits the run */
+                if ((ld && lr_load_decide(ld) != nt) || stop)
+                    break;
             }
+            continue;
         }
+        int leave = 0;
+        /* One parallel region around the stretch; the update and the
+         * stopping test run on the master thread between passes (two
+         * barriers an iteration): with MPI (funneled) only it may
+         * communicate. */
+#pragma omp parallel num_threads(nt)
+        for (size_t it = 0;; it++) {
+#pragma omp master
+            {
+                if (it > 0) {
+                    i++;
+                    stop = step(ctx, LR_PHASE_EVAL);
+                    leave = ld && lr_load_decide(ld) != nt;
+                }
+                if (i == k)
+                    stop = 1;
+                if (!stop && !leave) {
+                    step(ctx, LR_PHASE_UPDATE);
+                    memset(ks->acc, 0, m * sizeof *ks->acc);
+                }
+            }
 #pragma omp barrier
-        if (stop)
-            break;
-        pass_team(ks);
+            if (stop || leave)
+                break;
+            /* just released: every thread of the team is runnable now */
+#pragma omp master
+            if (ld && lr_load_due(ld)) {
+                int t, size;
+                team(&t, &size);
+                lr_load_sample(ld, size);
+            }
+            pass_team(ks);
+        }
     }
 }
 

@@ -158,6 +158,7 @@ typedef struct {
     int combine_later;       /* det mode, distributed: leave the block
                                 partials for a global combine */
     int threads;             /* threads used (1: serial path) */
+    struct lr_load *load;    /* the team follows the load (load.c), or NULL */
 } lr_kernel_state;
 
 enum { LR_KMODE_CLAUSE = 0, LR_KMODE_HEAP = 1, LR_KMODE_DET = 2 };
@@ -185,8 +186,36 @@ size_t lr_chunk_rows(size_t p);
 enum { LR_PHASE_UPDATE = 0, LR_PHASE_EVAL = 1 };
 typedef int (*lr_step_fn)(void *ctx, int phase);
 
+/* load.c: the team size of a fit with lr_params.adapt_threads, which
+ * follows the runnable tasks of the machine (see load.c for the rule). */
+typedef struct lr_load {
+    int max, cur;            /* the team the fit started with; the next one */
+    int tmin, tmax;          /* the smallest and largest teams run */
+    size_t switches;         /* changes of cur */
+    int cpus;                /* the system's online cores */
+    int fd;                  /* /proc/loadavg, or -1 */
+    int on, failed;          /* adapting; a read failed (off at next decide) */
+    double next;             /* the clock of the next sample */
+    double sum;              /* the others' runnable tasks, summed over */
+    int nsamples;            /* the samples of the current window */
+    const char *test;        /* LINREG_TEST_LOAD, or NULL */
+    size_t test_pos;
+} lr_load;
+/* Starts at `threads` (adapting only above 1, on Linux); lr_load_close
+ * releases it. */
+void lr_load_init(lr_load *ld, int threads);
+void lr_load_close(lr_load *ld);
+/* Whether a sample is due (master only; a clock read). */
+int lr_load_due(lr_load *ld);
+/* One sample while `own` threads of this fit are runnable. */
+void lr_load_sample(lr_load *ld, int own);
+/* The team for the next stretch of iterations (a decision once a window of
+ * samples is complete, else the current team). */
+int lr_load_decide(lr_load *ld);
+
 /* Runs up to k rounds of [update, pass, eval] inside one parallel region
- * (or serially when ks->threads == 1). */
+ * (or serially when ks->threads == 1); with ks->load, in stretches whose
+ * team size follows the load, leaving and re-entering the region. */
 void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
                    void *ctx);
 

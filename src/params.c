@@ -51,6 +51,8 @@ int lr_params_check(const lr_params *par, const char **field)
         bad = "optimizer";
     else if (!isfinite(par->momentum) || par->momentum < 0 || par->momentum >= 1)
         bad = "momentum";
+    else if (par->adapt_threads != 0 && par->adapt_threads != 1)
+        bad = "adapt_threads";
     if (field)
         *field = bad;
     return bad ? LR_EINVAL : LR_SUCCESS;

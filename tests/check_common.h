@@ -27,6 +27,7 @@ Suite *suite_cv(void);
 Suite *suite_stats(void);
 Suite *suite_dtoa(void);
 Suite *suite_gram(void);
+Suite *suite_load(void);
 
 /* Path of a fixture file (tests/fixtures, or $LR_FIXTURES) in a static
  * buffer. */

@@ -117,6 +117,7 @@ int main(void)
     srunner_add_suite(sr, suite_stats());
     srunner_add_suite(sr, suite_dtoa());
     srunner_add_suite(sr, suite_gram());
+    srunner_add_suite(sr, suite_load());
     srunner_run_all(sr, CK_NORMAL);
     int run = srunner_ntests_run(sr), failed = srunner_ntests_failed(sr);
     srunner_free(sr);

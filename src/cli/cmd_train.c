@@ -46,7 +46,16 @@ static void usage(FILE *f)
           "  --threads T        threads (default: one per 32768 elements of X,\n"
           "                     up to OMP_NUM_THREADS, else all cores: smaller\n"
           "                     shares gain nothing from another thread)\n"
-          "  --init uniform|zeros   initial weights (default uniform: the\n"
+          "                     Without --threads and OMP_NUM_THREADS the team\n"
+          "                     also follows the load (Linux): it shrinks to the\n"
+          "                     cores that other processes' runnable tasks leave\n"
+          "                     free (/proc/loadavg, sampled each millisecond,\n"
+          "                     decided every 8 samples) and grows back when they\n"
+          "                     leave; --threads T fixes it. Results: the same\n"
+          "                     bits with --deterministic; otherwise the last\n"
+          "                     bits follow the team sizes that ran\n",
+          f);
+    fputs("  --init uniform|zeros   initial weights (default uniform: the\n"
           "                     tutorial's np.random.rand, bias 0)\n"
           "  --init-seed S      seed of the uniform weights (default 0)\n"
           "  --stop-gap G       stop once the gap <= G (see below; the exact optimum\n"
@@ -313,9 +322,12 @@ int cmd_train(int argc, char **argv)
                 gp.generator == LR_GEN_FAST ? "fast" : "sklearn",
                 (unsigned long long)gp.seed, gp.noise);
     }
-    if (o.par.threads == 0) /* the default follows the work */
+    if (o.par.threads == 0) { /* the default follows the work */
         o.par.threads = data ? lr_threads_default(ds.view.n, ds.view.p)
                              : lr_threads_default(d->n, d->p);
+        /* and the load, unless the user chose a count */
+        o.par.adapt_threads = getenv("OMP_NUM_THREADS") == NULL;
+    }
     o.stats = 1; /* the statistics table, for train alone (not the driver) */
     rc = cli_out_finish(&os, cli_train(C, data ? &ds.view : d, &o, NULL));
     free(coef);

@@ -393,7 +393,16 @@ static void summary(const session *s)
                lr_gd_grad_rel(gd), par->tol);
     printf("time            %.6g s total, %.6g s per iteration\n", s->elapsed,
            s->tpi);
-    printf("threads         %d\n", lr_gd_threads(gd));
+    if (par->adapt_threads) {
+        int tmin, tmax;
+        size_t sw;
+        lr_gd_thread_range(gd, &tmin, &tmax, &sw);
+        printf("threads         %d (following the load: %d to %d, %zu "
+               "change%s)\n", lr_gd_threads(gd), tmin, tmax, sw,
+               sw == 1 ? "" : "s");
+    } else {
+        printf("threads         %d\n", lr_gd_threads(gd));
+    }
     if (s->o->lr_auto)
         printf("lr              %.6g (auto: 1/L, L = %.6g; stable below 2/L = "
                "%.6g)\n", par->lr, s->L, 2.0 / s->L);
@@ -489,6 +498,16 @@ static cJSON *report(const session *s)
                                            : s->converged != 0)
                           ? cJSON_CreateNumber(s->elapsed) : cJSON_CreateNull());
     cJSON_AddNumberToObject(rep, "threads", lr_gd_threads(gd));
+    {
+        /* the team the fit started with, and what the load made of it */
+        int tmin, tmax;
+        size_t sw;
+        lr_gd_thread_range(gd, &tmin, &tmax, &sw);
+        cJSON_AddBoolToObject(rep, "threads_adaptive", s->par.adapt_threads);
+        cJSON_AddNumberToObject(rep, "threads_min", tmin);
+        cJSON_AddNumberToObject(rep, "threads_max", tmax);
+        cJSON_AddNumberToObject(rep, "thread_switches", (double)sw);
+    }
     cJSON_AddItemToObject(rep, "initial_weights", cli_array(s->w0, p));
     cJSON_AddNumberToObject(rep, "initial_bias", 0.0);
     cJSON_AddItemToObject(rep, "weights", cli_array(lr_model_weights(s->m), p));
