@@ -60,6 +60,8 @@ LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
             src/dtoa.c
 # the Gram pass by the BLAS (dsyrk)
 LIB_SRC += src/gram_blas.c
+# its own rank-k kernel, one build per instruction set (gram_kernel_t.h)
+LIB_SRC += src/gram_kernel.c src/gram_kernel_avx2.c src/gram_kernel_avx512.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 
@@ -97,6 +99,8 @@ $(BUILD)/obj/kernels_avx2.o: ISA_FLAGS := -ffp-contract=off -mavx2
 $(BUILD)/obj/kernels_avx512.o: $(KERNEL_HDR)
 $(BUILD)/obj/kernels_avx512.o: ISA_FLAGS := -ffp-contract=off -mavx512f -mavx512vl \
     -mavx512dq -mprefer-vector-width=512
+$(BUILD)/obj/gram_kernel_avx2.o: ISA_FLAGS := -ffp-contract=off -mavx2 -mfma
+$(BUILD)/obj/gram_kernel_avx512.o: ISA_FLAGS := -ffp-contract=off -mavx512f
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps-report
 	@mkdir -p $(dir $@)
