@@ -52,6 +52,7 @@ typedef struct {
     double *acc;        /* slabs x acc_stride */
     double *blk;        /* threads x blk_stride */
     lr_gram_tiles_fn tiles; /* our kernel, or NULL: dsyrk */
+    int in_place;       /* our kernel reads double X's rows in place */
 } lr_gram_ws;
 
 /* Slabs with deterministic (bits independent of the thread count): at most

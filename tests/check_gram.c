@@ -277,9 +277,11 @@ static double *gram_path(const double *X, const float *Xf, const double *y,
 }
 
 /* p from 1 to 513 around the tile and panel sizes (8-column panels, tiles
- * of 24 columns, the 1 and y columns in the last panel or past it), n not
- * a multiple of the block rows (64 at p = 513 .. 512 at p = 1). */
-static const size_t gram_ps[] = {1, 2, 6, 7, 63, 64, 65, 130, 257, 513};
+ * of 24 columns, the 1 and y columns in the last panel or past it; at
+ * p = 512 the AVX2 build packs double X, which it reads in place at the
+ * others), n not a multiple of the block rows (64 at p = 513 .. 512 at
+ * p = 1). */
+static const size_t gram_ps[] = {1, 2, 6, 7, 63, 64, 65, 130, 257, 512, 513};
 enum { GRAM_NPS = sizeof gram_ps / sizeof *gram_ps };
 
 /* Every path against sums in long double (64-bit mantissa) of the same
