@@ -1,5 +1,6 @@
 /* bench-gram.c -- the Gram pass against the machine's FMA peak (built and
  * run by scripts/bench-gram.sh; not part of the library or the tests).
+ *   bench-gram path                 the path the Gram pass takes here
  *   bench-gram fma THREADS          FMA throughput of the vector units,
  *                                   GFMA/s summed over THREADS threads
  *                                   (independent chains, best of 7)
@@ -189,10 +190,14 @@ int main(int argc, char **argv)
         return cmd_gram(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), f32,
                         argv + 6 + f32, argc - 6 - f32);
     }
+    if (argc == 2 && strcmp(argv[1], "path") == 0) {
+        printf("kernel-%s\n", lr_gram_path_name(lr_gram_path()));
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "blas") == 0) {
         printf("%s\n", lr_blas_name());
         return 0;
     }
-    fprintf(stderr, "usage: bench-gram fma THREADS | gram X.npy y.npy THREADS REPS [f32] [PATH...] | blas\n");
+    fprintf(stderr, "usage: bench-gram fma THREADS | gram X.npy y.npy THREADS REPS [f32] [PATH...] | path | blas\n");
     return 2;
 }

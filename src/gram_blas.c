@@ -155,6 +155,12 @@ int lr_gram_ws_alloc(lr_gram_ws *ws, const lr_kernel_state *ks, int det,
     if (det) {
         slabs = LR_GRAM_DET_MAX_DOUBLES / ws->acc_stride;
         slabs = slabs > LR_GRAM_DET_SLABS ? LR_GRAM_DET_SLABS : slabs;
+        /* each slab's partial costs about as much to fault in, clear and
+         * add as the products of a few hundred rows: at least
+         * LR_GRAM_DET_MIN_ROWS rows a slab (16 slabs of 4000 x 1000 spent
+         * two thirds of the pass there) */
+        const size_t most = (ks->n + LR_GRAM_DET_MIN_ROWS - 1) / LR_GRAM_DET_MIN_ROWS;
+        slabs = slabs > most ? most : slabs;
     } else {
         slabs = (size_t)threads;
     }

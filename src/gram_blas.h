@@ -56,9 +56,11 @@ typedef struct {
 } lr_gram_ws;
 
 /* Slabs with deterministic (bits independent of the thread count): at most
- * this many, and no more partials than LR_GRAM_DET_MAX_DOUBLES in all. */
+ * this many, no more partials than LR_GRAM_DET_MAX_DOUBLES in all, and at
+ * least LR_GRAM_DET_MIN_ROWS rows a slab. */
 #define LR_GRAM_DET_SLABS 16
 #define LR_GRAM_DET_MAX_DOUBLES ((size_t)1 << 25)
+#define LR_GRAM_DET_MIN_ROWS 4096
 
 /* Sizes and allocates ws for a Gram pass over ks (its X or Xf, y, n, p and
  * thread count) by path (LR_GRAM_*): with det the slabs are fixed by n, p
