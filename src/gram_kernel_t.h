@@ -88,7 +88,7 @@ typedef struct {
 
 /* acc rows j0 .. j0+nb-1 x columns i0 .. i0 + w VLEN - 1 (nb, w constants
  * after inlining: the tile lives in registers) += over the block's rows;
- * the first npf lines at pf prefetched, one a row. */
+ * the npf lines at pf prefetched, spread evenly over the rows. */
 static inline __attribute__((always_inline)) void
 tile(const lr_gram_block *bk, double *restrict acc, size_t ldp, size_t j0,
      int nb, size_t i0, int w, const char *pf, size_t npf)
@@ -102,9 +102,15 @@ tile(const lr_gram_block *bk, double *restrict acc, size_t ldp, size_t j0,
             c[jj][k] = VLOAD(acc + (j0 + (size_t)jj) * ldp + i0 + (size_t)k * VLEN);
     for (int k = 0; k < w; k++)
         a[k] = col(bk, i0 + (size_t)k * VLEN, &as[k]);
+    const size_t every = npf ? bk->nr / npf : 0;
+    size_t at = 0, left = npf;
     for (size_t r = 0; r < bk->nr; r++) {
-        if (r < npf)
-            __builtin_prefetch(pf + r * 64, 0, 2);
+        if (r == at && left) {
+            __builtin_prefetch(pf, 0, 2);
+            pf += 64;
+            left--;
+            at += every;
+        }
         vec x[NW];
         for (int k = 0; k < w; k++) {
             x[k] = VLOADU(a[k]);
