@@ -58,9 +58,12 @@ LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
            src/data.c src/output.c src/csv.c src/csv_write.c src/npy.c \
             src/model_io.c src/parse_double.c src/cv.c src/stats.c \
             src/dtoa.c
+# the team that follows the load
+LIB_SRC += src/load.c
 # the Gram pass by the BLAS (dsyrk)
 LIB_SRC += src/gram_blas.c
-LIB_SRC += src/load.c
+# its own rank-k kernel, one build per instruction set (gram_kernel_t.h)
+LIB_SRC += src/gram_kernel.c src/gram_kernel_avx2.c src/gram_kernel_avx512.c
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/check_*.c)
 
@@ -98,6 +101,8 @@ $(BUILD)/obj/kernels_avx2.o: ISA_FLAGS := -ffp-contract=off -mavx2
 $(BUILD)/obj/kernels_avx512.o: $(KERNEL_HDR)
 $(BUILD)/obj/kernels_avx512.o: ISA_FLAGS := -ffp-contract=off -mavx512f -mavx512vl \
     -mavx512dq -mprefer-vector-width=512
+$(BUILD)/obj/gram_kernel_avx2.o: ISA_FLAGS := -ffp-contract=off -mavx2 -mfma
+$(BUILD)/obj/gram_kernel_avx512.o: ISA_FLAGS := -ffp-contract=off -mavx512f
 
 $(BUILD)/obj/cli/%.o: src/cli/%.c include/linreg.h src/cli/cli.h | deps-report
 	@mkdir -p $(dir $@)

@@ -1,13 +1,17 @@
 /* bench-gram.c -- the Gram pass against the machine's FMA peak (built and
  * run by scripts/bench-gram.sh; not part of the library or the tests).
+ *   bench-gram path                 the path the Gram pass takes here
  *   bench-gram fma THREADS          FMA throughput of the vector units,
  *                                   GFMA/s summed over THREADS threads
  *                                   (independent chains, best of 7)
- *   bench-gram gram X.npy y.npy THREADS REPS [f32]
- *                                   the Gram sums of [X 1 y]: the BLAS
- *                                   path, its deterministic slabs and the
- *                                   row kernel, best of REPS, as CSV rows
- *                                   (wall seconds and CPU seconds)
+ *   bench-gram gram X.npy y.npy THREADS REPS [f32] [PATH...]
+ *                                   the Gram sums of [X 1 y] by each PATH
+ *                                   (default: all this CPU runs) of
+ *                                   kernel-avx512, kernel-avx2, dsyrk
+ *                                   (each also -deterministic, the slabs
+ *                                   of --deterministic) and row-kernel,
+ *                                   best of REPS, as CSV rows (wall
+ *                                   seconds and CPU seconds)
  * GFMA/s count the useful multiply-adds of X^T X, n p (p + 1) / 2. */
 #include <immintrin.h>
 #include <omp.h>
@@ -99,8 +103,21 @@ static int cmd_fma(int threads)
     return sink == 12345.0;
 }
 
+/* PATH names: our kernel per instruction set, dsyrk, each with or
+ * without -deterministic, and the row kernel */
+static const struct {
+    const char *name;
+    int path, det;
+} paths[] = {
+    {"kernel-avx512", LR_GRAM_AVX512, 0}, {"kernel-avx512-deterministic", LR_GRAM_AVX512, 1},
+    {"kernel-avx2", LR_GRAM_AVX2, 0},     {"kernel-avx2-deterministic", LR_GRAM_AVX2, 1},
+    {"kernel-base", LR_GRAM_BASE, 0},     {"dsyrk", LR_GRAM_DSYRK, 0},
+    {"dsyrk-deterministic", LR_GRAM_DSYRK, 1}, {"row-kernel", -1, 0},
+};
+enum { NPATHS = sizeof paths / sizeof *paths };
+
 static int cmd_gram(const char *xp, const char *yp, int threads, int reps,
-                    int f32)
+                    int f32, char **names, int nnames)
 {
     lr_npy X, Y;
     char err[256];
@@ -124,14 +141,18 @@ static int cmd_gram(const char *xp, const char *yp, int threads, int reps,
     lr_kernel_state ks;
     lr_kernel_setup(&ks, Xd, Xf, Y.data, n, p, threads, LR_KMODE_CLAUSE);
     const double fmas = (double)n * (double)p * (double)(p + 1) / 2.0;
-    const char *paths[] = {"blas", "blas-deterministic", "row-kernel"};
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < NPATHS; k++) {
+        int want = nnames == 0 && paths[k].path != LR_GRAM_BASE;
+        for (int a = 0; a < nnames; a++)
+            want |= strcmp(names[a], paths[k].name) == 0;
+        if (!want)
+            continue;
         double best = 1e300, best_cpu = 1e300;
-        for (int r = 0; r < reps; r++) {
+        int st = LR_SUCCESS;
+        for (int r = 0; r < reps && st == LR_SUCCESS; r++) {
             const double t0 = now(), c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-            if (k < 2) {
-                if (lr_gram_sums(&ks, k, buf) != LR_SUCCESS)
-                    return 1;
+            if (paths[k].path >= 0) {
+                st = lr_gram_sums_path(&ks, paths[k].det, paths[k].path, buf);
             } else {
                 /* as the gram solver ran it before: the reduction
                  * clause, heap partials above LR_GRAM_CLAUSE_MAX */
@@ -144,8 +165,12 @@ static int cmd_gram(const char *xp, const char *yp, int threads, int reps,
             best = dt < best ? dt : best;
             best_cpu = dc < best_cpu ? dc : best_cpu;
         }
+        if (st == LR_EINVAL)
+            continue; /* an instruction set this CPU lacks */
+        if (st != LR_SUCCESS)
+            return 1;
         printf("%zu,%zu,%s,%d,%s,%.6f,%.2f,%.6f,%.2f\n", p, n,
-               f32 ? "float" : "double", threads, paths[k], best,
+               f32 ? "float" : "double", threads, paths[k].name, best,
                fmas / best / 1e9, best_cpu, fmas / best_cpu / 1e9);
     }
     free(buf);
@@ -160,13 +185,19 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "fma") == 0)
         return cmd_fma(atoi(argv[2]));
-    if ((argc == 6 || argc == 7) && strcmp(argv[1], "gram") == 0)
-        return cmd_gram(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]),
-                        argc == 7 && strcmp(argv[6], "f32") == 0);
+    if (argc >= 6 && strcmp(argv[1], "gram") == 0) {
+        const int f32 = argc > 6 && strcmp(argv[6], "f32") == 0;
+        return cmd_gram(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]), f32,
+                        argv + 6 + f32, argc - 6 - f32);
+    }
+    if (argc == 2 && strcmp(argv[1], "path") == 0) {
+        printf("kernel-%s\n", lr_gram_path_name(lr_gram_path()));
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "blas") == 0) {
         printf("%s\n", lr_blas_name());
         return 0;
     }
-    fprintf(stderr, "usage: bench-gram fma THREADS | gram X.npy y.npy THREADS REPS [f32] | blas\n");
+    fprintf(stderr, "usage: bench-gram fma THREADS | gram X.npy y.npy THREADS REPS [f32] [PATH...] | path | blas\n");
     return 2;
 }

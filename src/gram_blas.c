@@ -1,10 +1,12 @@
-/* gram_blas.c -- the Gram pass by the BLAS: [X 1 y]^T [X 1 y] from dsyrk
- * on blocks of rows, at the speed of the machine's FMA units rather than of
+/* gram_blas.c -- the Gram pass: [X 1 y]^T [X 1 y] by blocks of rows, each
+ * block's products added by our own rank-k kernel (gram_kernel_t.h) or by
+ * the BLAS's dsyrk, at the speed of the machine's FMA units rather than of
  * a vectorised rank-one update (about 6 GFMA/s at 1e5 x 256 here before).
  *
  * Each thread copies a block of rows of [X 1 y] (converting float X to
  * double: ssyrk would sum in single precision) into its buffer, small
- * enough to stay in its L2 cache, and adds the block's dsyrk into the
+ * enough to stay in its L2 cache (packed in panels of 8 columns for our
+ * kernel, row-major for dsyrk), and adds the block's products into the
  * partial of its slab. Slabs are contiguous ranges of blocks, each summed
  * serially in block order; the partials are then added entry by entry in
  * slab order. The BLAS runs on one thread inside each of ours (OpenBLAS's
@@ -13,9 +15,15 @@
  * --threads alone sets the cores used and nothing nests.
  *
  * Determinism: a slab's partial depends only on its rows, the block size
- * (a function of p) and the BLAS's kernel for this CPU, never on which
- * thread computes it; with det the slabs are fixed by n and p, so the sums
- * have the same bits for any thread count. */
+ * (a function of p) and the kernel, never on which thread computes it;
+ * with det the slabs are fixed by n and p, so the sums have the same bits
+ * for any thread count. Our kernel sums each entry of a slab as one chain
+ * of fma() in row order, whatever the block size and the vector width:
+ * its scalar, AVX2 and AVX-512 builds give the same bits, so with det the
+ * sums are the same on every x86-64 CPU with FMA, for any thread count.
+ * dsyrk's bits depend on OpenBLAS's kernel for the CPU.
+ *
+ * Measured (scripts/bench-gram.sh, results/bench/gram.md): see README. */
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cblas.h>
@@ -40,20 +48,119 @@ static size_t gram_blk_rows(size_t p)
     return (r + 7) / 8 * 8;
 }
 
-int lr_gram_ws_alloc(lr_gram_ws *ws, const lr_kernel_state *ks, int det)
+/* Rows per block of our kernel: the panel of a tile's 8 broadcast columns
+ * (64 bytes a row) stays in L1 while the tiles sweep the block, which
+ * stays in L2 (LR_GRAM_TILE_BYTES, about a quarter of a 1 MB L2); at least
+ * 64 rows, so that loading and storing a tile of the partial is a small
+ * part of its work. The same for every instruction set (the slabs of det
+ * depend on it). */
+#ifndef LR_GRAM_TILE_BYTES
+#define LR_GRAM_TILE_BYTES ((size_t)1 << 18)
+#endif
+static size_t tile_blk_rows(size_t p)
 {
-    const size_t ld = ks->p + 2, B = gram_blk_rows(ks->p);
+    size_t r = LR_GRAM_TILE_BYTES / 8 / lr_gram_ldp(p + 2);
+    r = r < 64 ? 64 : r > 512 ? 512 : r;
+    return (r + 7) / 8 * 8;
+}
+
+static int cpu_fma(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("fma") != 0;
+#else
+    return 1; /* fma() is an instruction on the other 64-bit ISAs */
+#endif
+}
+
+static int cpu_avx512f(void)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+#else
+    return 0;
+#endif
+}
+
+int lr_gram_path(void)
+{
+    const char *isa = lr_kernel_isa_name();
+    if (!cpu_fma())
+        return LR_GRAM_DSYRK;
+    if (strcmp(isa, "avx512") == 0)
+        return LR_GRAM_AVX512;
+    if (strcmp(isa, "avx2") == 0)
+        return LR_GRAM_AVX2;
+    return LR_GRAM_BASE;
+}
+
+const char *lr_gram_path_name(int path)
+{
+    static const char *const names[] = {"auto", "base", "avx2", "avx512",
+                                        "dsyrk"};
+    return path >= 0 && path <= LR_GRAM_DSYRK ? names[path] : NULL;
+}
+
+/* The kernel of a path (NULL: dsyrk); LR_EINVAL when this CPU cannot run
+ * it: the vector builds need their instruction set and FMA, and the scalar
+ * one is kept from CPUs without FMA, whose fma() is a slow emulation. */
+static int path_tiles(int path, lr_gram_tiles_fn *fn)
+{
+    if (path == LR_GRAM_AUTO)
+        path = lr_gram_path();
+    *fn = NULL;
+    switch (path) {
+    case LR_GRAM_DSYRK:
+        return LR_SUCCESS;
+    case LR_GRAM_BASE:
+        *fn = lr_gram_tiles_base;
+        return cpu_fma() ? LR_SUCCESS : LR_EINVAL;
+    case LR_GRAM_AVX2:
+        *fn = lr_gram_tiles_avx2;
+        return cpu_fma() && lr_kernel_isa_available("avx2") == 1 ? LR_SUCCESS
+                                                                 : LR_EINVAL;
+    case LR_GRAM_AVX512:
+        *fn = lr_gram_tiles_avx512;
+        return cpu_avx512f() ? LR_SUCCESS : LR_EINVAL;
+    default:
+        return LR_EINVAL;
+    }
+}
+
+int lr_gram_ws_alloc(lr_gram_ws *ws, const lr_kernel_state *ks, int det,
+                     int path)
+{
+    memset(ws, 0, sizeof *ws);
+    if (path_tiles(path, &ws->tiles) != LR_SUCCESS)
+        return LR_EINVAL;
+    const size_t ld = ks->p + 2, ldp = lr_gram_ldp(ld);
+    const size_t B = ws->tiles ? tile_blk_rows(ks->p) : gram_blk_rows(ks->p);
     const size_t nb = (ks->n + B - 1) / B;
     const int threads = ks->threads > 1 ? ks->threads : 1;
     size_t slabs, bytes;
-    memset(ws, 0, sizeof *ws);
     ws->ld = ld;
+    ws->ldp = ldp;
     ws->blk_rows = B;
-    ws->acc_stride = lr_pad8(ld * ld);
-    ws->blk_stride = lr_pad8(B * ld);
+    /* double X read in place (no copy: p = 64 went from 51% to 63% of the
+     * FMA peak here), except where its rows are a multiple of 4 KB apart
+     * and so fall in the same L1 sets: the AVX2 tiles, with more loads per
+     * fma, then ran at 19 GFMA/s against 28 packed (p = 512); AVX-512's
+     * still ran faster in place (49 against 46). */
+    ws->in_place = !ks->Xf && ((ks->p * sizeof(double)) % 4096 != 0
+                               || ws->tiles == lr_gram_tiles_avx512);
+    if (!lr_mul_ok(ldp, ldp, &ws->acc_stride) || !lr_mul_ok(B, ldp, &ws->blk_stride))
+        return LR_ENOMEM;
     if (det) {
         slabs = LR_GRAM_DET_MAX_DOUBLES / ws->acc_stride;
         slabs = slabs > LR_GRAM_DET_SLABS ? LR_GRAM_DET_SLABS : slabs;
+        /* each slab's partial costs about as much to fault in, clear and
+         * add as the products of a few hundred rows: at least
+         * LR_GRAM_DET_MIN_ROWS rows a slab (16 slabs of 4000 x 1000 spent
+         * two thirds of the pass there) */
+        const size_t most = (ks->n + LR_GRAM_DET_MIN_ROWS - 1) / LR_GRAM_DET_MIN_ROWS;
+        slabs = slabs > most ? most : slabs;
     } else {
         slabs = (size_t)threads;
     }
@@ -79,13 +186,14 @@ void lr_gram_ws_free(lr_gram_ws *ws)
     ws->acc = ws->blk = NULL;
 }
 
-/* Rows [lo, hi) of [X 1 y] into blk (ld = p + 2 doubles a row). */
+/* Rows [lo, hi) of [X 1 y] into blk, row-major with ldp doubles a row
+ * (for dsyrk). */
 static void fill_block(const lr_kernel_state *ks, size_t lo, size_t hi,
-                       double *restrict blk)
+                       size_t ldp, double *restrict blk)
 {
-    const size_t p = ks->p, ld = p + 2;
+    const size_t p = ks->p;
     for (size_t i = lo; i < hi; i++) {
-        double *row = blk + (i - lo) * ld;
+        double *row = blk + (i - lo) * ldp;
         if (ks->Xf) {
             const float *x = ks->Xf + i * p;
             for (size_t j = 0; j < p; j++)
@@ -96,6 +204,55 @@ static void fill_block(const lr_kernel_state *ks, size_t lo, size_t hi,
         row[p] = 1.0;
         row[p + 1] = ks->y[i];
     }
+}
+
+/* Rows [lo, hi) of [X 1 y] as our kernel's block (gram_kernel_t.h): with
+ * ws->in_place X's full panels read in place and only the tail panels
+ * (X's last p % 8 columns, 1, y, zeros) packed into blk; else (float X,
+ * converted, or rows aliasing in L1) every panel packed. */
+static void fill_panels(const lr_kernel_state *ks, const lr_gram_ws *ws,
+                        size_t lo, size_t hi, double *restrict blk,
+                        lr_gram_block *bk)
+{
+    const size_t p = ks->p, nr = hi - lo, full = p / 8, rem = p - 8 * full;
+    const size_t ldp = ws->ldp, xpanels = ws->in_place ? full : 0;
+    const size_t tail = ldp / 8 - full; /* panels past X's full ones: 1 or 2 */
+    double *const pk = blk - xpanels * nr * 8; /* panel q at pk + q nr 8 */
+    for (size_t i = lo; i < hi; i++) {
+        double *d = pk + (i - lo) * 8;
+        if (ks->Xf) {
+            const float *x = ks->Xf + i * p;
+            for (size_t q = 0; q < full; q++)
+                for (size_t e = 0; e < 8; e++)
+                    d[q * nr * 8 + e] = (double)x[q * 8 + e];
+        } else if (xpanels == 0) {
+            for (size_t q = 0; q < full; q++)
+                memcpy(d + q * nr * 8, ks->X + i * p + q * 8, 8 * sizeof *d);
+        }
+        /* the tail panels: X's last columns, 1, y, zeros */
+        for (size_t e = 0; e < 8 * tail; e++) {
+            const double v = e < rem ? lr_xat(ks->X, ks->Xf, i * p + 8 * full + e)
+                             : e == rem ? 1.0 : e == rem + 1 ? ks->y[i] : 0.0;
+            d[(full + e / 8) * nr * 8 + e % 8] = v;
+        }
+    }
+    bk->x = xpanels ? ks->X + lo * p : NULL;
+    bk->xs = p;
+    bk->xpanels = xpanels;
+    bk->pk = blk;
+    bk->nr = nr;
+    bk->ld = p + 2;
+}
+
+/* Where the partial holds entry (j, k), j <= k < ld, of the upper
+ * triangle: dsyrk's at (j, k); our kernel's at (k, j) when k lies past the
+ * full panels and j before them (gram_kernel_t.h: those columns come from
+ * the remainder rows). */
+static size_t acc_at(const lr_gram_ws *ws, size_t j, size_t k)
+{
+    const size_t full = ws->ld / 8 * 8;
+    return ws->tiles && j < full && k >= full ? k * ws->ldp + j
+                                              : j * ws->ldp + k;
 }
 
 /* OpenBLAS's OpenMP build takes its thread count from omp_get_max_threads()
@@ -125,7 +282,7 @@ void lr_blas_serial_end(int saved)
 void lr_kernel_gram_blas(const lr_kernel_state *ks, const lr_gram_ws *ws,
                          double *buf)
 {
-    const size_t n = ks->n, p = ks->p, m = p + 1, ld = ws->ld;
+    const size_t n = ks->n, p = ks->p, m = p + 1, ld = ws->ld, ldp = ws->ldp;
     const size_t B = ws->blk_rows, nb = (n + B - 1) / B, S = ws->slabs;
     const int nt = (size_t)ks->threads < S ? (ks->threads > 1 ? ks->threads : 1)
                                            : (int)S;
@@ -143,14 +300,28 @@ void lr_kernel_gram_blas(const lr_kernel_state *ks, const lr_gram_ws *ws,
 #pragma omp for schedule(static)
         for (size_t s = 0; s < S; s++) {
             double *acc = ws->acc + s * ws->acc_stride;
-            memset(acc, 0, ld * ld * sizeof *acc);
-            for (size_t b = s * nb / S; b < (s + 1) * nb / S; b++) {
+            memset(acc, 0, ws->acc_stride * sizeof *acc);
+            const size_t b1 = (s + 1) * nb / S;
+            for (size_t b = s * nb / S; b < b1; b++) {
                 const size_t lo = b * B, hi = lo + B < n ? lo + B : n;
-                fill_block(ks, lo, hi, blk);
+                if (ws->tiles) {
+                    /* the next block's X (this slab's) is prefetched */
+                    const size_t nhi = hi + B < n ? hi + B : n;
+                    const size_t esz = ks->Xf ? sizeof(float) : sizeof(double);
+                    const char *x = ks->Xf ? (const char *)ks->Xf
+                                           : (const char *)ks->X;
+                    lr_gram_block bk;
+                    fill_panels(ks, ws, lo, hi, blk, &bk);
+                    bk.next = b + 1 < b1 ? x + hi * p * esz : NULL;
+                    bk.next_bytes = (nhi - hi) * p * esz;
+                    ws->tiles(&bk, acc);
+                    continue;
+                }
+                fill_block(ks, lo, hi, ldp, blk);
                 /* acc += blk^T blk, upper triangle (row-major) */
                 cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)ld,
-                            (int)(hi - lo), 1.0, blk, (int)ld, 1.0, acc,
-                            (int)ld);
+                            (int)(hi - lo), 1.0, blk, (int)ldp, 1.0, acc,
+                            (int)ldp);
             }
         }
         /* entry by entry, slabs in order: G's upper triangle (rows and
@@ -158,9 +329,10 @@ void lr_kernel_gram_blas(const lr_kernel_state *ks, const lr_gram_ws *ws,
 #pragma omp for schedule(static)
         for (size_t j = 0; j < ld; j++)
             for (size_t k = j; k < ld; k++) {
-                double v = ws->acc[j * ld + k];
+                const size_t at = acc_at(ws, j, k);
+                double v = ws->acc[at];
                 for (size_t s = 1; s < S; s++)
-                    v += ws->acc[s * ws->acc_stride + j * ld + k];
+                    v += ws->acc[s * ws->acc_stride + at];
                 if (k < m)
                     buf[j * m + k] = v;
                 else if (j < m)
@@ -174,8 +346,14 @@ void lr_kernel_gram_blas(const lr_kernel_state *ks, const lr_gram_ws *ws,
 
 int lr_gram_sums(const lr_kernel_state *ks, int det, double *buf)
 {
+    return lr_gram_sums_path(ks, det, LR_GRAM_AUTO, buf);
+}
+
+int lr_gram_sums_path(const lr_kernel_state *ks, int det, int path,
+                      double *buf)
+{
     lr_gram_ws ws;
-    int st = lr_gram_ws_alloc(&ws, ks, det);
+    int st = lr_gram_ws_alloc(&ws, ks, det, path);
     if (st != LR_SUCCESS)
         return st;
     lr_kernel_gram_blas(ks, &ws, buf);

@@ -1,8 +1,10 @@
-/* check_gram.c -- the Gram pass by the BLAS (gram_blas.c): exact sums on
- * data whose products and sums are exact in double, agreement with the
- * row kernel (kernels.c) to rounding, float X summed in double, the same
- * bits for any thread count with det, and the thread settings of OpenMP
- * and OpenBLAS left as they were. */
+/* check_gram.c -- the Gram pass (gram_blas.c, gram_kernel_t.h): exact sums
+ * on data whose products and sums are exact in double, agreement with the
+ * row kernel (kernels.c) to rounding and with a long-double reference to
+ * a proven bound on every path, float X summed in double, the same bits
+ * for any thread count with det and on every instruction set of our
+ * kernel, and the thread settings of OpenMP and OpenBLAS left as they
+ * were. */
 #include <math.h>
 #include <stdio.h>
 #include <omp.h>
@@ -25,6 +27,16 @@ static void fill(double *X, double *y, size_t n, size_t p, int small)
             X[k] = v;
         else
             y[k - n * p] = v;
+    }
+}
+
+/* fill's data (not small) in float Xf and the same values in double X. */
+static void fill_same(double *X, float *Xf, double *y, size_t n, size_t p)
+{
+    fill(X, y, n, p, 0);
+    for (size_t k = 0; k < n * p; k++) {
+        Xf[k] = (float)X[k];
+        X[k] = (double)Xf[k];
     }
 }
 
@@ -145,11 +157,7 @@ START_TEST(test_float_in_double)
     const size_t n = 12000, p = 72;
     double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
     float *Xf = malloc(n * p * sizeof *Xf);
-    fill(X, y, n, p, 0);
-    for (size_t k = 0; k < n * p; k++) {
-        Xf[k] = (float)X[k];
-        X[k] = (double)Xf[k];
-    }
+    fill_same(X, Xf, y, n, p);
     double *Gf = gram_of(NULL, Xf, y, n, p, 2, 0);
     double *Gd = gram_of(X, NULL, y, n, p, 2, 0);
     double *Rf = gram_own(NULL, Xf, y, n, p);
@@ -166,7 +174,7 @@ END_TEST
 
 /* det: the same bits at 1, 2, 3, 4 and 8 threads (identity 1 vs N), for
  * double and float X, with more blocks than slabs (n = 90001 at p = 40:
- * block rows 1560, 58 blocks, 16 slabs). */
+ * our kernel's blocks of 512 rows, 176 blocks, 16 slabs). */
 START_TEST(test_det_bits)
 {
     const size_t n = 90001, p = 40, m = p + 1, len = m * m + m + 1;
@@ -247,6 +255,166 @@ START_TEST(test_svd_thread_invariant)
 }
 END_TEST
 
+/* The paths this CPU runs (our kernel per instruction set, dsyrk). */
+static int runs(int path)
+{
+    double buf[3 * 3 + 3 + 1];
+    const double X[2] = {1.5, -2.25}, y[2] = {0.75, 3.5};
+    lr_kernel_state ks;
+    lr_kernel_setup(&ks, X, NULL, y, 2, 1, 1, LR_KMODE_CLAUSE);
+    return lr_gram_sums_path(&ks, 0, path, buf) == LR_SUCCESS;
+}
+
+static double *gram_path(const double *X, const float *Xf, const double *y,
+                         size_t n, size_t p, int threads, int det, int path)
+{
+    const size_t m = p + 1, len = m * m + m + 1;
+    double *buf = malloc(len * sizeof *buf);
+    lr_kernel_state ks;
+    lr_kernel_setup(&ks, X, Xf, y, n, p, threads, LR_KMODE_CLAUSE);
+    ck_assert_int_eq(lr_gram_sums_path(&ks, det, path, buf), LR_SUCCESS);
+    return buf;
+}
+
+/* p from 1 to 513 around the tile and panel sizes (8-column panels, tiles
+ * of 24 columns, the 1 and y columns in the last panel or past it; at
+ * p = 512 the AVX2 build packs double X, which it reads in place at the
+ * others), n not a multiple of the block rows (64 at p = 513 .. 512 at
+ * p = 1). */
+static const size_t gram_ps[] = {1, 2, 6, 7, 63, 64, 65, 130, 257, 512, 513};
+enum { GRAM_NPS = sizeof gram_ps / sizeof *gram_ps };
+
+/* Every path against sums in long double (64-bit mantissa) of the same
+ * data, double and float X: each entry within (n + 2) u S + 2^-60 S, S the
+ * sum of |a_rj a_rk| (computed alongside), u = 2^-53: any order of n
+ * rounded additions and products errs by at most (n + 1) u S (Higham,
+ * Accuracy and Stability, 3.1), the reference by n 2^-64 S. A lost,
+ * repeated or misplaced row or column errs by a whole term, far above it. */
+START_TEST(test_vs_long_double)
+{
+    const size_t n = 1037;
+    for (size_t q = 0; q < GRAM_NPS; q++) {
+        const size_t p = gram_ps[q], m = p + 1, ld = p + 2;
+        double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
+        float *Xf = malloc(n * p * sizeof *Xf);
+        long double *R = calloc(ld * ld, sizeof *R), *S = calloc(ld * ld, sizeof *S);
+        fill_same(X, Xf, y, n, p);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < ld; j++) {
+                const long double a = j < p ? X[i * p + j] : j == p ? 1.0L : y[i];
+                for (size_t k = j; k < ld; k++) {
+                    const long double b = k < p ? X[i * p + k] : k == p ? 1.0L : y[i];
+                    R[j * ld + k] += a * b;
+                    S[j * ld + k] += fabsl(a * b);
+                }
+            }
+        for (int path = LR_GRAM_BASE; path <= LR_GRAM_DSYRK; path++) {
+            if (!runs(path))
+                continue;
+            for (int f = 0; f < 2; f++) {
+                double *G = gram_path(f ? NULL : X, f ? Xf : NULL, y, n, p,
+                                      2, 1, path);
+                for (size_t j = 0; j < ld; j++)
+                    for (size_t k = j; k < ld; k++) {
+                        const double g = k < m ? G[j * m + k]
+                                       : j < m ? G[m * m + j] : G[m * m + m];
+                        const double tol = (double)(((long double)(n + 2) * 0x1p-53L
+                                                     + 0x1p-60L) * S[j * ld + k]);
+                        ck_assert_msg(fabs(g - (double)R[j * ld + k]) <= tol,
+                                      "%s, p = %zu, %s X: entry (%zu, %zu) = %.17g, "
+                                      "long double %.17Lg, bound %.3g",
+                                      lr_gram_path_name(path), p, f ? "float" : "double",
+                                      j, k, g, R[j * ld + k], tol);
+                    }
+                free(G);
+            }
+        }
+        free(R);
+        free(S);
+        free(X);
+        free(Xf);
+        free(y);
+    }
+}
+END_TEST
+
+/* Our kernel sums each entry as one chain of fma() in row order: the
+ * scalar, AVX2 and AVX-512 builds give the same bits (those this CPU
+ * runs; the scalar one always where it has FMA), with det at 1 and 3
+ * threads, and float X gives the bits of double X of the same values.
+ * One path alone cannot fail this; the test says so when it runs fewer
+ * than two. */
+START_TEST(test_isa_bits)
+{
+    const size_t n = 1037;
+    int paths = 0;
+    for (int path = LR_GRAM_BASE; path <= LR_GRAM_AVX512; path++)
+        paths += runs(path);
+    if (paths < 2)
+        fprintf(stderr, "check_gram: %d kernel build(s) on this CPU: the "
+                "bits across instruction sets are not compared\n", paths);
+    for (size_t q = 0; q < GRAM_NPS; q++) {
+        const size_t p = gram_ps[q], m = p + 1, len = m * m + m + 1;
+        double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
+        float *Xf = malloc(n * p * sizeof *Xf);
+        fill(X, y, n, p, 0);
+        for (size_t k = 0; k < n * p; k++) {
+            Xf[k] = (float)X[k];
+            X[k] = (double)Xf[k];
+        }
+        double *G0 = NULL;
+        int path0 = 0;
+        for (int path = LR_GRAM_BASE; path <= LR_GRAM_AVX512; path++) {
+            if (!runs(path))
+                continue;
+            for (int t = 1; t <= 3; t += 2)
+                for (int f = 0; f < 2; f++) {
+                    double *G = gram_path(f ? NULL : X, f ? Xf : NULL, y, n,
+                                          p, t, 1, path);
+                    if (!G0) {
+                        G0 = G;
+                        path0 = path;
+                        continue;
+                    }
+                    ck_assert_msg(memcmp(G, G0, len * sizeof *G) == 0,
+                                  "p = %zu: %s, %d threads, %s X differs from "
+                                  "%s, 1 thread, double X", p,
+                                  lr_gram_path_name(path), t,
+                                  f ? "float" : "double",
+                                  lr_gram_path_name(path0));
+                    free(G);
+                }
+        }
+        free(G0);
+        free(X);
+        free(Xf);
+        free(y);
+    }
+}
+END_TEST
+
+/* The path taken by default: our kernel for the row kernels' instruction
+ * set (on an x86-64 CPU with FMA, which these machines have), following
+ * lr_kernel_isa_set; a path the CPU cannot run is refused with LR_EINVAL,
+ * and so is an unknown one. */
+START_TEST(test_path_choice)
+{
+    const int fma = runs(LR_GRAM_BASE);
+    ck_assert_int_eq(lr_kernel_isa_set("baseline"), LR_SUCCESS);
+    ck_assert_int_eq(lr_gram_path(), fma ? LR_GRAM_BASE : LR_GRAM_DSYRK);
+    if (lr_kernel_isa_set("avx2") == LR_SUCCESS)
+        ck_assert_int_eq(lr_gram_path(), fma ? LR_GRAM_AVX2 : LR_GRAM_DSYRK);
+    if (lr_kernel_isa_set("avx512") == LR_SUCCESS)
+        ck_assert_int_eq(lr_gram_path(), LR_GRAM_AVX512);
+    ck_assert_int_eq(lr_kernel_isa_set(NULL), LR_SUCCESS);
+    ck_assert_int_eq(runs(LR_GRAM_AVX512), lr_kernel_isa_available("avx512") == 1);
+    ck_assert(runs(LR_GRAM_DSYRK));
+    ck_assert(!runs(LR_GRAM_DSYRK + 1));
+    ck_assert_str_eq(lr_gram_path_name(LR_GRAM_AVX2), "avx2");
+    ck_assert_ptr_null(lr_gram_path_name(-1));
+}
+END_TEST
+
 Suite *suite_gram(void)
 {
     Suite *s = suite_create("gram");
@@ -258,6 +426,9 @@ Suite *suite_gram(void)
     tcase_add_test(tc, test_det_bits);
     tcase_add_test(tc, test_threads_restored);
     tcase_add_test(tc, test_svd_thread_invariant);
+    tcase_add_test(tc, test_vs_long_double);
+    tcase_add_test(tc, test_isa_bits);
+    tcase_add_test(tc, test_path_choice);
     suite_add_tcase(s, tc);
     return s;
 }
