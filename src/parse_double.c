@@ -62,53 +62,95 @@ static int64_t eisel_lemire(uint64_t w, int64_t q)
     return (int64_t)(m | (uint64_t)e2 << 52);
 }
 
-int lr_parse_double(const char *s, size_t len, double *out)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Eight digits at a time (SWAR), as fast_float's is_made_of_eight_digits
+ * and parse_eight_digits_unrolled: v is 8 bytes read little-endian. */
+static int eight_digits(uint64_t v)
 {
-    const char *p = s, *end = s + len;
+    return ((v & 0xF0F0F0F0F0F0F0F0ULL)
+            | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4))
+           == 0x3333333333333333ULL;
+}
+
+/* their value: pairs, then fours, then the eight, by multiply-shifts */
+static uint64_t eight_value(uint64_t v)
+{
+    const uint64_t mask = 0x000000FF000000FFULL;
+    const uint64_t mul1 = 100 + (1000000ULL << 32);
+    const uint64_t mul2 = 1 + (10000ULL << 32);
+    v -= 0x3030303030303030ULL;
+    v = v * 10 + (v >> 8);
+    return ((v & mask) * mul1 + ((v >> 16) & mask) * mul2) >> 32;
+}
+#endif
+
+/* The digits from p on, appended to *w (mod 2^64: the caller counts
+ * them); the byte after them. */
+static const char *digits(const char *p, const char *end, uint64_t *w)
+{
+    uint64_t x = *w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, sizeof v);
+        if (!eight_digits(v))
+            break;
+        x = x * 100000000 + eight_value(v);
+        p += 8;
+    }
+#endif
+    for (; p < end && (unsigned)(*p - '0') < 10; p++)
+        x = 10 * x + (uint64_t)(*p - '0');
+    *w = x;
+    return p;
+}
+
+const char *lr_parse_number(const char *s, const char *end, double *out)
+{
+    const char *p = s;
     int neg = 0;
     if (p < end && (*p == '+' || *p == '-'))
         neg = *p++ == '-';
+    const char *d0 = p;
+    /* w: the significant digits (leading zeros skipped), nd of them;
+     * the value is w * 10^q */
+    while (p < end && *p == '0')
+        p++;
+    const char *i0 = p;
     uint64_t w = 0;
+    p = digits(p, end, &w);
+    size_t nd = (size_t)(p - i0);
     int64_t q = 0;
-    size_t digits = 0;
-    int sig = 0;
-    for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
-        if (w == 0 && *p == '0')
-            continue;
-        if (++sig > 19)
-            return 0;
-        w = 10 * w + (uint64_t)(*p - '0');
-    }
+    int any = p > d0;
     if (p < end && *p == '.') {
-        for (p++; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
-            q--;
-            if (w == 0 && *p == '0')
-                continue;
-            if (++sig > 19)
-                return 0;
-            w = 10 * w + (uint64_t)(*p - '0');
-        }
+        const char *f0 = ++p;
+        if (nd == 0)
+            while (p < end && *p == '0')
+                p++;
+        const char *f1 = p;
+        p = digits(p, end, &w);
+        nd += (size_t)(p - f1);
+        q = -(int64_t)(p - f0);
+        any |= p > f0;
     }
-    if (digits == 0)
-        return 0;
+    if (!any || nd > 19)
+        return NULL;
     if (p < end && (*p == 'e' || *p == 'E')) {
         const char *e = p + 1;
         int eneg = 0;
         int64_t x = 0;
         if (e < end && (*e == '+' || *e == '-'))
             eneg = *e++ == '-';
-        if (e >= end || *e < '0' || *e > '9')
-            return 0;
-        for (; e < end && *e >= '0' && *e <= '9'; e++) {
+        if (e >= end || (unsigned)(*e - '0') >= 10)
+            return NULL;
+        for (; e < end && (unsigned)(*e - '0') < 10; e++) {
             if (x > 100000)
-                return 0;
+                return NULL;
             x = 10 * x + (*e - '0');
         }
         q += eneg ? -x : x;
         p = e;
     }
-    if (p != end)
-        return 0;
     double v;
     if (w == 0) {
         v = 0.0;
@@ -118,10 +160,19 @@ int lr_parse_double(const char *s, size_t len, double *out)
     } else {
         int64_t bits = eisel_lemire(w, q);
         if (bits < 0)
-            return 0;
+            return NULL;
         uint64_t u = (uint64_t)bits;
         memcpy(&v, &u, sizeof v);
     }
     *out = neg ? -v : v;
+    return p;
+}
+
+int lr_parse_double(const char *s, size_t len, double *out)
+{
+    double v;
+    if (lr_parse_number(s, s + len, &v) != s + len)
+        return 0;
+    *out = v;
     return 1;
 }
