@@ -63,16 +63,9 @@ static int64_t eisel_lemire(uint64_t w, int64_t q)
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* Eight digits at a time (SWAR), as fast_float's is_made_of_eight_digits
- * and parse_eight_digits_unrolled: v is 8 bytes read little-endian. */
-static int eight_digits(uint64_t v)
-{
-    return ((v & 0xF0F0F0F0F0F0F0F0ULL)
-            | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4))
-           == 0x3333333333333333ULL;
-}
-
-/* their value: pairs, then fours, then the eight, by multiply-shifts */
+/* Eight digits at a time (SWAR), as fast_float's
+ * parse_eight_digits_unrolled: v is 8 digit bytes read little-endian;
+ * their value: pairs, then fours, then the eight, by multiply-shifts */
 static uint64_t eight_value(uint64_t v)
 {
     const uint64_t mask = 0x000000FF000000FFULL;
@@ -85,18 +78,36 @@ static uint64_t eight_value(uint64_t v)
 #endif
 
 /* The digits from p on, appended to *w (mod 2^64: the caller counts
- * them); the byte after them. */
-static const char *digits(const char *p, const char *end, uint64_t *w)
+ * them); the byte after them. By 8 bytes while 8 are left: the first
+ * non-digit byte found by a mask (a byte below '0' borrows, one above '9'
+ * carries into bit 7, as does one of 128 or more; digit bytes do neither,
+ * so the lowest flagged byte is right), the k digits before it shifted
+ * to the top behind '0's and summed as eight. */
+static inline const char *digits(const char *p, const char *end, uint64_t *w)
 {
     uint64_t x = *w;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    static const uint64_t pow10[8] = {1, 10, 100, 1000, 10000, 100000,
+                                      1000000, 10000000};
     while (end - p >= 8) {
         uint64_t v;
         memcpy(&v, p, sizeof v);
-        if (!eight_digits(v))
-            break;
-        x = x * 100000000 + eight_value(v);
-        p += 8;
+        const uint64_t non = ((v + 0x4646464646464646ULL)
+                              | (v - 0x3030303030303030ULL) | v)
+                             & 0x8080808080808080ULL;
+        if (!non) {
+            x = x * 100000000 + eight_value(v);
+            p += 8;
+            continue;
+        }
+        const int k = __builtin_ctzll(non) >> 3;
+        if (k > 0) {
+            v = v << (64 - 8 * k) | 0x3030303030303030ULL >> (8 * k);
+            x = x * pow10[k] + eight_value(v);
+            p += k;
+        }
+        *w = x;
+        return p;
     }
 #endif
     for (; p < end && (unsigned)(*p - '0') < 10; p++)
