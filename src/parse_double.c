@@ -127,6 +127,8 @@ const char *lr_parse_number(const char *s, const char *end, double *out)
      * the value is w * 10^q */
     while (p < end && *p == '0')
         p++;
+    if (p > d0 && p < end && (*p == 'x' || *p == 'X'))
+        return NULL; /* hexadecimal: strtod reads past the 0 */
     const char *i0 = p;
     uint64_t w = 0;
     p = digits(p, end, &w);
