@@ -537,6 +537,15 @@ START_TEST(test_number_corpus)
 }
 END_TEST
 
+/* path read by th threads with --na drop; err holds 512 bytes */
+static int read_na_drop(const char *path, int th, lr_data **d, char *err)
+{
+    lr_csv_opts o = lr_csv_opts_default();
+    o.threads = th;
+    o.na_drop = 1;
+    return lr_csv_read_opts(path, &o, d, err, 512);
+}
+
 /* Records the fast path reads, and records it hands to the general
  * reader (blanks, quotes, NA, 20+ digits, an underflow, CRLF, no final
  * line end), side by side: every value strtod's, at 1, 2 and 3 threads,
@@ -581,13 +590,9 @@ START_TEST(test_fast_records)
         }
         const char *path = path_of(t.s);
         for (int th = 1; th <= 3; th++) {
-            lr_csv_opts o = lr_csv_opts_default();
-            o.threads = th;
-            o.na_drop = 1;
             lr_data *d = NULL;
             char err[512] = "";
-            ck_assert_msg(lr_csv_read_opts(path, &o, &d, err, sizeof err) == 0,
-                          "%s", err);
+            ck_assert_msg(read_na_drop(path, th, &d, err) == 0, "%s", err);
             ck_assert_uint_eq(d->n, kept);
             ck_assert_uint_eq(d->dropped, R - kept);
             for (size_t i = 0; i < kept; i++) {
@@ -610,13 +615,9 @@ START_TEST(test_fast_records)
         comma[1] = 'x';
         path = path_of(t.s);
         for (int th = 1; th <= 3; th++) {
-            lr_csv_opts o = lr_csv_opts_default();
-            o.threads = th;
-            o.na_drop = 1;
             lr_data *d = NULL;
             char err[512] = "";
-            ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err),
-                             LR_EFORMAT);
+            ck_assert_int_eq(read_na_drop(path, th, &d, err), LR_EFORMAT);
             ck_assert_msg(strstr(err, ":2402: column 2 ('b'): '") != NULL,
                           "%d threads: %s", th, err);
         }
