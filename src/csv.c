@@ -15,6 +15,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "lr_internal.h"
 
@@ -327,10 +330,78 @@ static int quote_error(const char *path, size_t line, size_t col, int bad,
                       : "text after the closing quote of a field");
 }
 
+enum { SEEN_NUL = 1, SEEN_LONE_CR = 2, SEEN_QUOTE = 4 };
+
+/* What [p, e) holds of a NUL byte, a CR not followed by LF (end: the
+ * buffer's end, which the byte after e may be read up to) and a quote. */
+static int scan_scalar(const char *p, const char *e, const char *end)
+{
+    int f = 0;
+    for (; p < e; p++) {
+        if (*p == '\0')
+            f |= SEEN_NUL;
+        else if (*p == '"')
+            f |= SEEN_QUOTE;
+        else if (*p == '\r' && !(p + 1 < end && p[1] == '\n'))
+            f |= SEEN_LONE_CR;
+    }
+    return f;
+}
+
+/* The same, 64 bytes a step with SSE2 (x86-64's baseline): a step whose
+ * bytes hold none of the three (a CR of a CRLF excepted) costs one branch;
+ * any other is looked at byte by byte. */
+static int scan_bytes(const char *p, const char *e, const char *end)
+{
+    int f = 0;
+#ifdef __SSE2__
+    const __m128i nul = _mm_setzero_si128(), cr = _mm_set1_epi8('\r'),
+                  lf = _mm_set1_epi8('\n'), qu = _mm_set1_epi8('"');
+    for (; e - p >= 64 && end - p > 64; p += 64) {
+        __m128i m = nul;
+        for (int i = 0; i < 64; i += 16) {
+            const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            const __m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
+            m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, nul),
+                                             _mm_cmpeq_epi8(v, qu)));
+            m = _mm_or_si128(m, _mm_andnot_si128(_mm_cmpeq_epi8(next, lf),
+                                                 _mm_cmpeq_epi8(v, cr)));
+        }
+        if (_mm_movemask_epi8(m))
+            f |= scan_scalar(p, p + 64, end);
+    }
+#endif
+    return f | scan_scalar(p, e, end);
+}
+
+/* scan_bytes over the whole of c by nt threads, each over its share by
+ * blocks that a mapped file gives back as it goes. */
+static int scan_file(const cur_t *c, int nt)
+{
+    const size_t len = (size_t)(c->end - c->s), blk = (size_t)1 << 22;
+    const size_t T = len < blk ? 1 : (size_t)nt;
+    int f = 0;
+    #pragma omp parallel for num_threads(nt) schedule(static, 1) \
+        reduction(|:f) if (T > 1)
+    for (size_t k = 0; k < T; k++) {
+        cur_t ck = *c;
+        ck.s += len / T * k;
+        ck.kept = ck.s;
+        const char *hi = k + 1 < T ? c->s + len / T * (k + 1) : c->end;
+        for (const char *b = ck.s; b < hi; b += blk) {
+            const char *e = (size_t)(hi - b) < blk ? hi : b + blk;
+            f |= scan_bytes(b, e, c->end);
+            release(&ck, e);
+        }
+    }
+    return f;
+}
+
 /* The file as a whole: not a zip, .npy or binary file, its line ends, and
- * a header on its first line. c->s is moved past a byte-order mark. */
-static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
-                     size_t errlen)
+ * a header on its first line (nt threads look). c->s is moved past a
+ * byte-order mark; *quote is set when the file has a quote anywhere. */
+static int csv_sniff(const char *path, cur_t *c, size_t first_line, int nt,
+                     int *quote, char *err, size_t errlen)
 {
     const char *buf = c->s;
     const size_t len = (size_t)(c->end - c->s);
@@ -343,25 +414,14 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: a NumPy .npy array, not a CSV file: name it .npy",
                           path);
-    /* a NUL byte, and a CR that is not part of a CRLF (line_ends has more
-     * to do then), by blocks that a mapped file gives back as it goes */
-    int lone_cr = 0;
-    for (const char *b = buf; b < c->end;) {
-        const size_t blk = (size_t)(c->end - b) < ((size_t)1 << 22)
-                           ? (size_t)(c->end - b) : (size_t)1 << 22;
-        if (memchr(b, '\0', blk))
-            return lr_set_err(LR_EFORMAT, err, errlen,
-                              "%s: binary data (a NUL byte) in a CSV file",
-                              path);
-        for (const char *r = b, *e = b + blk; !lone_cr && r < e
-             && (r = memchr(r, '\r', (size_t)(e - r)));)
-            if (r + 1 < c->end && r[1] == '\n')
-                r += 2;
-            else
-                lone_cr = 1;
-        b += blk;
-        release(c, b);
-    }
+    /* a NUL byte, a CR that is not part of a CRLF (line_ends has more to
+     * do then) and a quote (the parallel reader's question), in one pass */
+    const int seen = scan_file(c, nt);
+    if (seen & SEEN_NUL)
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: binary data (a NUL byte) in a CSV file", path);
+    const int lone_cr = (seen & SEEN_LONE_CR) != 0;
+    *quote = (seen & SEEN_QUOTE) != 0;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         c->s += 3; /* UTF-8 byte-order mark */
     int converted = 0;
@@ -874,7 +934,11 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     char **cols = NULL;
     lr_data *d = NULL;
     size_t ncol = 0, tcol = SIZE_MAX;
-    int st = csv_sniff(path, &c, first_line, err, errlen);
+    /* (threads given: as many ranges, even in a build without OpenMP,
+     * where they run one after the other: the fuzzer's case) */
+    const int nt = opts->threads > 0 ? opts->threads : lr_threads_resolve(0);
+    int quote = 0;
+    int st = csv_sniff(path, &c, first_line, nt, &quote, err, errlen);
     if (!st)
         st = csv_header(path, &c, &cols, &ncol, err, errlen);
     if (!st)
@@ -898,11 +962,9 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     if (first_line > 0)
         c.line = first_line;
     c.kept = c.s;
-    /* a whole file without quotes: its records in parallel */
-    /* (threads given: as many ranges, even in a build without OpenMP,
-     * where they run one after the other: the fuzzer's case) */
-    const int nt = opts->threads > 0 ? opts->threads : lr_threads_resolve(0);
-    const int hq = has_quote(&c);
+    /* a whole file without quotes (after the header: has_quote looks
+     * again where the file has one): its records in parallel */
+    const int hq = quote && has_quote(&c);
     const int quotes = first_line > 0 || nt < 2 || hq;
     c.kept = c.s;
     if (!quotes) {
