@@ -115,11 +115,12 @@ typedef struct {
 
 /* A mapped file's pages before upto, once passed, go back to the page
  * cache (MADV_DONTNEED: a re-read maps them again from the file), so that
- * the process holds X and y and a window of the file, not all of it. Not
+ * the process holds X and y and a window of the file (2 MB a thread: 4
+ * threads' windows fit in one 8 MB chunk), not all of it. Not
  * for a file whose pages were edited for good (a CR file's line ends). */
 static void release(cur_t *c, const char *upto)
 {
-    static const size_t page = 4096, step = (size_t)1 << 23;
+    static const size_t page = 4096, step = (size_t)1 << 21;
     if (!c->map || upto < c->kept)
         return;
     size_t a = ((size_t)(c->kept - c->map) + page - 1) / page * page;
