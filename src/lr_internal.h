@@ -127,6 +127,10 @@ int lr_parse_double(const char *s, size_t len, double *out);
  * above: no number there, or strtod must decide). The CSV reader's fast
  * path: the caller checks what follows. parse_double.c. */
 const char *lr_parse_number(const char *s, const char *end, double *out);
+/* n numbers from s, one delimiter between each two, into out[0..n): the
+ * byte after the last, or NULL as above (out partly written). */
+const char *lr_parse_row(const char *s, const char *end, char delim,
+                         size_t n, double *out);
 
 /* ---- NumPy legacy RandomState samplers on top of GSL's MT19937 ---- */
 typedef struct lr_nprng lr_nprng;

@@ -116,7 +116,9 @@ static inline const char *digits(const char *p, const char *end, uint64_t *w)
     return p;
 }
 
-const char *lr_parse_number(const char *s, const char *end, double *out)
+/* lr_parse_number, inlined into lr_parse_row's loop */
+__attribute__((always_inline)) static inline const char *
+number(const char *s, const char *end, double *out)
 {
     const char *p = s;
     int neg = 0;
@@ -179,6 +181,27 @@ const char *lr_parse_number(const char *s, const char *end, double *out)
     }
     *out = neg ? -v : v;
     return p;
+}
+
+const char *lr_parse_number(const char *s, const char *end, double *out)
+{
+    return number(s, end, out);
+}
+
+const char *lr_parse_row(const char *s, const char *end, char delim,
+                         size_t n, double *out)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (j > 0) {
+            if (s == end || *s != delim)
+                return NULL;
+            s++;
+        }
+        s = number(s, end, &out[j]);
+        if (!s)
+            return NULL;
+    }
+    return s;
 }
 
 int lr_parse_double(const char *s, size_t len, double *out)
