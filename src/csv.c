@@ -2,9 +2,10 @@
  * a delimiter (default ','); fields in double quotes may hold delimiters,
  * line breaks and "" for a quote; LF, CRLF or CR line endings (see
  * line_ends); a UTF-8 byte-order mark; blank lines only at the end. Every
- * error names the file, the line and the column. The file is read once into
- * memory, records are counted so X is allocated once at its size, then
- * fields are parsed in place. */
+ * error names the file, the line and the column. The file is mapped (or
+ * read), one pass checks it and counts its lines so that X is allocated
+ * once (at most the lines after the header: blank ones, only at the end,
+ * count too), then fields are parsed in place. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -334,10 +335,13 @@ static int quote_error(const char *path, size_t line, size_t col, int bad,
 enum { SEEN_NUL = 1, SEEN_LONE_CR = 2, SEEN_QUOTE = 4 };
 
 /* What [p, e) holds of a NUL byte, a CR not followed by LF (end: the
- * buffer's end, which the byte after e may be read up to) and a quote. */
-static int scan_scalar(const char *p, const char *e, const char *end)
+ * buffer's end, which the byte after e may be read up to) and a quote;
+ * its line feeds are added to *nl where nl is given. */
+static int scan_scalar(const char *p, const char *e, const char *end,
+                       size_t *nl)
 {
     int f = 0;
+    size_t n = 0;
     for (; p < e; p++) {
         if (*p == '\0')
             f |= SEEN_NUL;
@@ -345,21 +349,28 @@ static int scan_scalar(const char *p, const char *e, const char *end)
             f |= SEEN_QUOTE;
         else if (*p == '\r' && !(p + 1 < end && p[1] == '\n'))
             f |= SEEN_LONE_CR;
+        else if (*p == '\n')
+            n++;
     }
+    if (nl)
+        *nl += n;
     return f;
 }
 
 /* The same, 64 bytes a step with SSE2 (x86-64's baseline): a step whose
  * bytes hold none of the three (a CR of a CRLF excepted) costs one branch;
- * any other is looked at byte by byte. */
-static int scan_bytes(const char *p, const char *e, const char *end)
+ * any other is looked at byte by byte. Line feeds are counted by lanes
+ * (each -1 where a byte is LF) summed by psadbw. */
+static int scan_bytes(const char *p, const char *e, const char *end,
+                      size_t *nl)
 {
     int f = 0;
 #ifdef __SSE2__
     const __m128i nul = _mm_setzero_si128(), cr = _mm_set1_epi8('\r'),
                   lf = _mm_set1_epi8('\n'), qu = _mm_set1_epi8('"');
+    __m128i lines = nul;
     for (; e - p >= 64 && end - p > 64; p += 64) {
-        __m128i m = nul;
+        __m128i m = nul, n = nul;
         for (int i = 0; i < 64; i += 16) {
             const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
             const __m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
@@ -367,42 +378,65 @@ static int scan_bytes(const char *p, const char *e, const char *end)
                                              _mm_cmpeq_epi8(v, qu)));
             m = _mm_or_si128(m, _mm_andnot_si128(_mm_cmpeq_epi8(next, lf),
                                                  _mm_cmpeq_epi8(v, cr)));
+            n = _mm_sub_epi8(n, _mm_cmpeq_epi8(v, lf));
         }
+        lines = _mm_add_epi64(lines, _mm_sad_epu8(n, nul));
         if (_mm_movemask_epi8(m))
-            f |= scan_scalar(p, p + 64, end);
+            f |= scan_scalar(p, p + 64, end, NULL);
     }
+    uint64_t two[2];
+    _mm_storeu_si128((__m128i *)two, lines);
+    *nl += (size_t)(two[0] + two[1]);
 #endif
-    return f | scan_scalar(p, e, end);
+    return f | scan_scalar(p, e, end, nl);
 }
 
-/* scan_bytes over the whole of c by nt threads, each over its share by
- * blocks that a mapped file gives back as it goes. */
-static int scan_file(const cur_t *c, int nt)
+/* What scan_file found: the line feeds in each of T shares of [s, end),
+ * share k from share(sc, k) to share(sc, k + 1). */
+typedef struct {
+    const char *s, *end;
+    size_t T, *nl;
+    int ok; /* the counts hold (not after a CR file's conversion) */
+} scan_t;
+
+static const char *share(const scan_t *sc, size_t k)
 {
-    const size_t len = (size_t)(c->end - c->s), blk = (size_t)1 << 22;
-    const size_t T = len < blk ? 1 : (size_t)nt;
+    return k < sc->T ? sc->s + (size_t)(sc->end - sc->s) / sc->T * k
+                     : sc->end;
+}
+
+/* scan_bytes over the whole of c by sc->T threads, each over its share by
+ * blocks that a mapped file gives back as it goes. */
+static int scan_file(const cur_t *c, scan_t *sc)
+{
+    const size_t blk = (size_t)1 << 22, T = sc->T;
     int f = 0;
-    #pragma omp parallel for num_threads(nt) schedule(static, 1) \
+    sc->s = c->s;
+    sc->end = c->end;
+    sc->ok = 1;
+    #pragma omp parallel for num_threads((int)T) schedule(static, 1) \
         reduction(|:f) if (T > 1)
     for (size_t k = 0; k < T; k++) {
         cur_t ck = *c;
-        ck.s += len / T * k;
-        ck.kept = ck.s;
-        const char *hi = k + 1 < T ? c->s + len / T * (k + 1) : c->end;
+        const char *hi = share(sc, k + 1);
+        size_t nl = 0;
+        ck.kept = ck.s = c->s + (share(sc, k) - c->s);
         for (const char *b = ck.s; b < hi; b += blk) {
             const char *e = (size_t)(hi - b) < blk ? hi : b + blk;
-            f |= scan_bytes(b, e, c->end);
+            f |= scan_bytes(b, e, c->end, &nl);
             release(&ck, e);
         }
+        sc->nl[k] = nl;
     }
     return f;
 }
 
 /* The file as a whole: not a zip, .npy or binary file, its line ends, and
- * a header on its first line (nt threads look). c->s is moved past a
- * byte-order mark; *quote is set when the file has a quote anywhere. */
-static int csv_sniff(const char *path, cur_t *c, size_t first_line, int nt,
-                     int *quote, char *err, size_t errlen)
+ * a header on its first line (sc->T threads look, and count the line
+ * feeds of their shares into sc). c->s is moved past a byte-order mark;
+ * *quote is set when the file has a quote anywhere. */
+static int csv_sniff(const char *path, cur_t *c, size_t first_line,
+                     scan_t *sc, int *quote, char *err, size_t errlen)
 {
     const char *buf = c->s;
     const size_t len = (size_t)(c->end - c->s);
@@ -417,7 +451,7 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line, int nt,
                           path);
     /* a NUL byte, a CR that is not part of a CRLF (line_ends has more to
      * do then) and a quote (the parallel reader's question), in one pass */
-    const int seen = scan_file(c, nt);
+    const int seen = scan_file(c, sc);
     if (seen & SEEN_NUL)
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: binary data (a NUL byte) in a CSV file", path);
@@ -430,8 +464,10 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line, int nt,
                                  &converted, err, errlen) : LR_SUCCESS;
     if (st)
         return st;
-    if (converted)
+    if (converted) {
         c->map = NULL; /* its edited pages must stay */
+        sc->ok = 0;    /* and its line feeds are more */
+    }
     else
         release(c, c->end); /* the whole file has been read once */
     if (blank_rest(c->s, c->end))
@@ -812,6 +848,39 @@ static void count_part(cur_t *c, const char *s, const char *end,
     *nl = lines;
 }
 
+/* The line feeds in [a, b). */
+static size_t count_lf(const char *a, const char *b)
+{
+    size_t n = 0;
+    for (; a < b && (a = memchr(a, '\n', (size_t)(b - a))); a++)
+        n++;
+    return n;
+}
+
+/* The lines of ranges [lo[k], lo[k + 1]) (k < sc->T; lo[k] at or after
+ * share k), from the scan's counts: the line feeds before lo[k] are those
+ * of the shares before k and of [share k, lo[k]) (a line or the header),
+ * so no pass over the file is needed. nl[k]: its line feeds; nrec[k]: its
+ * lines, the last line of the file without LF too. That counts blank lines
+ * as records, which only makes X longer than the rows kept: a valid file
+ * has them only at its end, and the reader stops there. */
+static void scan_lines(const scan_t *sc, char *const *lo, size_t *nrec,
+                       size_t *nl)
+{
+    const size_t T = sc->T;
+    size_t before = count_lf(sc->s, lo[0]), shares = 0;
+    for (size_t k = 0; k < T; k++) {
+        shares += sc->nl[k];
+        const size_t upto = k + 1 < T ? shares + count_lf(share(sc, k + 1),
+                                                          lo[k + 1])
+                                      : shares;
+        nl[k] = upto - before;
+        nrec[k] = nl[k] + (lo[k] < sc->end && lo[k + 1] == sc->end
+                           && sc->end[-1] != '\n');
+        before = upto;
+    }
+}
+
 /* Huge pages for X, which the parse writes once from end to end: a 2 MB
  * page is one fault where 512 small ones were (where the kernel's
  * transparent huge pages are on for madvise; a hint, nothing if not). */
@@ -836,9 +905,11 @@ static void huge_pages(void *p, size_t bytes)
  * reader's. *d is allocated here. */
 static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
                         char *const *cols, size_t ncol, size_t tcol, size_t p,
-                        int nt, lr_data **dp, char *err, size_t errlen)
+                        const scan_t *sc, lr_data **dp, char *err,
+                        size_t errlen)
 {
-    const size_t T = (size_t)nt, len = (size_t)(c->end - c->s);
+    const size_t T = sc->T;
+    const int nt = (int)T;
     char **lo = malloc((T + 1) * sizeof *lo);
     size_t *nrec = calloc(4 * T, sizeof *nrec), *nl = nrec + T,
            *kept = nrec + 2 * T, *drop = nrec + 3 * T;
@@ -853,17 +924,22 @@ static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
     lo[0] = c->s;
     lo[T] = c->end;
     for (size_t k = 1; k < T; k++) {
-        char *q = c->s + len / T * k, *e;
+        /* the first line start at or after the scan's share k */
+        char *q = c->s + (share(sc, k) - c->s), *e;
         if (q < lo[k - 1])
             q = lo[k - 1];
         e = q > c->s ? memchr(q - 1, '\n', (size_t)(c->end - q + 1)) : q - 1;
         lo[k] = q == c->s ? q : e ? e + 1 : c->end;
     }
-    #pragma omp parallel for num_threads(nt) schedule(static, 1)
-    for (size_t k = 0; k < T; k++) {
-        cur_t ck = *c;
-        ck.kept = lo[k];
-        count_part(&ck, lo[k], lo[k + 1], &nrec[k], &nl[k]);
+    if (sc->ok) {
+        scan_lines(sc, lo, nrec, nl);
+    } else {
+        #pragma omp parallel for num_threads(nt) schedule(static, 1)
+        for (size_t k = 0; k < T; k++) {
+            cur_t ck = *c;
+            ck.kept = lo[k];
+            count_part(&ck, lo[k], lo[k + 1], &nrec[k], &nl[k]);
+        }
     }
     size_t nrows = 0;
     for (size_t k = 0; k < T; k++)
@@ -923,9 +999,11 @@ static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
         dropped += drop[k];
     }
     if (!rc && n == 0)
-        rc = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: every one of the %zu rows has a missing value",
-                        path, dropped);
+        rc = dropped ? lr_set_err(LR_EFORMAT, err, errlen,
+                                  "%s: every one of the %zu rows has a "
+                                  "missing value", path, dropped)
+             : lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: header only, no data rows", path);
     if (!rc) {
         d->n = n;
         d->dropped = dropped;
@@ -958,7 +1036,10 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
      * where they run one after the other: the fuzzer's case) */
     const int nt = opts->threads > 0 ? opts->threads : lr_threads_resolve(0);
     int quote = 0;
-    int st = csv_sniff(path, &c, first_line, nt, &quote, err, errlen);
+    scan_t sc = {NULL, NULL, (size_t)nt, malloc((size_t)nt * sizeof *sc.nl),
+                 0};
+    int st = sc.nl ? csv_sniff(path, &c, first_line, &sc, &quote, err, errlen)
+             : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
     if (!st)
         st = csv_header(path, &c, &cols, &ncol, err, errlen);
     if (!st)
@@ -988,7 +1069,7 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     const int quotes = first_line > 0 || nt < 2 || hq;
     c.kept = c.s;
     if (!quotes) {
-        st = csv_parallel(path, opts, &c, cols, ncol, tcol, p, nt, &d, err,
+        st = csv_parallel(path, opts, &c, cols, ncol, tcol, p, &sc, &d, err,
                           errlen);
         if (!st) {
             d->names = calloc(p, sizeof *d->names);
@@ -1000,8 +1081,11 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         goto done;
     }
     size_t nrows, nl;
+    char *whole[2] = {c.s, c.end};
     if (hq)
         nrows = count_records(&c, c.s, c.end);
+    else if (sc.ok && sc.T == 1)
+        scan_lines(&sc, whole, &nrows, &nl); /* counted by the scan */
     else
         count_part(&c, c.s, c.end, &nrows, &nl); /* the same, faster */
     c.kept = c.s;
@@ -1026,9 +1110,11 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     st = csv_records(path, opts, &c, c.end, cols, ncol, tcol, nrows, d, 0,
                      &kept, &dropped, err, errlen);
     if (!st && kept == 0)
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: every one of the %zu rows has a missing value",
-                        path, dropped);
+        st = dropped ? lr_set_err(LR_EFORMAT, err, errlen,
+                                  "%s: every one of the %zu rows has a "
+                                  "missing value", path, dropped)
+             : lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: header only, no data rows", path);
     if (st)
         goto done;
     d->n = kept;
@@ -1038,6 +1124,7 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
                   : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
                                path);
 done:
+    free(sc.nl);
     if (cols)
         free(cols[0]);
     free(cols);

@@ -14,7 +14,8 @@
  * leading and trailing zeros and exponents near the limits, normal doubles
  * at 1-17 digits, near-halfway midpoints, subnormals), every SWAR word
  * length, bounded by its end; and records it reads beside ones it hands
- * to the general reader, every value strtod's, errors at their line. */
+ * to the general reader, every value strtod's, errors at their line; and
+ * the record counts taken from the scan pass's line feeds. */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -628,6 +629,89 @@ START_TEST(test_fast_records)
 }
 END_TEST
 
+/* The record counts that the scan pass gives (line feeds per share, no
+ * second pass): blank lines at the end, no final LF, a header longer than
+ * a thread's share, a byte-order mark, CRLF, a CR file (counted again),
+ * only blank lines, only missing values; at 1, 2, 3 and 7 threads each
+ * file reads to its known rows (n, the last row's x) or its known error. */
+START_TEST(test_scan_counts)
+{
+    static const struct {
+        const char *text;
+        size_t n;        /* rows; 0: the error below */
+        double last_x;   /* the last row's x */
+        const char *err; /* a phrase of the error */
+    } c[] = {
+        {"x,y\n1.5,2\n", 1, 1.5, NULL},
+        {"x,y\n1.5,2", 1, 1.5, NULL},
+        {"x,y\n1.5,2\n-3.25,4", 2, -3.25, NULL},
+        {"x,y\n1.5,2\n7e-3,4\n\n\n\n", 2, 7e-3, NULL},
+        {"x,y\n1.5,2\n7e-3,4\n \n\t\n\r\n", 2, 7e-3, NULL},
+        {"x,y\r\n1.5,2\r\n2.5,3\r\n\r\n", 2, 2.5, NULL},
+        {"\xEF\xBB\xBFx,y\n1.5,2\n9.75,3\n", 2, 9.75, NULL},
+        {"x,y\r1.5,2\r8.5,3\r", 2, 8.5, NULL},
+        {"x,y\r1.5,2\r8.5,3\r\r", 2, 8.5, NULL},
+        {"x,y\n1,2\nNA,3\n", 1, 1.0, NULL},
+        {"x,y\n", 0, 0, "header only, no data rows"},
+        {"x,y\n\n\n", 0, 0, "header only, no data rows"},
+        {"x,y\n \n\r\n\t", 0, 0, "header only, no data rows"},
+        {"x,y\nNA,1\n\n", 0, 0, "every one of the 1 rows has a missing value"},
+        {"x,y\n1,2\n\n3,4\n", 0, 0, ":3: blank line inside the data"},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof *c; k++) {
+        const char *path = path_of(c[k].text);
+        static const int threads[] = {1, 2, 3, 7};
+        for (size_t t = 0; t < 4; t++) {
+            lr_data *d = NULL;
+            char err[512] = "";
+            const int st = read_na_drop(path, threads[t], &d, err);
+            if (c[k].n == 0) {
+                ck_assert_msg(st == LR_EFORMAT && strstr(err, c[k].err),
+                              "case %zu, %d threads: '%s'", k, threads[t], err);
+                continue;
+            }
+            ck_assert_msg(st == 0, "case %zu, %d threads: %s", k, threads[t],
+                          err);
+            ck_assert_uint_eq(d->n, c[k].n);
+            ck_assert(d->X[d->n - 1] == c[k].last_x);
+            lr_data_free(d);
+        }
+        unlink(path);
+    }
+    /* a header longer than a share at 7 threads (ranges start inside it),
+     * then 40 records and 500 blank lines: every value where it belongs */
+    text_t t = {malloc(64), 0, 64};
+    ck_assert(t.s != NULL);
+    for (int j = 0; j < 400; j++)
+        put(&t, "a_rather_long_column_name_%03d,", j);
+    put(&t, "y\n");
+    const size_t head = t.n;
+    for (int r = 0; r < 40; r++) {
+        for (int j = 0; j < 400; j++)
+            put(&t, "%d,", r % 2 ? j % 10 : r);
+        put(&t, "%d.5\n", r);
+    }
+    for (int r = 0; r < 500; r++)
+        put(&t, "\n");
+    ck_assert(head > t.n / 7);
+    const char *path = path_of(t.s);
+    for (int th = 1; th <= 7; th += 2) {
+        lr_data *d = NULL;
+        char err[512] = "";
+        ck_assert_msg(read_na_drop(path, th, &d, err) == 0, "%s", err);
+        ck_assert_uint_eq(d->n, 40);
+        ck_assert_uint_eq(d->p, 400);
+        for (size_t r = 0; r < 40; r++) {
+            ck_assert(d->y[r] == (double)r + 0.5);
+            ck_assert(d->X[r * 400 + 7] == (r % 2 ? 7.0 : (double)r));
+        }
+        lr_data_free(d);
+    }
+    unlink(path);
+    free(t.s);
+}
+END_TEST
+
 Suite *suite_csv_speed(void)
 {
     Suite *s = suite_create("csv_speed");
@@ -639,6 +723,7 @@ Suite *suite_csv_speed(void)
     tcase_add_test(tc, test_parse_edges);
     tcase_add_test(tc, test_number_corpus);
     tcase_add_test(tc, test_fast_records);
+    tcase_add_test(tc, test_scan_counts);
     suite_add_tcase(s, tc);
     return s;
 }
