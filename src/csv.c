@@ -396,7 +396,7 @@ static int scan_bytes(const char *p, const char *e, const char *end,
 typedef struct {
     const char *s, *end;
     size_t T, *nl;
-    int ok; /* the counts hold (not after a CR file's conversion) */
+    int ok; /* the counts hold (no quote, no CR file's conversion) */
 } scan_t;
 
 static const char *share(const scan_t *sc, size_t k)
@@ -457,6 +457,9 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line,
                           "%s: binary data (a NUL byte) in a CSV file", path);
     const int lone_cr = (seen & SEEN_LONE_CR) != 0;
     *quote = (seen & SEEN_QUOTE) != 0;
+    /* the counts hold while the bytes stay: a quoted field (the header's
+     * too) is unquoted in place, shifting its line feeds */
+    sc->ok = !*quote;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         c->s += 3; /* UTF-8 byte-order mark */
     int converted = 0;

@@ -657,6 +657,11 @@ START_TEST(test_scan_counts)
         {"x,y\n \n\r\n\t", 0, 0, "header only, no data rows"},
         {"x,y\nNA,1\n\n", 0, 0, "every one of the 1 rows has a missing value"},
         {"x,y\n1,2\n\n3,4\n", 0, 0, ":3: blank line inside the data"},
+        /* a quoted header holding a line feed, unquoted in place (the
+         * fuzzer's find: its shifted bytes held one more line feed) */
+        {"\"a\nb\",y\r\n1.5,2\n3.5,4\n", 2, 3.5, NULL},
+        {"\"a\nb\",y\r\n1.5,2\nzz,4\n", 0, 0, ":4: column 1 ('a\nb'): 'zz'"},
+        {"\"\xdd\n\",y\r\n2=\n2=", 0, 0, ":3: 1 fields, but the header has 2"},
     };
     for (size_t k = 0; k < sizeof c / sizeof *c; k++) {
         const char *path = path_of(c[k].text);
