@@ -2,9 +2,10 @@
  * a delimiter (default ','); fields in double quotes may hold delimiters,
  * line breaks and "" for a quote; LF, CRLF or CR line endings (see
  * line_ends); a UTF-8 byte-order mark; blank lines only at the end. Every
- * error names the file, the line and the column. The file is read once into
- * memory, records are counted so X is allocated once at its size, then
- * fields are parsed in place. */
+ * error names the file, the line and the column. The file is mapped (or
+ * read), one pass checks it and counts its lines so that X is allocated
+ * once (at most the lines after the header: blank ones, only at the end,
+ * count too), then fields are parsed in place. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "lr_internal.h"
 
@@ -112,11 +116,12 @@ typedef struct {
 
 /* A mapped file's pages before upto, once passed, go back to the page
  * cache (MADV_DONTNEED: a re-read maps them again from the file), so that
- * the process holds X and y and a window of the file, not all of it. Not
+ * the process holds X and y and a window of the file (2 MB a thread: 4
+ * threads' windows fit in one 8 MB chunk), not all of it. Not
  * for a file whose pages were edited for good (a CR file's line ends). */
 static void release(cur_t *c, const char *upto)
 {
-    static const size_t page = 4096, step = (size_t)1 << 23;
+    static const size_t page = 4096, step = (size_t)1 << 21;
     if (!c->map || upto < c->kept)
         return;
     size_t a = ((size_t)(c->kept - c->map) + page - 1) / page * page;
@@ -327,10 +332,111 @@ static int quote_error(const char *path, size_t line, size_t col, int bad,
                       : "text after the closing quote of a field");
 }
 
+enum { SEEN_NUL = 1, SEEN_LONE_CR = 2, SEEN_QUOTE = 4 };
+
+/* What [p, e) holds of a NUL byte, a CR not followed by LF (end: the
+ * buffer's end, which the byte after e may be read up to) and a quote;
+ * its line feeds are added to *nl where nl is given. */
+static int scan_scalar(const char *p, const char *e, const char *end,
+                       size_t *nl)
+{
+    int f = 0;
+    size_t n = 0;
+    for (; p < e; p++) {
+        if (*p == '\0')
+            f |= SEEN_NUL;
+        else if (*p == '"')
+            f |= SEEN_QUOTE;
+        else if (*p == '\r' && !(p + 1 < end && p[1] == '\n'))
+            f |= SEEN_LONE_CR;
+        else if (*p == '\n')
+            n++;
+    }
+    if (nl)
+        *nl += n;
+    return f;
+}
+
+/* The same, 64 bytes a step with SSE2 (x86-64's baseline): a step whose
+ * bytes hold none of the three (a CR of a CRLF excepted) costs one branch;
+ * any other is looked at byte by byte. Line feeds are counted by lanes
+ * (each -1 where a byte is LF) summed by psadbw. */
+static int scan_bytes(const char *p, const char *e, const char *end,
+                      size_t *nl)
+{
+    int f = 0;
+#ifdef __SSE2__
+    const __m128i nul = _mm_setzero_si128(), cr = _mm_set1_epi8('\r'),
+                  lf = _mm_set1_epi8('\n'), qu = _mm_set1_epi8('"');
+    __m128i lines = nul;
+    for (; e - p >= 64 && end - p > 64; p += 64) {
+        __m128i m = nul, n = nul;
+        for (int i = 0; i < 64; i += 16) {
+            const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+            const __m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
+            m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, nul),
+                                             _mm_cmpeq_epi8(v, qu)));
+            m = _mm_or_si128(m, _mm_andnot_si128(_mm_cmpeq_epi8(next, lf),
+                                                 _mm_cmpeq_epi8(v, cr)));
+            n = _mm_sub_epi8(n, _mm_cmpeq_epi8(v, lf));
+        }
+        lines = _mm_add_epi64(lines, _mm_sad_epu8(n, nul));
+        if (_mm_movemask_epi8(m))
+            f |= scan_scalar(p, p + 64, end, NULL);
+    }
+    uint64_t two[2];
+    _mm_storeu_si128((__m128i *)two, lines);
+    *nl += (size_t)(two[0] + two[1]);
+#endif
+    return f | scan_scalar(p, e, end, nl);
+}
+
+/* What scan_file found: the line feeds in each of T shares of [s, end),
+ * share k from share(sc, k) to share(sc, k + 1). */
+typedef struct {
+    const char *s, *end;
+    size_t T, *nl;
+    int ok; /* the counts hold (no quote, no CR file's conversion) */
+} scan_t;
+
+static const char *share(const scan_t *sc, size_t k)
+{
+    return k < sc->T ? sc->s + (size_t)(sc->end - sc->s) / sc->T * k
+                     : sc->end;
+}
+
+/* scan_bytes over the whole of c by sc->T threads, each over its share by
+ * blocks that a mapped file gives back as it goes. */
+static int scan_file(const cur_t *c, scan_t *sc)
+{
+    const size_t blk = (size_t)1 << 22, T = sc->T;
+    int f = 0;
+    sc->s = c->s;
+    sc->end = c->end;
+    sc->ok = 1;
+    #pragma omp parallel for num_threads((int)T) schedule(static, 1) \
+        reduction(|:f) if (T > 1)
+    for (size_t k = 0; k < T; k++) {
+        cur_t ck = *c;
+        const char *hi = share(sc, k + 1);
+        size_t nl = 0;
+        ck.kept = ck.s = c->s + (share(sc, k) - c->s);
+        for (const char *b = ck.s; b < hi; b += blk) {
+            const char *e = (size_t)(hi - b) < blk ? hi : b + blk;
+            f |= scan_bytes(b, e, c->end, &nl);
+            release(&ck, e);
+        }
+        sc->nl[k] = nl;
+    }
+    return f;
+}
+
 /* The file as a whole: not a zip, .npy or binary file, its line ends, and
- * a header on its first line. c->s is moved past a byte-order mark. */
-static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
-                     size_t errlen)
+ * a header on its first line (sc->T threads look, and count the line
+ * feeds of their shares into sc). c->s is moved past a byte-order mark;
+ * *quote is set when the file has a quote anywhere. */
+static int csv_sniff(const char *path, cur_t *c, size_t first_line,
+                     scan_t *sc, int *quote, char *err, size_t errlen)
 {
     const char *buf = c->s;
     const size_t len = (size_t)(c->end - c->s);
@@ -343,25 +449,17 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
         return lr_set_err(LR_EFORMAT, err, errlen,
                           "%s: a NumPy .npy array, not a CSV file: name it .npy",
                           path);
-    /* a NUL byte, and a CR that is not part of a CRLF (line_ends has more
-     * to do then), by blocks that a mapped file gives back as it goes */
-    int lone_cr = 0;
-    for (const char *b = buf; b < c->end;) {
-        const size_t blk = (size_t)(c->end - b) < ((size_t)1 << 22)
-                           ? (size_t)(c->end - b) : (size_t)1 << 22;
-        if (memchr(b, '\0', blk))
-            return lr_set_err(LR_EFORMAT, err, errlen,
-                              "%s: binary data (a NUL byte) in a CSV file",
-                              path);
-        for (const char *r = b, *e = b + blk; !lone_cr && r < e
-             && (r = memchr(r, '\r', (size_t)(e - r)));)
-            if (r + 1 < c->end && r[1] == '\n')
-                r += 2;
-            else
-                lone_cr = 1;
-        b += blk;
-        release(c, b);
-    }
+    /* a NUL byte, a CR that is not part of a CRLF (line_ends has more to
+     * do then) and a quote (the parallel reader's question), in one pass */
+    const int seen = scan_file(c, sc);
+    if (seen & SEEN_NUL)
+        return lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: binary data (a NUL byte) in a CSV file", path);
+    const int lone_cr = (seen & SEEN_LONE_CR) != 0;
+    *quote = (seen & SEEN_QUOTE) != 0;
+    /* the counts hold while the bytes stay: a quoted field (the header's
+     * too) is unquoted in place, shifting its line feeds */
+    sc->ok = !*quote;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         c->s += 3; /* UTF-8 byte-order mark */
     int converted = 0;
@@ -369,8 +467,10 @@ static int csv_sniff(const char *path, cur_t *c, size_t first_line, char *err,
                                  &converted, err, errlen) : LR_SUCCESS;
     if (st)
         return st;
-    if (converted)
+    if (converted) {
         c->map = NULL; /* its edited pages must stay */
+        sc->ok = 0;    /* and its line feeds are more */
+    }
     else
         release(c, c->end); /* the whole file has been read once */
     if (blank_rest(c->s, c->end))
@@ -571,6 +671,54 @@ static int csv_values(const char *path, const lr_csv_opts *opts,
     return LR_SUCCESS;
 }
 
+/* Whether the fast path may read records with this delimiter: one that
+ * cannot be part of a number. */
+static int fast_delim(char delim)
+{
+    return !((delim >= '0' && delim <= '9') || delim == '+' || delim == '-'
+             || delim == '.' || delim == 'e' || delim == 'E');
+}
+
+/* The fast path: one record from s (before end) of ncol plain numbers
+ * that lr_parse_number reads whole, each ended by the delimiter, the last
+ * by LF, CRLF or the end, into xi (and *yi for column tcol). Tokenizing
+ * and parsing are one scan. Returns the byte after the record, or NULL for
+ * anything else (blanks, quotes, missing values, a number strtod must
+ * read, a wrong field count): the general reader then reads the record
+ * again, for its value or its error, so both paths give the same. */
+static const char *fast_record(const char *s, const char *end, char delim,
+                               size_t ncol, size_t tcol, double *xi,
+                               double *yi)
+{
+    /* the features before the target, the target, the rest: each a run
+     * of numbers that lr_parse_row reads in one call */
+    const char *e = s;
+    if (tcol == SIZE_MAX) {
+        e = lr_parse_row(e, end, delim, ncol, xi);
+    } else {
+        if (tcol > 0) {
+            e = lr_parse_row(e, end, delim, tcol, xi);
+            if (!e || e == end || *e++ != delim)
+                return NULL;
+        }
+        e = lr_parse_row(e, end, delim, 1, yi);
+        if (e && tcol + 1 < ncol) {
+            if (e == end || *e != delim)
+                return NULL;
+            e = lr_parse_row(e + 1, end, delim, ncol - tcol - 1, xi + tcol);
+        }
+    }
+    if (!e)
+        return NULL;
+    if (e == end)
+        return e;
+    if (*e == '\n')
+        return e + 1;
+    if (*e == '\r' && e + 1 < end && e[1] == '\n')
+        return e + 2;
+    return NULL;
+}
+
 /* The records from c->s on (at most nrows, up to c->end; file_end ends
  * the file, for the blank-line rule) into rows row0.. of d: *kept rows,
  * and *dropped rows skipped for a missing value. Stops at the first error. */
@@ -586,6 +734,7 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
     char *scratch = NULL;
     int st = fields && lens ? LR_SUCCESS
              : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
+    const int fast = fast_delim(c->delim);
     while (!st && c->s < c->end) {
         release(c, c->s);
         if (blank_line(c->s, c->end)) {
@@ -600,6 +749,18 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
          * of the file may end in some, with records after it) */
         if (n + dropped == nrows)
             break;
+        if (fast) {
+            const size_t r = row0 + n;
+            const char *next = fast_record(c->s, c->end, c->delim, ncol, tcol,
+                                           d->X + r * d->p,
+                                           d->y ? d->y + r : NULL);
+            if (next) {
+                c->line += next[-1] == '\n';
+                c->s += next - c->s;
+                n++;
+                continue;
+            }
+        }
         const size_t line = c->line;
         const char *from = c->s;
         size_t k = 0;
@@ -668,26 +829,75 @@ static int has_quote(cur_t *c)
     return 0;
 }
 
-/* Records and line breaks in [s, end) of a part without quotes. */
+/* Records and line breaks in [s, end) of a part without quotes: lines
+ * found by memchr, a line's first byte enough to tell it is not blank
+ * (nearly always). */
 static void count_part(cur_t *c, const char *s, const char *end,
                        size_t *nrec, size_t *nl)
 {
     size_t n = 0, lines = 0;
-    int content = 0;
-    for (; s < end; s++) {
-        if (((uintptr_t)s & 0xfffff) == 0)
-            release(c, s);
-        const char ch = *s;
-        if (ch == '\n') {
-            n += content;
-            lines++;
-            content = 0;
-        } else if (ch != ' ' && ch != '\t' && ch != '\r') {
-            content = 1;
-        }
+    while (s < end) {
+        release(c, s);
+        const char *e = memchr(s, '\n', (size_t)(end - s)), *le = e ? e : end;
+        while (s < le && (*s == ' ' || *s == '\t' || *s == '\r'))
+            s++;
+        n += s < le;
+        if (!e)
+            break;
+        lines++;
+        s = e + 1;
     }
-    *nrec = n + content;
+    *nrec = n;
     *nl = lines;
+}
+
+/* The line feeds in [a, b). */
+static size_t count_lf(const char *a, const char *b)
+{
+    size_t n = 0;
+    for (; a < b && (a = memchr(a, '\n', (size_t)(b - a))); a++)
+        n++;
+    return n;
+}
+
+/* The lines of ranges [lo[k], lo[k + 1]) (k < sc->T; lo[k] at or after
+ * share k), from the scan's counts: the line feeds before lo[k] are those
+ * of the shares before k and of [share k, lo[k]) (a line or the header),
+ * so no pass over the file is needed. nl[k]: its line feeds; nrec[k]: its
+ * lines, the last line of the file without LF too. That counts blank lines
+ * as records, which only makes X longer than the rows kept: a valid file
+ * has them only at its end, and the reader stops there. */
+static void scan_lines(const scan_t *sc, char *const *lo, size_t *nrec,
+                       size_t *nl)
+{
+    const size_t T = sc->T;
+    size_t before = count_lf(sc->s, lo[0]), shares = 0;
+    for (size_t k = 0; k < T; k++) {
+        shares += sc->nl[k];
+        const size_t upto = k + 1 < T ? shares + count_lf(share(sc, k + 1),
+                                                          lo[k + 1])
+                                      : shares;
+        nl[k] = upto - before;
+        nrec[k] = nl[k] + (lo[k] < sc->end && lo[k + 1] == sc->end
+                           && sc->end[-1] != '\n');
+        before = upto;
+    }
+}
+
+/* Huge pages for X, which the parse writes once from end to end: a 2 MB
+ * page is one fault where 512 small ones were (where the kernel's
+ * transparent huge pages are on for madvise; a hint, nothing if not). */
+static void huge_pages(void *p, size_t bytes)
+{
+    const uintptr_t h = (uintptr_t)1 << 21, a = ((uintptr_t)p + h - 1) & ~(h - 1),
+                    b = ((uintptr_t)p + bytes) & ~(h - 1);
+#ifdef MADV_HUGEPAGE
+    if (b > a)
+        (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+    (void)a;
+    (void)b;
+#endif
 }
 
 /* The records of c (a whole file from c->s on, no quote in it, so every
@@ -698,9 +908,11 @@ static void count_part(cur_t *c, const char *s, const char *end,
  * reader's. *d is allocated here. */
 static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
                         char *const *cols, size_t ncol, size_t tcol, size_t p,
-                        int nt, lr_data **dp, char *err, size_t errlen)
+                        const scan_t *sc, lr_data **dp, char *err,
+                        size_t errlen)
 {
-    const size_t T = (size_t)nt, len = (size_t)(c->end - c->s);
+    const size_t T = sc->T;
+    const int nt = (int)T;
     char **lo = malloc((T + 1) * sizeof *lo);
     size_t *nrec = calloc(4 * T, sizeof *nrec), *nl = nrec + T,
            *kept = nrec + 2 * T, *drop = nrec + 3 * T;
@@ -715,17 +927,22 @@ static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
     lo[0] = c->s;
     lo[T] = c->end;
     for (size_t k = 1; k < T; k++) {
-        char *q = c->s + len / T * k, *e;
+        /* the first line start at or after the scan's share k */
+        char *q = c->s + (share(sc, k) - c->s), *e;
         if (q < lo[k - 1])
             q = lo[k - 1];
         e = q > c->s ? memchr(q - 1, '\n', (size_t)(c->end - q + 1)) : q - 1;
         lo[k] = q == c->s ? q : e ? e + 1 : c->end;
     }
-    #pragma omp parallel for num_threads(nt) schedule(static, 1)
-    for (size_t k = 0; k < T; k++) {
-        cur_t ck = *c;
-        ck.kept = lo[k];
-        count_part(&ck, lo[k], lo[k + 1], &nrec[k], &nl[k]);
+    if (sc->ok) {
+        scan_lines(sc, lo, nrec, nl);
+    } else {
+        #pragma omp parallel for num_threads(nt) schedule(static, 1)
+        for (size_t k = 0; k < T; k++) {
+            cur_t ck = *c;
+            ck.kept = lo[k];
+            count_part(&ck, lo[k], lo[k + 1], &nrec[k], &nl[k]);
+        }
     }
     size_t nrows = 0;
     for (size_t k = 0; k < T; k++)
@@ -736,6 +953,8 @@ static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
         goto done;
     }
     d = lr_data_alloc(nrows, p);
+    if (d)
+        huge_pages(d->X, nrows * p * sizeof *d->X);
     if (!d) {
         rc = lr_set_err(LR_ENOMEM, err, errlen,
                         "%s: out of memory for %zu x %zu values", path, nrows,
@@ -783,9 +1002,11 @@ static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
         dropped += drop[k];
     }
     if (!rc && n == 0)
-        rc = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: every one of the %zu rows has a missing value",
-                        path, dropped);
+        rc = dropped ? lr_set_err(LR_EFORMAT, err, errlen,
+                                  "%s: every one of the %zu rows has a "
+                                  "missing value", path, dropped)
+             : lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: header only, no data rows", path);
     if (!rc) {
         d->n = n;
         d->dropped = dropped;
@@ -814,7 +1035,14 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     char **cols = NULL;
     lr_data *d = NULL;
     size_t ncol = 0, tcol = SIZE_MAX;
-    int st = csv_sniff(path, &c, first_line, err, errlen);
+    /* (threads given: as many ranges, even in a build without OpenMP,
+     * where they run one after the other: the fuzzer's case) */
+    const int nt = opts->threads > 0 ? opts->threads : lr_threads_resolve(0);
+    int quote = 0;
+    scan_t sc = {NULL, NULL, (size_t)nt, malloc((size_t)nt * sizeof *sc.nl),
+                 0};
+    int st = sc.nl ? csv_sniff(path, &c, first_line, &sc, &quote, err, errlen)
+             : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory", path);
     if (!st)
         st = csv_header(path, &c, &cols, &ncol, err, errlen);
     if (!st)
@@ -838,14 +1066,13 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     if (first_line > 0)
         c.line = first_line;
     c.kept = c.s;
-    /* a whole file without quotes: its records in parallel */
-    /* (threads given: as many ranges, even in a build without OpenMP,
-     * where they run one after the other: the fuzzer's case) */
-    const int nt = opts->threads > 0 ? opts->threads : lr_threads_resolve(0);
-    const int quotes = first_line > 0 || nt < 2 || has_quote(&c);
+    /* a whole file without quotes (after the header: has_quote looks
+     * again where the file has one): its records in parallel */
+    const int hq = quote && has_quote(&c);
+    const int quotes = first_line > 0 || nt < 2 || hq;
     c.kept = c.s;
     if (!quotes) {
-        st = csv_parallel(path, opts, &c, cols, ncol, tcol, p, nt, &d, err,
+        st = csv_parallel(path, opts, &c, cols, ncol, tcol, p, &sc, &d, err,
                           errlen);
         if (!st) {
             d->names = calloc(p, sizeof *d->names);
@@ -856,7 +1083,14 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         }
         goto done;
     }
-    size_t nrows = count_records(&c, c.s, c.end);
+    size_t nrows, nl;
+    char *whole[2] = {c.s, c.end};
+    if (hq)
+        nrows = count_records(&c, c.s, c.end);
+    else if (sc.ok && sc.T == 1)
+        scan_lines(&sc, whole, &nrows, &nl); /* counted by the scan */
+    else
+        count_part(&c, c.s, c.end, &nrows, &nl); /* the same, faster */
     c.kept = c.s;
     if (nrows == 0) {
         st = lr_set_err(LR_EFORMAT, err, errlen, "%s: header only, no data rows",
@@ -864,6 +1098,8 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
         goto done;
     }
     d = lr_data_alloc(nrows, p);
+    if (d)
+        huge_pages(d->X, nrows * p * sizeof *d->X);
     if (!d) {
         st = lr_set_err(LR_ENOMEM, err, errlen,
                         "%s: out of memory for %zu x %zu values", path, nrows, ncol);
@@ -877,9 +1113,11 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     st = csv_records(path, opts, &c, c.end, cols, ncol, tcol, nrows, d, 0,
                      &kept, &dropped, err, errlen);
     if (!st && kept == 0)
-        st = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: every one of the %zu rows has a missing value",
-                        path, dropped);
+        st = dropped ? lr_set_err(LR_EFORMAT, err, errlen,
+                                  "%s: every one of the %zu rows has a "
+                                  "missing value", path, dropped)
+             : lr_set_err(LR_EFORMAT, err, errlen,
+                          "%s: header only, no data rows", path);
     if (st)
         goto done;
     d->n = kept;
@@ -889,6 +1127,7 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
                   : lr_set_err(LR_ENOMEM, err, errlen, "%s: out of memory",
                                path);
 done:
+    free(sc.nl);
     if (cols)
         free(cols[0]);
     free(cols);

@@ -122,6 +122,15 @@ int lr_threads_resolve(int requested);
  * that is subnormal or out of range, the algorithm's rare undecided case).
  * parse_double.c. */
 int lr_parse_double(const char *s, size_t len, double *out);
+/* The same for the number that starts at s, before end, read as far as
+ * its grammar goes: the byte after it, with *out set; or NULL (as 0
+ * above: no number there, or strtod must decide). The CSV reader's fast
+ * path: the caller checks what follows. parse_double.c. */
+const char *lr_parse_number(const char *s, const char *end, double *out);
+/* n numbers from s, one delimiter between each two, into out[0..n): the
+ * byte after the last, or NULL as above (out partly written). */
+const char *lr_parse_row(const char *s, const char *end, char delim,
+                         size_t n, double *out);
 
 /* ---- NumPy legacy RandomState samplers on top of GSL's MT19937 ---- */
 typedef struct lr_nprng lr_nprng;

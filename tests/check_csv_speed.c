@@ -8,7 +8,14 @@
  * float parser (lr_parse_double) equals strtod to the bit wherever it
  * answers: on 1e5 random doubles of every exponent (subnormals too)
  * printed with %.17g, as the reader reads them from a file, and on an
- * edge-case list (halfway cases, limits, 17-20+ digits, odd spellings). */
+ * edge-case list (halfway cases, limits, 17-20+ digits, odd spellings).
+ * The fused fast path (csvfast): lr_parse_number against strtod on a
+ * seeded corpus of 8e5 numbers (random decimals of 1-25 digits with
+ * leading and trailing zeros and exponents near the limits, normal doubles
+ * at 1-17 digits, near-halfway midpoints, subnormals), every SWAR word
+ * length, bounded by its end; and records it reads beside ones it hands
+ * to the general reader, every value strtod's, errors at their line; and
+ * the record counts taken from the scan pass's line feeds. */
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -351,6 +358,365 @@ START_TEST(test_parse_edges)
 }
 END_TEST
 
+/* ---------------------------------------- the fused fast path (csvfast) */
+
+/* ck_assert_msg, but silent when it holds: Check records every passing
+ * assertion (a write), and these run millions of times */
+#define REQUIRE(cond, ...) \
+    do { \
+        if (!(cond)) \
+            ck_abort_msg(__VA_ARGS__); \
+    } while (0)
+
+/* lr_parse_number on s (NUL-terminated) against strtod: where it answers,
+ * it stops where strtod stops, without ERANGE, with strtod's bits; and it
+ * reads nothing at or past its end: the same text followed by digits it
+ * must not take, by a delimiter, or cut short, gives the same or nothing.
+ * Returns 1 when it answered. */
+static int number_as_strtod(const char *s)
+{
+    const size_t len = strlen(s);
+    char *e;
+    errno = 0;
+    const double ref = strtod(s, &e);
+    const int range = errno == ERANGE;
+    double v = -1.0;
+    const char *got = lr_parse_number(s, s + len, &v);
+    /* in a buffer with digits after its end (which SWAR words would see
+     * if they read past it), and with a delimiter after it */
+    char *b = malloc(len + 32);
+    REQUIRE(b != NULL, "out of memory");
+    memcpy(b, s, len);
+    memcpy(b + len, "98765432109876543210", 21);
+    double w = -2.0;
+    const char *gb = lr_parse_number(b, b + len, &w);
+    REQUIRE((got == NULL) == (gb == NULL) && (!got || gb - b == got - s),
+                  "'%s': another answer with digits after the end", s);
+    if (got)
+        REQUIRE(memcmp(&v, &w, sizeof v) == 0, "'%s': %a, then %a", s,
+                      v, w);
+    static const char after[] = {',', '\n', '\r', ';', '/', ':', '\x80',
+                                 '\xff', ' '};
+    for (size_t k = 0; got && got == s + len && k < sizeof after; k++) {
+        b[len] = after[k];
+        gb = lr_parse_number(b, b + len + 1 + k % 3, &w);
+        REQUIRE(gb == b + len && memcmp(&v, &w, sizeof v) == 0,
+                      "'%s' before byte 0x%02x: read another way", s,
+                      (unsigned)(unsigned char)after[k]);
+    }
+    free(b);
+    if (!got)
+        return 0;
+    REQUIRE(got == e && !range, "'%s': the fast parser stops after %td "
+                  "bytes, strtod after %td%s", s, got - s, e - s,
+                  range ? " with ERANGE" : "");
+    REQUIRE(memcmp(&v, &ref, sizeof v) == 0, "'%s': fast %a, strtod %a",
+                  s, v, ref);
+    return 1;
+}
+
+static uint64_t next_z(uint64_t *z)
+{
+    *z = *z * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *z ^ (*z >> 29);
+}
+
+/* A random decimal: sign, leading zeros, 1-25 digits (trailing zeros
+ * too), a point anywhere or none (".5", "5."), an exponent of any size or
+ * near the limits of a double, with or without its sign and zeros. */
+static void random_decimal(uint64_t *z, char *b, size_t cap)
+{
+    size_t at = 0;
+    const uint64_t r = next_z(z);
+    if (r % 3 == 0)
+        b[at++] = r % 2 ? '-' : '+';
+    const size_t lead = (r >> 8) % 4 == 0 ? (r >> 10) % 6 : 0;
+    const size_t nd = 1 + (r >> 13) % 25;
+    const size_t trail = (r >> 18) % 3 == 0 ? (r >> 20) % 13 : 0;
+    const size_t all = lead + nd + trail;
+    const size_t point = (r >> 24) % 4 == 0 ? SIZE_MAX : (r >> 26) % (all + 1);
+    for (size_t i = 0; i < all && at + 40 < cap; i++) {
+        if (i == point)
+            b[at++] = '.';
+        const uint64_t d = next_z(z) % 10;
+        b[at++] = (char)(i < lead || i >= lead + nd ? '0'
+                         : '0' + (i == lead && d == 0 ? 7 : d));
+    }
+    if (point == all)
+        b[at++] = '.';
+    const uint64_t x = next_z(z);
+    if (x % 3 != 0) {
+        static const int base[] = {0, -22, 22, -308, -324, 308, -340, 290};
+        const int e10 = base[x % 8] + (int)((x >> 4) % 41) - 20;
+        at += (size_t)snprintf(b + at, cap - at, "%c%s%0*d",
+                               (x >> 12) % 2 ? 'e' : 'E',
+                               e10 < 0 ? "-" : (x >> 13) % 2 ? "+" : "",
+                               (int)((x >> 14) % 4), e10 < 0 ? -e10 : e10);
+    }
+    b[at] = '\0';
+}
+
+START_TEST(test_number_corpus)
+{
+    enum { N = 200000 };
+    uint64_t z = 20261129;
+    char b[128];
+    size_t answered = 0, normal = 0, normal_answered = 0;
+    for (size_t i = 0; i < N; i++) {
+        /* random decimals */
+        random_decimal(&z, b, sizeof b);
+        answered += (size_t)number_as_strtod(b);
+        /* a normal double printed with 1-17 digits (strtod gives back a
+         * normal double): the fast parser must answer all of these but
+         * the algorithm's rare undecided products */
+        double v;
+        do {
+            uint64_t u = next_z(&z);
+            memcpy(&v, &u, sizeof v);
+        } while (!isnormal(v));
+        snprintf(b, sizeof b, "%.*g", (int)(1 + i % 17), v);
+        errno = 0;
+        const double back = strtod(b, NULL);
+        if (isnormal(back) && errno != ERANGE) {
+            normal++;
+            normal_answered += (size_t)number_as_strtod(b);
+        }
+        /* next to halfway between v and its neighbour: the midpoint
+         * (exact in long double) to 17-21 and 40 digits */
+        const long double mid = ((long double)v
+                                 + (long double)nextafter(v, INFINITY)) / 2;
+        snprintf(b, sizeof b, "%.*Le", i % 6 == 5 ? 40 : (int)(16 + i % 5),
+                 mid);
+        (void)number_as_strtod(b);
+        /* a subnormal, printed as %.17g and shorter */
+        uint64_t u = next_z(&z) >> 12;
+        memcpy(&v, &u, sizeof v);
+        snprintf(b, sizeof b, "%.*g", (int)(1 + i % 17), v);
+        (void)number_as_strtod(b);
+    }
+    ck_assert_msg(normal_answered * 1000 >= normal * 999,
+                  "only %zu of %zu normal doubles by the fast parser",
+                  normal_answered, normal);
+    ck_assert_msg(answered > N / 4, "only %zu of %d random decimals by the "
+                  "fast parser", answered, N);
+    /* every length of digits on both sides of the point: each SWAR word
+     * length, whole and partial, and every place of the end */
+    for (int a = 0; a <= 20; a++) {
+        for (int f = -1; f <= 20; f++) {
+            size_t at = 0;
+            for (int k = 0; k < a; k++)
+                b[at++] = (char)('1' + (k * 7 + f + 10) % 9);
+            if (f >= 0)
+                b[at++] = '.';
+            for (int k = 0; k < f; k++)
+                b[at++] = (char)('1' + (k * 3 + a) % 9);
+            b[at] = '\0';
+            if (a + f > 0)
+                ck_assert_msg(number_as_strtod(b) == (a + (f > 0 ? f : 0) <= 19),
+                              "'%s': answered or not against its digits", b);
+        }
+    }
+    /* the fast paths' edges: Clinger's (2^53, 10^22) and Eisel-Lemire's */
+    static const char *const own[] = {
+        "9007199254740992", "9007199254740993", "1e22", "1e23", "-1e-22",
+        "1e-23", "9007199254740993e22", "0.1", "0.3", "123456789012345678",
+        "1234567890123456789", "1.5e300", "2.2250738585072014e-308",
+        "1.7976931348623157e308", "12345678.12345678", ".00000000001",
+        "00000000000000000000012345", "0.0000000000000000000000012345e30",
+        "1e0005", "1E+000", "-0.8540957393870336", "1.2e-05",
+    };
+    for (size_t k = 0; k < sizeof own / sizeof *own; k++)
+        ck_assert_msg(number_as_strtod(own[k]), "'%s' left to strtod", own[k]);
+    static const char *const strtods[] = {
+        "1e", "1e+", ".", "-", "+.e1", "inf", "nan", "0x10",
+        "12345678901234567890", "1.5000000000000000000000", "4e-324",
+        "1e-400", "1e309", "1e400000",
+    };
+    for (size_t k = 0; k < sizeof strtods / sizeof *strtods; k++)
+        ck_assert_msg(!number_as_strtod(strtods[k]), "'%s' answered",
+                      strtods[k]);
+}
+END_TEST
+
+/* path read by th threads with --na drop; err holds 512 bytes */
+static int read_na_drop(const char *path, int th, lr_data **d, char *err)
+{
+    lr_csv_opts o = lr_csv_opts_default();
+    o.threads = th;
+    o.na_drop = 1;
+    return lr_csv_read_opts(path, &o, d, err, 512);
+}
+
+/* Records the fast path reads, and records it hands to the general
+ * reader (blanks, quotes, NA, 20+ digits, an underflow, CRLF, no final
+ * line end), side by side: every value strtod's, at 1, 2 and 3 threads,
+ * and an error after them named at its line. */
+START_TEST(test_fast_records)
+{
+    static const char *const odd[] = {
+        " 1.25", "2.5 ", "NA", "123456789012345678901234", "1e-400",
+        "4.9406564584124654e-324", "\t-3", "+7.", ".5", "-0",
+        "1.7976931348623157e308",
+    };
+    enum { R = 3000, NODD = sizeof odd / sizeof *odd };
+    for (int quoted = 0; quoted < 2; quoted++) {
+        text_t t = {malloc(64), 0, 64};
+        ck_assert(t.s != NULL);
+        put(&t, "a,b,y\n");
+        double *want = malloc(3 * R * sizeof *want);
+        ck_assert(want != NULL);
+        uint64_t z = 77;
+        size_t kept = 0;
+        for (size_t r = 0; r < R; r++) {
+            char f[3][64];
+            int na = 0;
+            for (int j = 0; j < 3; j++) {
+                uint64_t u = next_z(&z);
+                double v = (double)(int64_t)u * 0x1p-62 * (j == 1 ? 1e-5 : 1);
+                if (r % 5 == 2 && j == (int)(r % 3))
+                    snprintf(f[j], sizeof f[j], "%s", odd[(r / 5) % NODD]);
+                else
+                    snprintf(f[j], sizeof f[j], "%.*g", (int)(12 + u % 6), v);
+                na |= strcmp(f[j], "NA") == 0;
+                if (!na)
+                    want[3 * kept + (size_t)j] = strtod(f[j], NULL);
+            }
+            if (quoted && r % 97 == 1 && r % 5 != 2) /* "2.5 " is not */
+                put(&t, "\"%s\",%s,%s", f[0], f[1], f[2]);
+            else
+                put(&t, "%s,%s,%s", f[0], f[1], f[2]);
+            if (r + 1 < R)
+                put(&t, "%s", r % 11 == 4 ? "\r\n" : "\n");
+            kept += !na;
+        }
+        const char *path = path_of(t.s);
+        for (int th = 1; th <= 3; th++) {
+            lr_data *d = NULL;
+            char err[512] = "";
+            ck_assert_msg(read_na_drop(path, th, &d, err) == 0, "%s", err);
+            ck_assert_uint_eq(d->n, kept);
+            ck_assert_uint_eq(d->dropped, R - kept);
+            for (size_t i = 0; i < kept; i++) {
+                const double got[3] = {d->X[2 * i], d->X[2 * i + 1], d->y[i]};
+                ck_assert_msg(memcmp(got, want + 3 * i, sizeof got) == 0,
+                              "row %zu of the kept (quotes %d, %d threads): "
+                              "%a %a %a, strtod %a %a %a", i, quoted, th,
+                              got[0], got[1], got[2], want[3 * i],
+                              want[3 * i + 1], want[3 * i + 2]);
+            }
+            lr_data_free(d);
+        }
+        unlink(path);
+        /* a bad value after 2400 records, the fast path's and not: its
+         * line (header 1, so record r is on line r + 2) and column */
+        char *nl = t.s;
+        for (int k = 0; k < 2401; k++)
+            nl = strchr(nl, '\n') + 1;
+        char *comma = strchr(nl, ',');
+        comma[1] = 'x';
+        path = path_of(t.s);
+        for (int th = 1; th <= 3; th++) {
+            lr_data *d = NULL;
+            char err[512] = "";
+            ck_assert_int_eq(read_na_drop(path, th, &d, err), LR_EFORMAT);
+            ck_assert_msg(strstr(err, ":2402: column 2 ('b'): '") != NULL,
+                          "%d threads: %s", th, err);
+        }
+        unlink(path);
+        free(want);
+        free(t.s);
+    }
+}
+END_TEST
+
+/* The record counts that the scan pass gives (line feeds per share, no
+ * second pass): blank lines at the end, no final LF, a header longer than
+ * a thread's share, a byte-order mark, CRLF, a CR file (counted again),
+ * only blank lines, only missing values; at 1, 2, 3 and 7 threads each
+ * file reads to its known rows (n, the last row's x) or its known error. */
+START_TEST(test_scan_counts)
+{
+    static const struct {
+        const char *text;
+        size_t n;        /* rows; 0: the error below */
+        double last_x;   /* the last row's x */
+        const char *err; /* a phrase of the error */
+    } c[] = {
+        {"x,y\n1.5,2\n", 1, 1.5, NULL},
+        {"x,y\n1.5,2", 1, 1.5, NULL},
+        {"x,y\n1.5,2\n-3.25,4", 2, -3.25, NULL},
+        {"x,y\n1.5,2\n7e-3,4\n\n\n\n", 2, 7e-3, NULL},
+        {"x,y\n1.5,2\n7e-3,4\n \n\t\n\r\n", 2, 7e-3, NULL},
+        {"x,y\r\n1.5,2\r\n2.5,3\r\n\r\n", 2, 2.5, NULL},
+        {"\xEF\xBB\xBFx,y\n1.5,2\n9.75,3\n", 2, 9.75, NULL},
+        {"x,y\r1.5,2\r8.5,3\r", 2, 8.5, NULL},
+        {"x,y\r1.5,2\r8.5,3\r\r", 2, 8.5, NULL},
+        {"x,y\n1,2\nNA,3\n", 1, 1.0, NULL},
+        {"x,y\n", 0, 0, "header only, no data rows"},
+        {"x,y\n\n\n", 0, 0, "header only, no data rows"},
+        {"x,y\n \n\r\n\t", 0, 0, "header only, no data rows"},
+        {"x,y\nNA,1\n\n", 0, 0, "every one of the 1 rows has a missing value"},
+        {"x,y\n1,2\n\n3,4\n", 0, 0, ":3: blank line inside the data"},
+        /* a quoted header holding a line feed, unquoted in place (the
+         * fuzzer's find: its shifted bytes held one more line feed) */
+        {"\"a\nb\",y\r\n1.5,2\n3.5,4\n", 2, 3.5, NULL},
+        {"\"a\nb\",y\r\n1.5,2\nzz,4\n", 0, 0, ":4: column 1 ('a\nb'): 'zz'"},
+        {"\"\xdd\n\",y\r\n2=\n2=", 0, 0, ":3: 1 fields, but the header has 2"},
+    };
+    for (size_t k = 0; k < sizeof c / sizeof *c; k++) {
+        const char *path = path_of(c[k].text);
+        static const int threads[] = {1, 2, 3, 7};
+        for (size_t t = 0; t < 4; t++) {
+            lr_data *d = NULL;
+            char err[512] = "";
+            const int st = read_na_drop(path, threads[t], &d, err);
+            if (c[k].n == 0) {
+                ck_assert_msg(st == LR_EFORMAT && strstr(err, c[k].err),
+                              "case %zu, %d threads: '%s'", k, threads[t], err);
+                continue;
+            }
+            ck_assert_msg(st == 0, "case %zu, %d threads: %s", k, threads[t],
+                          err);
+            ck_assert_uint_eq(d->n, c[k].n);
+            ck_assert(d->X[d->n - 1] == c[k].last_x);
+            lr_data_free(d);
+        }
+        unlink(path);
+    }
+    /* a header longer than a share at 7 threads (ranges start inside it),
+     * then 40 records and 500 blank lines: every value where it belongs */
+    text_t t = {malloc(64), 0, 64};
+    ck_assert(t.s != NULL);
+    for (int j = 0; j < 400; j++)
+        put(&t, "a_rather_long_column_name_%03d,", j);
+    put(&t, "y\n");
+    const size_t head = t.n;
+    for (int r = 0; r < 40; r++) {
+        for (int j = 0; j < 400; j++)
+            put(&t, "%d,", r % 2 ? j % 10 : r);
+        put(&t, "%d.5\n", r);
+    }
+    for (int r = 0; r < 500; r++)
+        put(&t, "\n");
+    ck_assert(head > t.n / 7);
+    const char *path = path_of(t.s);
+    for (int th = 1; th <= 7; th += 2) {
+        lr_data *d = NULL;
+        char err[512] = "";
+        ck_assert_msg(read_na_drop(path, th, &d, err) == 0, "%s", err);
+        ck_assert_uint_eq(d->n, 40);
+        ck_assert_uint_eq(d->p, 400);
+        for (size_t r = 0; r < 40; r++) {
+            ck_assert(d->y[r] == (double)r + 0.5);
+            ck_assert(d->X[r * 400 + 7] == (r % 2 ? 7.0 : (double)r));
+        }
+        lr_data_free(d);
+    }
+    unlink(path);
+    free(t.s);
+}
+END_TEST
+
 Suite *suite_csv_speed(void)
 {
     Suite *s = suite_create("csv_speed");
@@ -360,6 +726,9 @@ Suite *suite_csv_speed(void)
     tcase_add_test(tc, test_same_errors);
     tcase_add_test(tc, test_parse_random);
     tcase_add_test(tc, test_parse_edges);
+    tcase_add_test(tc, test_number_corpus);
+    tcase_add_test(tc, test_fast_records);
+    tcase_add_test(tc, test_scan_counts);
     suite_add_tcase(s, tc);
     return s;
 }
