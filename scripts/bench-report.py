@@ -202,7 +202,64 @@ def main():
           "parallel, as generate reports the rate (best of 3):\n")
         w("```\n%s```\n" % open(wtxt).read())
     speed_sections(d, w, verdict)
+    read_gram_sections(d, w, verdict)
     print("\n".join(out))
+
+
+def read_gram_sections(d, w, verdict):
+    """Targets 5 (reading end to end) and 6 (the Gram pass) of the memory
+    speed issue, from DIR/bench-read.txt (scripts/bench-read.sh) and
+    DIR/gram.csv, DIR/gram-fma.csv (scripts/bench-gram.sh)."""
+    rtxt = os.path.join(d, "bench-read.txt")
+    if os.path.exists(rtxt):
+        text = open(rtxt).read()
+        w("## S5. CSV at the speed of the disk cache (targets: at least 1 GB/s "
+          "at 2 threads end to end; peak RSS at most X and y plus 10% plus one "
+          "chunk)\n")
+        w("`scripts/bench-read.sh`: `linreg generate --samples 1000000 "
+          "--features 16 --out FILE.csv`, then `linreg train --data FILE.csv "
+          "--iters 1 --no-exact --quiet --threads T` (best of 5; MB/s = file "
+          "bytes / wall time of the whole command):\n")
+        w("```\n%s```\n" % text)
+        for line in text.splitlines():
+            if not line.startswith("threads "):
+                continue
+            t = line.split()[1].rstrip(":")
+            mbs = float(line.split(",")[1].split()[0])
+            rss = float(line.split("peak RSS ")[1].split()[0])
+            bound = float(line.split("bound ")[1].split()[0])
+            if t == "2":
+                w("2 threads: %.0f MB/s (%s); peak RSS %.0f KB against %.0f KB "
+                  "(%s).\n" % (mbs, verdict(mbs >= 1000), rss, bound,
+                                verdict(rss <= bound)))
+    gram = rows(os.path.join(d, "gram.csv"))
+    fma = rows(os.path.join(d, "gram-fma.csv"))
+    if gram and fma:
+        peak = {r["threads"]: f(r["avx512_gfma"]) for r in fma}
+        paths = [r["path"] for r in gram]
+        run = "kernel-avx512" if "kernel-avx512" in paths else "kernel-avx2"
+        if run == "kernel-avx2":
+            peak = {r["threads"]: f(r["avx2_gfma"]) for r in fma}
+        w("## S6. The Gram pass at the FMA limit (target: at least 60% of the "
+          "FMA peak for p >= 64)\n")
+        w("`scripts/bench-gram.sh` (details in `gram.md`): the Gram sums of "
+          "[X 1 y], X about 128 MB of doubles, best of 3, GFMA/s counting "
+          "n p (p + 1) / 2, against the FMA peak measured in the same run "
+          "(threads x one core's). The path `--solver gram` runs here: "
+          "**%s**.\n" % run)
+        w("| p | threads | path | GFMA/s | % of peak | |")
+        w("|---|---|---|---|---|---|")
+        for r in gram:
+            if r["storage"] != "double" or r["path"] not in (
+                    run, run + "-deterministic", "dsyrk", "numpy"):
+                continue
+            if int(r["p"]) < 64:
+                continue
+            q = f(r["gfma"]) / peak[r["threads"]]
+            w("| %s | %s | %s | %.1f | %.0f%% | %s |" % (
+                r["p"], r["threads"], r["path"], f(r["gfma"]), 100 * q,
+                verdict(q >= 0.6) if r["path"].startswith(run) else ""))
+        w("")
 
 
 SWEEP_CURVES = [("double", "1"), ("double", "2"), ("float", "1"),
