@@ -2,7 +2,7 @@
 # check-kernel-bits.sh save|check DIR [BUILD] -- the bits of the row kernels.
 #
 # Trains 20 iterations (no exact solve) at every p of the speed sweep plus
-# the block and vector edges (8, 9, 31, 33, 63, 65, 257), double and float
+# the block and vector edges (4, 6, 8, 9, 31, 33, 63, 65, 257), double and float
 # storage, with and without --deterministic, at 1 and 2 threads, on each
 # instruction-set path (LR_ISA=avx512, avx2, baseline; a path the CPU lacks
 # is skipped by linreg itself, which falls back: the file is still
@@ -23,7 +23,7 @@ esac
 [ -n "$dir" ] || { echo "$0: DIR missing" >&2; exit 2; }
 linreg=$build/linreg
 [ -x "$linreg" ] || { echo "$0: $linreg not built" >&2; exit 2; }
-ps="1 2 3 5 7 8 9 13 16 24 31 32 33 50 63 64 65 100 128 200 257 512 1000"
+ps="1 2 3 4 5 6 7 8 9 13 16 24 31 32 33 50 63 64 65 100 128 200 257 512 1000"
 mkdir -p "$dir"
 out=$dir
 if [ "$mode" = check ]; then
