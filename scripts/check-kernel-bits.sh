@@ -2,14 +2,14 @@
 # check-kernel-bits.sh save|check DIR [BUILD] -- the bits of the row kernels.
 #
 # Trains 20 iterations (no exact solve) at every p of the speed sweep plus
-# the block and vector edges (4, 6, 8, 9, 31, 33, 63, 65, 257), double and float
-# storage, with and without --deterministic, at 1 and 2 threads, on each
-# instruction-set path (LR_ISA=avx512, avx2, baseline; a path the CPU lacks
-# is skipped by linreg itself, which falls back: the file is still
-# compared). `save` writes the model files under DIR (from the reference
-# build, e.g. main's); `check` trains the same runs with BUILD (default
-# build) and compares each model byte for byte with DIR's, listing every
-# one that differs. Exit 0 when all are identical, 1 otherwise.
+# the block and vector edges (4, 6, 8, 9, 31, 33, 63, 65, 257), double and
+# float storage, with and without --deterministic, at 1 and 2 threads, on
+# each instruction-set path (LR_ISA=avx512, avx2, baseline; on a CPU that
+# lacks one, its runs fail with FAILED lines). `save` writes the model
+# files under DIR (from the reference build, e.g. main's); `check` trains
+# the same runs with BUILD (default build) and compares each model byte
+# for byte with DIR's, listing every one that differs. Exit 0 when all are
+# identical, 1 otherwise.
 # The rows of each run: 40000 / p + 5003 (odd: every kernel's tail rows;
 # n p >= 32768: the fused pass, not the small problems' long double one).
 set -e
