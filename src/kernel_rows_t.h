@@ -779,6 +779,12 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
             LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, acc);
         else if (p <= 512)
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
+        else if (sizeof(LR_T) == sizeof(double) && p > 768)
+            /* two double rows, w and acc (32 p bytes) overflowed the L1
+             * cache: 1.1-1.35x a read at p = 800, 1000 (median 1.3), one
+             * row 0.9-1.15x (median 1.1); float rows one at a time were
+             * 1.5x slower than two */
+            LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, acc);
         else
             LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
         break;
