@@ -341,6 +341,74 @@ LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
     *sse = s;
 }
 
+/* Float rows narrower than 32 on AVX-512: each element widened once. The
+ * block's rows are loaded as vectors of eight doubles (nz a row; the last
+ * one's lanes past the row zero) and kept in registers for both phases:
+ * the dot product's groups of four are the halves of those vectors, in
+ * dot4's order, and the update takes them as they are. The products and
+ * sums of blk_v, in its order (the weights past the row are -1: a lane
+ * past the row gives 0 * -1 = -0.0, blk_v's identity), so the same bits;
+ * blk_v widened every element twice, and the conversions, with the adds,
+ * were what bound a float row at 1 thread (1.5-1.8x a plain read at
+ * p = 13 to 24). */
+#undef LR_NARROW_ONCE
+#if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+#define LR_NARROW_ONCE 1
+static inline __attribute__((always_inline)) void
+LR_FN(blk_n)(const LR_T *restrict x, const double *restrict yb, size_t P,
+             size_t R, int safe, const lr_v8d *wn, lr_v8l mu, double b,
+             double *restrict acc, lr_v8d *aT, double *gb, double *sse)
+{
+    const size_t nz = (P + 7) / 8, ng = (P + 3) / 4;
+    const size_t ju = P / 8 * 8, ru = P - ju;
+    lr_v8d xr[LR_VROWS][4];
+    double r[LR_VROWS];
+#pragma GCC unroll 8
+    for (size_t k = 0; k < R; k++) {
+#pragma GCC unroll 4
+        for (size_t z = 0; z < nz; z++) {
+            const LR_T *xt = x + k * P + 8 * z;
+            if (8 * z + 8 <= P)
+                xr[k][z] = LR_FN(ld8)(xt);
+            else if (safe && k + 1 == R)
+                xr[k][z] = LR_FN(ld8_part)(xt, ru);
+            else
+                xr[k][z] = (lr_v8d)((lr_v8l)LR_FN(ld8)(xt) & mu);
+        }
+        lr_v4d t = {0, 0, 0, 0};
+#pragma GCC unroll 4
+        for (size_t z = 0; z < nz; z++) {
+            const lr_v8d q = xr[k][z] * wn[z];
+            t += __builtin_shufflevector(q, q, 0, 1, 2, 3);
+            if (2 * z + 1 < ng)
+                t += __builtin_shufflevector(q, q, 4, 5, 6, 7);
+        }
+        r[k] = (((t[0] + t[1]) + (t[2] + t[3])) + b) - yb[k];
+    }
+#pragma GCC unroll 4
+    for (size_t z = 0; z < nz; z++) {
+        lr_v8d a = 8 * z + 8 <= P ? lr_ld8d(acc + 8 * z) : *aT;
+#pragma GCC unroll 8
+        for (size_t k = 0; k < R; k++)
+            a = a + r[k] * xr[k][z];
+        if (8 * z + 8 <= P)
+            memcpy(acc + 8 * z, &a, sizeof a);
+        else
+            *aT = a;
+    }
+    double g = *gb, s = *sse;
+#pragma GCC unroll 8
+    for (size_t k = 0; k < R; k++) {
+        g = g + r[k];
+        s = s + r[k] * r[k];
+    }
+    *gb = g;
+    *sse = s;
+}
+#else
+#define LR_NARROW_ONCE 0
+#endif
+
 /* The blocked pass over rows [lo, hi), R rows a block, for p >= 8 (P a
  * compile-time constant: rows_vc; any P works). */
 static inline __attribute__((always_inline)) void
@@ -372,6 +440,13 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
     memcpy(&aT, t, sizeof aT);
     double gb = 0.0, sse = 0.0;
     size_t i = lo;
+#if LR_NARROW_ONCE
+    lr_v8d wn[4];
+    double wp[32];
+    for (size_t q = 0; q < 32; q++)
+        wp[q] = q < P ? w[q] : -1.0;
+    memcpy(wn, wp, sizeof wn);
+#endif
     /* whole blocks; the last row of the range always in the loop below */
     for (; i + R < hi; i += R) {
 #if LR_PF > 0
@@ -382,11 +457,26 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
         }
         __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
 #endif
+#if LR_NARROW_ONCE
+        if (!wide) {
+            LR_FN(blk_n)(X + i * P, y + i, P, R, 0, wn, tl.mu, b, acc, &aT,
+                         &gb, &sse);
+            continue;
+        }
+#endif
         LR_FN(blk_v)(X + i * P, y + i, P, R, 0, w, &tl, b, acc, &aT, &gb, &sse);
     }
-    for (; i < hi; i++)
+    for (; i < hi; i++) {
+#if LR_NARROW_ONCE
+        if (!wide) {
+            LR_FN(blk_n)(X + i * P, y + i, P, 1, i + 1 == hi, wn, tl.mu, b,
+                         acc, &aT, &gb, &sse);
+            continue;
+        }
+#endif
         LR_FN(blk_v)(X + i * P, y + i, P, 1, i + 1 == hi, w, &tl, b, acc, &aT,
                      &gb, &sse);
+    }
     memcpy(t, &aT, sizeof aT);
     memcpy(acc + ju, t, ru * sizeof *t);
     acc[P] += gb;
@@ -460,7 +550,12 @@ LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
                const double *restrict w, double b, size_t lo, size_t hi,
                double *restrict acc)
 {
-    const size_t R = LR_VR(P, LR_T);
+#ifndef LR_NR_WIDE
+#define LR_NR_WIDE 4
+#endif
+    /* blk_n keeps R rows of (P + 7) / 8 vectors in registers */
+    const size_t R = LR_NARROW_ONCE && P > 16 && P < 32 ? LR_NR_WIDE
+                                                        : LR_VR(P, LR_T);
     if (P == 8 || P == 16) {
         const size_t split = lo + (hi - lo) / 4 * 4;
         LR_FN(rows_v)(X, y, P, R, w, b, lo, split, acc);
@@ -553,6 +648,41 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
  * residuals as rows_v, the sums in another fixed order (the last bits of
  * large problems at these widths changed with this kernel; small problems
  * take the long-double path and are unchanged). */
+#if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+/* Columns j < P of eight float rows at x0 (8 P contiguous floats, P <= 7)
+ * as vectors of doubles: c[j] lane k = x0[k P + j]. */
+static inline __attribute__((always_inline)) void
+LR_FN(lanes_cols)(const float *x0, size_t P, lr_v8d *c)
+{
+    const size_t nf = 8 * P, nv = (nf + 15) / 16;
+    __m512 v[4];
+#pragma GCC unroll 4
+    for (size_t q = 0; q < nv; q++)
+        v[q] = 16 * q + 16 <= nf
+                   ? _mm512_loadu_ps(x0 + 16 * q)
+                   : _mm512_maskz_loadu_ps((__mmask16)((1u << (nf - 16 * q)) - 1u),
+                                           x0 + 16 * q);
+#pragma GCC unroll 7
+    for (size_t j = 0; j < P; j++) {
+        /* constants once unrolled (a vector built in memory here waited
+         * on its stores every block) */
+        const int jj = (int)j, pp = (int)P;
+        const __m512i idx = _mm512_setr_epi32(
+            jj & 31, (jj + pp) & 31, (jj + 2 * pp) & 31, (jj + 3 * pp) & 31,
+            (jj + 4 * pp) & 31, (jj + 5 * pp) & 31, (jj + 6 * pp) & 31,
+            (jj + 7 * pp) & 31, 0, 0, 0, 0, 0, 0, 0, 0);
+        unsigned hi = 0;
+        for (unsigned k = 0; k < 8; k++)
+            hi |= (unsigned)(j + P * k >= 32) << k;
+        __m512 s = _mm512_permutex2var_ps(v[0], idx, nv > 1 ? v[1] : v[0]);
+        if (nv > 2)
+            s = _mm512_mask_blend_ps((__mmask16)hi, s,
+                                     _mm512_permutex2var_ps(v[2], idx, nv > 3 ? v[3] : v[2]));
+        c[j] = (lr_v8d)_mm512_cvtps_pd(_mm512_castps512_ps256(s));
+    }
+}
+#endif
+
 static inline __attribute__((always_inline)) void
 LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
                   const double *restrict w, double b, size_t lo, size_t hi,
@@ -575,10 +705,26 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
         __builtin_prefetch((const char *)(y + i) + LR_PF);
 #endif
         v8d c[7], yv;
+#if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+        /* float: the block's 8 P floats as whole vectors (the last masked:
+         * nothing read past the block), each column picked out by
+         * two-source permutes and widened once (element by element took
+         * a load and an insert each: 1.2-1.3x a plain read at p = 5, 7;
+         * at p = 2 no faster, at p = 3 slower: those keep the loads) */
+        if (P >= 4) {
+            LR_FN(lanes_cols)(x0, P, c);
+        } else {
+            for (size_t j = 0; j < P; j++)
+                c[j] = (v8d){x0[j], x0[P + j], x0[2 * P + j], x0[3 * P + j],
+                             x0[4 * P + j], x0[5 * P + j], x0[6 * P + j],
+                             x0[7 * P + j]};
+        }
+#else
         for (size_t j = 0; j < P; j++)
             c[j] = (v8d){x0[j], x0[P + j], x0[2 * P + j], x0[3 * P + j],
                          x0[4 * P + j], x0[5 * P + j], x0[6 * P + j],
                          x0[7 * P + j]};
+#endif
         memcpy(&yv, y + i, sizeof yv);
         v8d t[4] = {zero, zero, zero, zero};
         for (size_t j = 0; j < P; j++)
@@ -633,6 +779,12 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
             LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, acc);
         else if (p <= 512)
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
+        else if (sizeof(LR_T) == sizeof(double) && p > 768)
+            /* two double rows, w and acc (32 p bytes) overflowed the L1
+             * cache: 1.1-1.35x a read at p = 800, 1000 (median 1.3), one
+             * row 0.9-1.15x (median 1.1); float rows one at a time were
+             * 1.5x slower than two */
+            LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, acc);
         else
             LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
         break;
