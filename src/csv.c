@@ -900,6 +900,39 @@ static void huge_pages(void *p, size_t bytes)
 #endif
 }
 
+/* The error of a read that kept no row: every row dropped for a missing
+ * value, or none there. */
+static int no_rows(const char *path, size_t dropped, char *err, size_t errlen)
+{
+    return dropped ? lr_set_err(LR_EFORMAT, err, errlen,
+                                "%s: every one of the %zu rows has a missing "
+                                "value", path, dropped)
+                   : lr_set_err(LR_EFORMAT, err, errlen,
+                                "%s: header only, no data rows", path);
+}
+
+/* *dp: room for nrows rows of p features (X in huge pages) and, with a
+ * target column (tcol < ncol), their targets; or the error of no rows or
+ * no memory. */
+static int rows_alloc(const char *path, size_t nrows, size_t p, size_t ncol,
+                      size_t tcol, lr_data **dp, char *err, size_t errlen)
+{
+    if (nrows == 0)
+        return no_rows(path, 0, err, errlen);
+    lr_data *d = lr_data_alloc(nrows, p);
+    if (!d)
+        return lr_set_err(LR_ENOMEM, err, errlen,
+                          "%s: out of memory for %zu x %zu values", path, nrows,
+                          ncol);
+    huge_pages(d->X, nrows * p * sizeof *d->X);
+    if (tcol == SIZE_MAX) {
+        free(d->y);
+        d->y = NULL;
+    }
+    *dp = d;
+    return LR_SUCCESS;
+}
+
 /* The records of c (a whole file from c->s on, no quote in it, so every
  * LF ends a record) by nt threads: each takes a range of whole lines,
  * counts its records and lines, then parses them into its own rows, which
@@ -947,24 +980,8 @@ static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
     size_t nrows = 0;
     for (size_t k = 0; k < T; k++)
         nrows += nrec[k];
-    if (nrows == 0) {
-        rc = lr_set_err(LR_EFORMAT, err, errlen,
-                        "%s: header only, no data rows", path);
+    if ((rc = rows_alloc(path, nrows, p, ncol, tcol, &d, err, errlen)))
         goto done;
-    }
-    d = lr_data_alloc(nrows, p);
-    if (d)
-        huge_pages(d->X, nrows * p * sizeof *d->X);
-    if (!d) {
-        rc = lr_set_err(LR_ENOMEM, err, errlen,
-                        "%s: out of memory for %zu x %zu values", path, nrows,
-                        ncol);
-        goto done;
-    }
-    if (tcol == SIZE_MAX) {
-        free(d->y);
-        d->y = NULL;
-    }
     #pragma omp parallel for num_threads(nt) schedule(static, 1)
     for (size_t k = 0; k < T; k++) {
         size_t row0 = 0, line = c->line;
@@ -1002,11 +1019,7 @@ static int csv_parallel(const char *path, const lr_csv_opts *opts, cur_t *c,
         dropped += drop[k];
     }
     if (!rc && n == 0)
-        rc = dropped ? lr_set_err(LR_EFORMAT, err, errlen,
-                                  "%s: every one of the %zu rows has a "
-                                  "missing value", path, dropped)
-             : lr_set_err(LR_EFORMAT, err, errlen,
-                          "%s: header only, no data rows", path);
+        rc = no_rows(path, dropped, err, errlen);
     if (!rc) {
         d->n = n;
         d->dropped = dropped;
@@ -1092,32 +1105,13 @@ static int csv_core(const char *path, const lr_csv_opts *opts, char *buf,
     else
         count_part(&c, c.s, c.end, &nrows, &nl); /* the same, faster */
     c.kept = c.s;
-    if (nrows == 0) {
-        st = lr_set_err(LR_EFORMAT, err, errlen, "%s: header only, no data rows",
-                        path);
+    if ((st = rows_alloc(path, nrows, p, ncol, tcol, &d, err, errlen)))
         goto done;
-    }
-    d = lr_data_alloc(nrows, p);
-    if (d)
-        huge_pages(d->X, nrows * p * sizeof *d->X);
-    if (!d) {
-        st = lr_set_err(LR_ENOMEM, err, errlen,
-                        "%s: out of memory for %zu x %zu values", path, nrows, ncol);
-        goto done;
-    }
-    if (tcol == SIZE_MAX) {
-        free(d->y);
-        d->y = NULL;
-    }
     size_t kept = 0, dropped = 0;
     st = csv_records(path, opts, &c, c.end, cols, ncol, tcol, nrows, d, 0,
                      &kept, &dropped, err, errlen);
     if (!st && kept == 0)
-        st = dropped ? lr_set_err(LR_EFORMAT, err, errlen,
-                                  "%s: every one of the %zu rows has a "
-                                  "missing value", path, dropped)
-             : lr_set_err(LR_EFORMAT, err, errlen,
-                          "%s: header only, no data rows", path);
+        st = no_rows(path, dropped, err, errlen);
     if (st)
         goto done;
     d->n = kept;
