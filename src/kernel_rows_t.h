@@ -711,20 +711,14 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
          * two-source permutes and widened once (element by element took
          * a load and an insert each: 1.2-1.3x a plain read at p = 5, 7;
          * at p = 2 no faster, at p = 3 slower: those keep the loads) */
-        if (P >= 4) {
+        if (P >= 4)
             LR_FN(lanes_cols)(x0, P, c);
-        } else {
-            for (size_t j = 0; j < P; j++)
-                c[j] = (v8d){x0[j], x0[P + j], x0[2 * P + j], x0[3 * P + j],
-                             x0[4 * P + j], x0[5 * P + j], x0[6 * P + j],
-                             x0[7 * P + j]};
-        }
-#else
+        else /* the loads below */
+#endif
         for (size_t j = 0; j < P; j++)
             c[j] = (v8d){x0[j], x0[P + j], x0[2 * P + j], x0[3 * P + j],
                          x0[4 * P + j], x0[5 * P + j], x0[6 * P + j],
                          x0[7 * P + j]};
-#endif
         memcpy(&yv, y + i, sizeof yv);
         v8d t[4] = {zero, zero, zero, zero};
         for (size_t j = 0; j < P; j++)
