@@ -10,7 +10,7 @@
  * columns of one row is one contiguous load.
  *
  * acc (ldp x ldp, ldp = ld rounded up to 8) gains sum_r a_rj a_ri at
- * acc[j ldp + i] for the entries lr_gram_acc_at() reads:
+ * acc[j ldp + i] for the entries gram_blas.c's acc_at() reads:
  *   - main part: rows j < 8F (F = ld / 8 full panels), columns i >= j
  *     of the full panels (tiles of NB rows x up to 3 vectors, which also
  *     fill a few entries below the diagonal: unread);
@@ -152,8 +152,6 @@ static void tile_any(const lr_gram_block *bk, double *restrict acc,
 #undef T
 }
 
-/* Rows [j0, j0 + nb) against columns [i0, i1) (multiples of VLEN), in
- * tiles of NW vectors. */
 /* Rows [j0, j0 + nb) against columns [i0, i1) (multiples of VLEN), in
  * tiles of NW vectors (with pf NULL: only count the tiles). */
 static size_t sweep(const lr_gram_block *bk, double *restrict acc,
