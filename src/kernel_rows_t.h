@@ -541,6 +541,14 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_
                      : (P) * sizeof(T) * 4 <= LR_VBLK ? 4 \
                      : (P) * sizeof(T) * 2 <= LR_VBLK ? 2 : 1)
 
+/* Double rows a block at the compile-time widths: four, not eight (1
+ * thread, p = 16 to 32: 1.10-1.35x a plain read down to 1.00-1.12x; p = 8
+ * and 13 the same; float keeps eight, its p = 8 and 13 were 1.1x slower
+ * with four). */
+#ifndef LR_VR_DBL
+#define LR_VR_DBL 4
+#endif
+
 /* Compile-time widths 8 to 32. For p = 8 and 16 the bias and loss sums of
  * the last (hi - lo) mod 4 rows start afresh and are added at the end: the
  * order of the earlier four-row kernel for those widths, kept so their
@@ -555,7 +563,9 @@ LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
 #endif
     /* blk_n keeps R rows of (P + 7) / 8 vectors in registers */
     const size_t R = LR_NARROW_ONCE && P > 16 && P < 32 ? LR_NR_WIDE
-                                                        : LR_VR(P, LR_T);
+                     : sizeof(LR_T) == sizeof(double) && LR_VR(P, LR_T) > LR_VR_DBL
+                         ? LR_VR_DBL
+                         : LR_VR(P, LR_T);
     if (P == 8 || P == 16) {
         const size_t split = lo + (hi - lo) / 4 * 4;
         LR_FN(rows_v)(X, y, P, R, w, b, lo, split, acc);
