@@ -828,9 +828,10 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
     LR_CASE(26) LR_CASE(27) LR_CASE(28) LR_CASE(29) LR_CASE(30) LR_CASE(31)
     LR_CASE(32)
     default:
-        if (p <= 256)
+        if (p <= 128)
             LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, acc);
-        else if (p <= 512)
+        else if (p <= 512) /* four from 129: double p = 200 went from
+                            * 1.11-1.18x a plain read to 1.06-1.08x */
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
         else if (sizeof(LR_T) == sizeof(double) && p > 768)
             /* two double rows, w and acc (32 p bytes) overflowed the L1
