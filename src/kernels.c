@@ -18,9 +18,13 @@
 
 size_t lr_chunk_rows(size_t p)
 {
-    /* about 128 KiB of X per chunk, at least 32 rows */
+    /* about 128 KiB of X per chunk, at least 128 rows. Each chunk of the
+     * deterministic pass writes and reads back a partial row of p + 2
+     * doubles: with 32 rows that was 12% more traffic than float X itself
+     * at p >= 512 (1 thread, float p = 1000: --deterministic 1.08-1.11x the
+     * clause path's time, 2 threads 1.19-1.23x); with 128, 1.02-1.06x */
     size_t r = 16384 / (p ? p : 1);
-    return r < 32 ? 32 : r;
+    return r < 128 ? 128 : r;
 }
 
 /* ---- which instruction set the row kernels run on ---- */

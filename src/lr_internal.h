@@ -144,10 +144,6 @@ void lr_nprng_shuffle(lr_nprng *r, size_t *a, size_t n);
 
 /* ---- kernels (kernels.c: the only code with #pragma omp) ---- */
 
-/* Rows per block of the deterministic reduction for p features: a function
- * of p only, never of the thread count. */
-size_t lr_det_block_rows(size_t p);
-
 /* The state one fused pass reads and writes. */
 typedef struct {
     const double *X;         /* X in double, or NULL */
