@@ -230,6 +230,18 @@ static inline __attribute__((always_inline)) double lr_red16(lr_v8d s)
                      + __builtin_shufflevector(s, s, 4, 5, 6, 7);
     return (v[0] + v[2]) + (v[1] + v[3]);
 }
+/* (t0 + t1) + (t2 + t3): t plus t with its pairs swapped (a shuffle
+ * within 128-bit lanes), then the two lanes' first elements (GCC's own
+ * sequence took four shuffles, three across lanes, and three adds) */
+static inline __attribute__((always_inline)) double lr_hsum4(lr_v4d t)
+{
+#ifdef __AVX__
+    const __m256d u = _mm256_add_pd((__m256d)t, _mm256_permute_pd((__m256d)t, 0x5));
+    return _mm_cvtsd_f64(_mm_add_sd(_mm256_castpd256_pd128(u), _mm256_extractf128_pd(u, 1)));
+#else
+    return (t[0] + t[1]) + (t[2] + t[3]);
+#endif
+}
 #endif
 
 /* Rows the blocked pass interleaves at most: a block's dot products keep
@@ -360,7 +372,7 @@ LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
         }
 #pragma GCC unroll 8
         for (size_t k = 0; k < R; k++)
-            r[k] = (((T[k][0] + T[k][1]) + (T[k][2] + T[k][3])) + b) - yb[k];
+            r[k] = (lr_hsum4(T[k]) + b) - yb[k];
     }
     for (size_t j = 0; j < ju; j += 8) {
         lr_v8d a = lr_ld8d(acc + j);
@@ -430,7 +442,7 @@ LR_FN(blk_n_res)(const LR_T *restrict x, const double *restrict yb, size_t P,
             if (2 * z + 1 < ng)
                 t += __builtin_shufflevector(q, q, 4, 5, 6, 7);
         }
-        r[k] = (((t[0] + t[1]) + (t[2] + t[3])) + b) - yb[k];
+        r[k] = (lr_hsum4(t) + b) - yb[k];
     }
 }
 
