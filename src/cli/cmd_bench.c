@@ -247,6 +247,11 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
     const char *C = b->C;
     char pbuf[256];
     int rc = 0;
+    double *tt = malloc(3 * b->repeat * sizeof *tt);
+    if (!tt) {
+        cli_err(C, "out of memory");
+        return 1;
+    }
     snprintf(pbuf, sizeof pbuf, "%s", ps);
     printf("linreg bench --sweep on %s (%d cores); %s; kernels: %s; median of %zu\n",
            b->cpu, b->cores, cli_build_flags(), lr_kernel_isa_name(), b->repeat);
@@ -276,17 +281,28 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
             const double bytes = (double)n * (double)p * (prec ? 4.0 : 8.0)
                                  + (double)n * 8.0;
             for (int k = 0; k < nt && !rc; k++) {
-                double rd = time_read(d, xf, tl[k], iters, b->repeat, b->times);
-                double tc, tdet;
-                int used;
-                if (time_fit(d, xf, tl[k], 0, iters, b->repeat, b->times, m, &tc,
-                             &used)
-                    || time_fit(d, xf, tl[k], 1, iters, b->repeat, b->times, m,
-                                &tdet, &used)) {
-                    cli_err(C, "fit failed at p = %zu", p);
-                    rc = 1;
-                    break;
+                /* the read, the clause fit and the deterministic fit in
+                 * turn, R times, each the median of its R: a burst of
+                 * other load on this shared machine slows all three alike
+                 * (timed one after the other, the ratio of one cell moved
+                 * by up to 50% between runs) */
+                const size_t R = b->repeat;
+                double *tr = tt, *tcs = tt + R, *tds = tt + 2 * R, one;
+                int used = 0;
+                for (size_t r = 0; r < R && !rc; r++) {
+                    tr[r] = time_read(d, xf, tl[k], iters, 1, &one);
+                    if (time_fit(d, xf, tl[k], 0, iters, 1, &one, m, &tcs[r],
+                                 &used)
+                        || time_fit(d, xf, tl[k], 1, iters, 1, &one, m, &tds[r],
+                                    &used)) {
+                        cli_err(C, "fit failed at p = %zu", p);
+                        rc = 1;
+                    }
                 }
+                if (rc)
+                    break;
+                const double rd = median(tr, R), tc = median(tcs, R),
+                             tdet = median(tds, R);
                 printf("%5zu %9zu %6s %4d %11.5g %11.5g %7.3f %11.5g %8.3f\n", p, n,
                        prec ? "float" : "double", used, rd, tc, tc / rd, tdet,
                        tdet / tc);
@@ -303,6 +319,7 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
         free(Xf);
         lr_model_free(m);
     }
+    free(tt);
     return rc;
 }
 
