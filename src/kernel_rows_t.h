@@ -40,6 +40,31 @@ LR_FN(dot4)(const LR_T *x, const double *w, size_t p)
 #ifndef LR_V4D_DEFINED
 #define LR_V4D_DEFINED
 typedef double lr_v4d __attribute__((vector_size(32)));
+/* (v0 + v2) + (v1 + v3), the last two levels of dot16's tree: the two
+ * 128-bit halves added, then their two lanes (GCC's own sequence from the
+ * scalar expression took more shuffles) */
+static inline __attribute__((always_inline)) double lr_sum02(lr_v4d v)
+{
+#ifdef __AVX__
+    const __m128d u = _mm_add_pd(_mm256_castpd256_pd128((__m256d)v),
+                                 _mm256_extractf128_pd((__m256d)v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(u, _mm_unpackhi_pd(u, u)));
+#else
+    return (v[0] + v[2]) + (v[1] + v[3]);
+#endif
+}
+/* (t0 + t1) + (t2 + t3): t plus t with its pairs swapped (a shuffle
+ * within 128-bit lanes), then the two lanes' first elements (GCC's own
+ * sequence took four shuffles, three across lanes, and three adds) */
+static inline __attribute__((always_inline)) double lr_hsum4(lr_v4d t)
+{
+#ifdef __AVX__
+    const __m256d u = _mm256_add_pd((__m256d)t, _mm256_permute_pd((__m256d)t, 0x5));
+    return _mm_cvtsd_f64(_mm_add_sd(_mm256_castpd256_pd128(u), _mm256_extractf128_pd(u, 1)));
+#else
+    return (t[0] + t[1]) + (t[2] + t[3]);
+#endif
+}
 #endif
 typedef LR_T LR_FN(lr_v4t) __attribute__((vector_size(4 * sizeof(LR_T))));
 
@@ -106,10 +131,8 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
     }
     /* the tree of dot16: (t0 + t2) + (t1 + t3), then (v0 + v2) + (v1 + v3) */
     const __m512d s = _mm512_add_pd(A, B);
-    const __m256d v = _mm256_add_pd(_mm512_castpd512_pd256(s), _mm512_extractf64x4_pd(s, 1));
-    const __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
-    const __m128d u = _mm_add_pd(lo, hi); /* v0 + v2, v1 + v3 */
-    return _mm_cvtsd_f64(_mm_add_sd(u, _mm_unpackhi_pd(u, u)));
+    return lr_sum02((lr_v4d)_mm256_add_pd(_mm512_castpd512_pd256(s),
+                                          _mm512_extractf64x4_pd(s, 1)));
 }
 #else
 static inline __attribute__((always_inline)) double
@@ -163,8 +186,7 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
             t3 += u;
     }
     /* the tree t[l] + t[l + h], h = 8, 4, 2, 1, in registers */
-    const lr_v4d v = (t0 + t2) + (t1 + t3);
-    return (v[0] + v[2]) + (v[1] + v[3]);
+    return lr_sum02((t0 + t2) + (t1 + t3));
 }
 #endif
 
@@ -226,21 +248,8 @@ static inline __attribute__((always_inline)) lr_v4d lr_sel4(lr_v4l m, lr_v4d v)
  * v = lanes 0-3 + lanes 4-7, then (v0 + v2) + (v1 + v3) */
 static inline __attribute__((always_inline)) double lr_red16(lr_v8d s)
 {
-    const lr_v4d v = __builtin_shufflevector(s, s, 0, 1, 2, 3)
-                     + __builtin_shufflevector(s, s, 4, 5, 6, 7);
-    return (v[0] + v[2]) + (v[1] + v[3]);
-}
-/* (t0 + t1) + (t2 + t3): t plus t with its pairs swapped (a shuffle
- * within 128-bit lanes), then the two lanes' first elements (GCC's own
- * sequence took four shuffles, three across lanes, and three adds) */
-static inline __attribute__((always_inline)) double lr_hsum4(lr_v4d t)
-{
-#ifdef __AVX__
-    const __m256d u = _mm256_add_pd((__m256d)t, _mm256_permute_pd((__m256d)t, 0x5));
-    return _mm_cvtsd_f64(_mm_add_sd(_mm256_castpd256_pd128(u), _mm256_extractf128_pd(u, 1)));
-#else
-    return (t[0] + t[1]) + (t[2] + t[3]);
-#endif
+    return lr_sum02(__builtin_shufflevector(s, s, 0, 1, 2, 3)
+                    + __builtin_shufflevector(s, s, 4, 5, 6, 7));
 }
 #endif
 
@@ -486,17 +495,21 @@ LR_FN(blk_n)(const LR_T *restrict x, const double *restrict yb, size_t P,
 #define LR_NARROW_ONCE 0
 #endif
 
-/* The prefetches of the block of R narrow rows at row i. */
+/* The prefetches of the block of R rows at row i, LR_PF bytes ahead: its
+ * targets, and with x_too its rows (wide rows fetch their own, dot16) */
 static inline __attribute__((always_inline)) void
-LR_FN(rows_pf)(const LR_T *X, const double *y, size_t P, size_t R, size_t i)
+LR_FN(rows_pf)(const LR_T *X, const double *y, size_t P, size_t R, size_t i,
+               int x_too)
 {
 #if LR_PF > 0
-    const char *pf = (const char *)(X + i * P) + LR_PF;
-    for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
-        __builtin_prefetch(pf + q);
+    if (x_too) {
+        const char *pf = (const char *)(X + i * P) + LR_PF;
+        for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
+            __builtin_prefetch(pf + q);
+    }
     __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
 #else
-    (void)X, (void)y, (void)P, (void)R, (void)i;
+    (void)X, (void)y, (void)P, (void)R, (void)i, (void)x_too;
 #endif
 }
 
@@ -545,7 +558,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
     if (!wide && P > 16 && i + R < hi) {
         lr_v8d x0[LR_VROWS][4], x1[LR_VROWS][4];
         double r0[LR_VROWS], r1[LR_VROWS];
-        LR_FN(rows_pf)(X, y, P, R, i);
+        LR_FN(rows_pf)(X, y, P, R, i, 1);
         LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu, b, x0, r0);
         i += R;
         /* sum the block in (xp, rp), after forming the next one's residuals
@@ -556,7 +569,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
             LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT, &gb, &sse); \
             break; \
         } \
-        LR_FN(rows_pf)(X, y, P, R, i); \
+        LR_FN(rows_pf)(X, y, P, R, i, 1); \
         LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu, b, xn, rn); \
         LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT, &gb, &sse); \
         i += R;
@@ -569,14 +582,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
 #endif
     /* whole blocks; the last row of the range always in the loop below */
     for (; i + R < hi; i += R) {
-#if LR_PF > 0
-        if (!wide || LR_DOT_PF == 0) {
-            const char *pf = (const char *)(X + i * P) + LR_PF;
-            for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
-                __builtin_prefetch(pf + q);
-        }
-        __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
-#endif
+        LR_FN(rows_pf)(X, y, P, R, i, !wide || LR_DOT_PF == 0);
 #if LR_NARROW_ONCE
         if (!wide) {
             LR_FN(blk_n)(X + i * P, y + i, P, R, 0, wn, tl.mu, b, acc, &aT,
