@@ -197,7 +197,7 @@ LR_FN(dotp)(const LR_T *x, const double *w, size_t p, int stream)
     return p >= 32 ? LR_FN(dot16)(x, w, p, stream) : LR_FN(dot4)(x, w, p);
 }
 
-/* ---- The blocked pass for the compile-time widths 8 to 32 ----
+/* ---- The blocked pass for the compile-time widths 17 to 32 ----
  *
  * Rows are taken R at a time (a block that stays in the L1 cache): first
  * the R residuals, their dot products interleaved (R independent chains of
@@ -411,7 +411,7 @@ LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
     *sse = s;
 }
 
-/* Float rows narrower than 32 on AVX-512: each element widened once. The
+/* Float rows of 17 to 31 on AVX-512: each element widened once. The
  * block's rows are loaded as vectors of eight doubles (nz a row; the last
  * one's lanes past the row zero) and kept in registers for both phases:
  * the dot product's groups of four are the halves of those vectors, in
@@ -675,10 +675,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_
 #define LR_VR_DBL 4
 #endif
 
-/* Compile-time widths 8 to 32. For p = 8 and 16 the bias and loss sums of
- * the last (hi - lo) mod 4 rows start afresh and are added at the end: the
- * order of the earlier four-row kernel for those widths, kept so their
- * bits do not change. */
+/* Compile-time widths 17 to 32 (8 to 16 take rows_lanes). */
 static inline __attribute__((always_inline)) void
 LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
                const double *restrict w, double b, size_t lo, size_t hi,
@@ -692,13 +689,7 @@ LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
                      : sizeof(LR_T) == sizeof(double) && LR_VR(P, LR_T) > LR_VR_DBL
                          ? LR_VR_DBL
                          : LR_VR(P, LR_T);
-    if (P == 8 || P == 16) {
-        const size_t split = lo + (hi - lo) / 4 * 4;
-        LR_FN(rows_v)(X, y, P, R, w, b, lo, split, acc);
-        LR_FN(rows_v)(X, y, P, R, w, b, split, hi, acc);
-    } else {
-        LR_FN(rows_v)(X, y, P, R, w, b, lo, hi, acc);
-    }
+    LR_FN(rows_v)(X, y, P, R, w, b, lo, hi, acc);
 }
 
 /* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i.
@@ -773,7 +764,7 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
     }
 }
 
-/* Widths 2 to 7 (compile-time P): eight row lanes, as for p = 1 (row
+/* Widths 2 to 16 (compile-time P): eight row lanes, as for p = 1 (row
  * lo + 8m + l in lane l; each lane a running sum of its rows in order, the
  * lanes combined at the end as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
  * (l6 + l7))). With one running sum per feature, a row costs at least one
@@ -783,7 +774,32 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
  * order (lane l = j mod 4 from 0, then (t0 + t1) + (t2 + t3)): the same
  * residuals as rows_v, the sums in another fixed order (the last bits of
  * large problems at these widths changed with this kernel; small problems
- * take the long-double path and are unchanged). */
+ * take the long-double path and are unchanged).
+ *
+ * p = 8 to 16 came here from rows_v (the row-order sums), changing their
+ * last bits: rows_v reduced each row's dot product across its lanes and
+ * broadcast the residual back (five shuffles a row, with float's
+ * conversions the limit: float 1.5-1.8x a plain read at p = 8 to 16, 1
+ * thread); in lanes a row costs 3 shuffles (float) and no reduction.
+ * Measured in a harness of the kernel alone (1 thread, X of 72 MB, ns a
+ * row, float): p = 8 1.47 -> 1.01, 9 2.14 -> 1.10, 11 2.08 -> 1.33,
+ * 13 2.34 -> 1.65, 16 2.23 -> 1.86. */
+#ifndef LR_LANES_P
+#define LR_LANES_P 16 /* the widest */
+#endif
+/* Widths above LR_LANES_REG keep their sums in memory, not registers: the
+ * P sums and the P columns did not both fit the 32 vector registers, and
+ * GCC's spills of them made float p = 13 1.2-1.5x slower streamed. */
+#ifndef LR_LANES_REG
+#define LR_LANES_REG 8
+#endif
+/* Double rows of at most LR_DTR_MAX transposed by shuffles (AVX-512), the
+ * wider ones loaded element by element: at p = 10 to 16 the shuffled
+ * transposition ran 1.6-2x slower streamed than the element loads (1.05x
+ * in the cache, where it was 1.2-1.8x faster) */
+#ifndef LR_DTR_MAX
+#define LR_DTR_MAX 9
+#endif
 #if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
 /* Columns j < P of eight float rows at x0 (8 P contiguous floats, P <= 7)
  * as vectors of doubles: c[j] lane k = x0[k P + j]. */
@@ -819,6 +835,108 @@ LR_FN(lanes_cols)(const float *x0, size_t P, lr_v8d *c)
 }
 #endif
 
+#if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+/* Columns j < P of eight float rows at x0 (P 8 to 16): each row one
+ * vector (the last one's masked: nothing read past the block; a masked
+ * load of all 16 at p = 16 made it 1.5x slower streamed, so rows 0-6 load
+ * whole, their lanes past the row unused), transposed in three steps of
+ * two-source shuffles (pairs of floats, pairs of pairs, then the 128-bit
+ * lanes of rows 0-3 and 4-7 side by side), each column widened once. */
+static inline __attribute__((always_inline)) void
+LR_FN(lanes_cols16)(const float *x0, size_t P, lr_v8d *c)
+{
+    const __mmask16 m = (__mmask16)((1u << P) - 1u);
+    __m512 r[8], t[8], u[8];
+#pragma GCC unroll 8
+    for (size_t k = 0; k < 8; k++)
+        r[k] = k < 7 || P == 16 ? _mm512_loadu_ps(x0 + k * P)
+                                : _mm512_maskz_loadu_ps(m, x0 + k * P);
+#pragma GCC unroll 4
+    for (size_t q = 0; q < 4; q++) {
+        t[2 * q] = _mm512_unpacklo_ps(r[2 * q], r[2 * q + 1]);
+        t[2 * q + 1] = _mm512_unpackhi_ps(r[2 * q], r[2 * q + 1]);
+    }
+#pragma GCC unroll 2
+    for (size_t h = 0; h < 2; h++) { /* rows 0-3, then 4-7 */
+        const __m512d a = (__m512d)t[4 * h], b = (__m512d)t[4 * h + 1];
+        const __m512d e = (__m512d)t[4 * h + 2], f = (__m512d)t[4 * h + 3];
+        u[4 * h] = (__m512)_mm512_unpacklo_pd(a, e);
+        u[4 * h + 1] = (__m512)_mm512_unpackhi_pd(a, e);
+        u[4 * h + 2] = (__m512)_mm512_unpacklo_pd(b, f);
+        u[4 * h + 3] = (__m512)_mm512_unpackhi_pd(b, f);
+    }
+    const __m512i ilo = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19,
+                                          4, 5, 6, 7, 20, 21, 22, 23);
+    const __m512i ihi = _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27,
+                                          12, 13, 14, 15, 28, 29, 30, 31);
+#pragma GCC unroll 4
+    for (size_t q = 0; q < 4; q++) {
+        /* u[q] lane L: column 4 L + q, rows 0-3; u[4 + q]: rows 4-7 */
+        const __m512 lo = _mm512_permutex2var_ps(u[q], ilo, u[4 + q]);
+        c[q] = (lr_v8d)_mm512_cvtps_pd(_mm512_castps512_ps256(lo));
+        if (4 + q < P)
+            c[4 + q] = (lr_v8d)_mm512_cvtps_pd(_mm512_extractf32x8_ps(lo, 1));
+        if (8 + q < P) {
+            const __m512 hi = _mm512_permutex2var_ps(u[q], ihi, u[4 + q]);
+            c[8 + q] = (lr_v8d)_mm512_cvtps_pd(_mm512_castps512_ps256(hi));
+            if (12 + q < P)
+                c[12 + q] = (lr_v8d)_mm512_cvtps_pd(_mm512_extractf32x8_ps(hi, 1));
+        }
+    }
+}
+#endif
+
+#if defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+/* The eight doubles of rows v[0..7] as columns: c[q] lane k = v[k] lane q,
+ * for q < nq (pairs, pairs of 128-bit lanes, then halves: 24 shuffles) */
+static inline __attribute__((always_inline)) void
+lr_tr8d(const __m512d *v, size_t nq, lr_v8d *c)
+{
+    __m512d t[8], s[8];
+#pragma GCC unroll 4
+    for (size_t q = 0; q < 4; q++) {
+        t[2 * q] = _mm512_unpacklo_pd(v[2 * q], v[2 * q + 1]);
+        t[2 * q + 1] = _mm512_unpackhi_pd(v[2 * q], v[2 * q + 1]);
+    }
+    /* t[2q] lane L: column 2 L, rows 2q and 2q + 1; t[2q + 1]: column 2 L + 1 */
+#pragma GCC unroll 2
+    for (size_t h = 0; h < 2; h++) { /* rows 0-3, then 4-7 */
+        s[4 * h] = _mm512_shuffle_f64x2(t[4 * h], t[4 * h + 2], 0x88);     /* 0, 4 */
+        s[4 * h + 1] = _mm512_shuffle_f64x2(t[4 * h], t[4 * h + 2], 0xdd); /* 2, 6 */
+        s[4 * h + 2] = _mm512_shuffle_f64x2(t[4 * h + 1], t[4 * h + 3], 0x88); /* 1, 5 */
+        s[4 * h + 3] = _mm512_shuffle_f64x2(t[4 * h + 1], t[4 * h + 3], 0xdd); /* 3, 7 */
+    }
+    static const unsigned char col[4][2] = {{0, 4}, {2, 6}, {1, 5}, {3, 7}};
+#pragma GCC unroll 4
+    for (size_t q = 0; q < 4; q++) {
+        if (col[q][0] < nq)
+            c[col[q][0]] = (lr_v8d)_mm512_shuffle_f64x2(s[q], s[4 + q], 0x88);
+        if (col[q][1] < nq)
+            c[col[q][1]] = (lr_v8d)_mm512_shuffle_f64x2(s[q], s[4 + q], 0xdd);
+    }
+}
+
+/* Columns j < P of eight double rows at x0 (P 8 to 16): the first eight
+ * and the rest (the last row's masked: nothing read past the block) */
+static inline __attribute__((always_inline)) void
+LR_FN(lanes_cols16)(const double *x0, size_t P, lr_v8d *c)
+{
+    __m512d v[8];
+#pragma GCC unroll 8
+    for (size_t k = 0; k < 8; k++)
+        v[k] = _mm512_loadu_pd(x0 + k * P);
+    lr_tr8d(v, 8, c);
+    if (P > 8) {
+        const __mmask8 m = (__mmask8)((1u << (P - 8)) - 1u);
+#pragma GCC unroll 8
+        for (size_t k = 0; k < 8; k++)
+            v[k] = k < 7 || P == 16 ? _mm512_loadu_pd(x0 + k * P + 8)
+                                    : _mm512_maskz_loadu_pd(m, x0 + k * P + 8);
+        lr_tr8d(v, P - 8, c + 8);
+    }
+}
+#endif
+
 static inline __attribute__((always_inline)) void
 LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
                   const double *restrict w, double b, size_t lo, size_t hi,
@@ -827,9 +945,11 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
     typedef double v8d __attribute__((vector_size(64)));
     const v8d zero = {0, 0, 0, 0, 0, 0, 0, 0};
     const v8d bv = zero + b;
-    v8d A[7], Wv[7], G = zero, S = zero;
+    v8d A[LR_LANES_P], Wv[LR_LANES_P], G = zero, S = zero;
+    double am[LR_LANES_P][8] __attribute__((aligned(64)));
     for (size_t j = 0; j < P; j++) {
         A[j] = zero;
+        memset(am[j], 0, sizeof am[j]);
         Wv[j] = zero + w[j];
     }
     size_t i = lo;
@@ -840,16 +960,22 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
             __builtin_prefetch((const char *)x0 + LR_PF + q);
         __builtin_prefetch((const char *)(y + i) + LR_PF);
 #endif
-        v8d c[7], yv;
+        v8d c[LR_LANES_P], yv;
 #if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
         /* float: the block's 8 P floats as whole vectors (the last masked:
          * nothing read past the block), each column picked out by
          * two-source permutes and widened once (element by element took
          * a load and an insert each: 1.2-1.3x a plain read at p = 5, 7;
          * at p = 2 no faster, at p = 3 slower: those keep the loads) */
-        if (P >= 4)
+        if (P >= 8)
+            LR_FN(lanes_cols16)(x0, P, c);
+        else if (P >= 4)
             LR_FN(lanes_cols)(x0, P, c);
         else /* the loads below */
+#elif defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+        if (P >= 8 && P <= LR_DTR_MAX)
+            LR_FN(lanes_cols16)(x0, P, c);
+        else
 #endif
         for (size_t j = 0; j < P; j++)
             c[j] = (v8d){x0[j], x0[P + j], x0[2 * P + j], x0[3 * P + j],
@@ -860,14 +986,26 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
         for (size_t j = 0; j < P; j++)
             t[j % 4] += c[j] * Wv[j];
         const v8d r = (((t[0] + t[1]) + (t[2] + t[3])) + bv) - yv;
-        for (size_t j = 0; j < P; j++)
-            A[j] += r * c[j];
+        if (P > LR_LANES_REG)
+            for (size_t j = 0; j < P; j++) {
+                v8d u;
+                memcpy(&u, am[j], sizeof u);
+                u += r * c[j];
+                memcpy(am[j], &u, sizeof u);
+            }
+        else
+            for (size_t j = 0; j < P; j++)
+                A[j] += r * c[j];
         G += r;
         S += r * r;
     }
-    double a[9][8];
-    for (size_t j = 0; j < P; j++)
-        memcpy(a[j], &A[j], sizeof a[j]);
+    double a[LR_LANES_P + 2][8];
+    for (size_t j = 0; j < P; j++) {
+        if (P > LR_LANES_REG)
+            memcpy(a[j], am[j], sizeof a[j]);
+        else
+            memcpy(a[j], &A[j], sizeof a[j]);
+    }
     memcpy(a[P], &G, sizeof a[P]);
     memcpy(a[P + 1], &S, sizeof a[P + 1]);
     for (size_t l = 0; i < hi; i++, l++) { /* the last rows, lanes 0, 1, ... */
@@ -889,8 +1027,9 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
 #define LR_CASE_LANES(P) \
     case P: LR_FN(rows_lanes)(X, y, P, w, b, lo, hi, acc); break;
 
-/* The fused pass: compile-time widths up to 32, then blocks of rows that
- * fit the L1 cache with the width at run time (rows_v). */
+/* The fused pass: compile-time widths up to 32 (p = 1, 2-16 in row lanes,
+ * 17-32 in blocks of rows), then wider rows with their width at run time
+ * (rows_pr). */
 static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
                         size_t p, const double *restrict w, double b,
                         size_t lo, size_t hi, double *restrict acc)
@@ -899,8 +1038,9 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
     case 1: LR_FN(rows_p1)(X, y, w, b, lo, hi, acc); break;
     LR_CASE_LANES(2) LR_CASE_LANES(3) LR_CASE_LANES(4) LR_CASE_LANES(5)
     LR_CASE_LANES(6) LR_CASE_LANES(7)
-    LR_CASE(8) LR_CASE(9) LR_CASE(10) LR_CASE(11) LR_CASE(12) LR_CASE(13)
-    LR_CASE(14) LR_CASE(15) LR_CASE(16) LR_CASE(17) LR_CASE(18) LR_CASE(19)
+    LR_CASE_LANES(8) LR_CASE_LANES(9) LR_CASE_LANES(10) LR_CASE_LANES(11)
+    LR_CASE_LANES(12) LR_CASE_LANES(13) LR_CASE_LANES(14) LR_CASE_LANES(15)
+    LR_CASE_LANES(16) LR_CASE(17) LR_CASE(18) LR_CASE(19)
     LR_CASE(20) LR_CASE(21) LR_CASE(22) LR_CASE(23) LR_CASE(24) LR_CASE(25)
     LR_CASE(26) LR_CASE(27) LR_CASE(28) LR_CASE(29) LR_CASE(30) LR_CASE(31)
     LR_CASE(32)
