@@ -692,6 +692,101 @@ LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
     LR_FN(rows_v)(X, y, P, R, w, b, lo, hi, acc);
 }
 
+/* Eight lanes of doubles (the row lanes of p = 1 to 16) as the widest
+ * vectors of the instruction set: one of eight on AVX-512, two of four on
+ * AVX2, four of two on the baseline. GCC 12 keeps a 64-byte vector
+ * extension type in memory where the registers are narrower, moving it
+ * through general registers at every operation (1 thread, LR_ISA=avx2:
+ * p = 1 took 2.5x a plain read, p = 8 2.2x double and 4.1x float, slower
+ * than the baseline path); a struct of native vectors stays in registers.
+ * Each lane's operations are the same on every path. */
+#ifndef LR_D8_DEFINED
+#define LR_D8_DEFINED
+#if defined(__AVX512F__)
+#define LR_D8N 8
+#elif defined(__AVX__)
+#define LR_D8N 4
+#else
+#define LR_D8N 2
+#endif
+typedef double lr_dn __attribute__((vector_size(LR_D8N * sizeof(double))));
+typedef float lr_fn __attribute__((vector_size(LR_D8N * sizeof(float))));
+typedef struct {
+    lr_dn v[8 / LR_D8N];
+} lr_d8;
+#define LR_D8_EACH(h) for (size_t h = 0; h < 8 / LR_D8N; h++)
+#define LR_D8_OP(name, op) \
+    static inline __attribute__((always_inline)) lr_d8 name(lr_d8 a, lr_d8 b) \
+    { \
+        LR_D8_EACH(h) a.v[h] = a.v[h] op b.v[h]; \
+        return a; \
+    }
+LR_D8_OP(d8_add, +)
+LR_D8_OP(d8_sub, -)
+LR_D8_OP(d8_mul, *)
+#undef LR_D8_OP
+static inline __attribute__((always_inline)) lr_d8 d8_splat(double x)
+{
+    lr_d8 a;
+    LR_D8_EACH(h) a.v[h] = (lr_dn){0} + x;
+    return a;
+}
+static inline __attribute__((always_inline)) lr_d8 d8_ld(const double *p)
+{
+    lr_d8 a;
+    LR_D8_EACH(h) memcpy(&a.v[h], p + h * LR_D8N, sizeof a.v[h]);
+    return a;
+}
+static inline __attribute__((always_inline)) lr_d8 d8_ldf(const float *p)
+{
+    lr_d8 a;
+    LR_D8_EACH(h) {
+#if defined(__AVX512F__)
+        a.v[h] = (lr_dn)_mm512_cvtps_pd(_mm256_loadu_ps(p + h * LR_D8N));
+#elif defined(__AVX__)
+        a.v[h] = (lr_dn)_mm256_cvtps_pd(_mm_loadu_ps(p + h * LR_D8N));
+#else
+        lr_fn f;
+        memcpy(&f, p + h * LR_D8N, sizeof f);
+        a.v[h] = __builtin_convertvector(f, lr_dn);
+#endif
+    }
+    return a;
+}
+static inline __attribute__((always_inline)) void d8_st(double *p, lr_d8 a)
+{
+    LR_D8_EACH(h) memcpy(p + h * LR_D8N, &a.v[h], sizeof a.v[h]);
+}
+#endif
+
+/* Eight elements at p (consecutive, or stride apart) as lr_d8 */
+static inline __attribute__((always_inline)) lr_d8 LR_FN(d8_ldx)(const LR_T *p)
+{
+#ifdef LR_T_IS_DOUBLE
+    return d8_ld(p);
+#else
+    return d8_ldf(p);
+#endif
+}
+/* lane l of the eight: p[l * stride] */
+static inline __attribute__((always_inline)) lr_d8
+LR_FN(d8_gatherx)(const LR_T *p, size_t stride)
+{
+    lr_d8 a;
+    const size_t s = stride;
+#if LR_D8N == 8 /* a vector literal: 8% faster than through e[] at p = 13, 16 */
+    a.v[0] = (lr_dn){p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s], p[7 * s]};
+#else
+    LR_D8_EACH(h) {
+        double e[LR_D8N];
+        for (size_t l = 0; l < LR_D8N; l++)
+            e[l] = (double)p[(h * LR_D8N + l) * s];
+        memcpy(&a.v[h], e, sizeof e);
+    }
+#endif
+    return a;
+}
+
 /* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i.
  *
  * A range of at least LR_P1_LANES rows is summed in eight row lanes (row
@@ -726,30 +821,24 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
         acc[2] += sse;
         return;
     }
-    /* the eight lanes as one vector (GCC splits it where registers are
-     * narrower; each lane's operations are the same on every path) */
-    typedef double v8d __attribute__((vector_size(64)));
-    typedef LR_T v8t __attribute__((vector_size(8 * sizeof(LR_T))));
-    const v8d wv = {w0, w0, w0, w0, w0, w0, w0, w0}, bv = {b, b, b, b, b, b, b, b};
-    v8d gv = {0, 0, 0, 0, 0, 0, 0, 0}, gbv = gv, ssev = gv;
+    /* the eight lanes as lr_d8 (each lane's operations the same on every
+     * path) */
+    const lr_d8 wv = d8_splat(w0), bv = d8_splat(b);
+    lr_d8 gv = d8_splat(0.0), gbv = gv, ssev = gv;
     size_t i = lo;
     for (; i + 8 <= hi; i += 8) {
         __builtin_prefetch((const char *)(X + i) + LR_PF);
         __builtin_prefetch((const char *)(y + i) + LR_PF);
-        v8t xt;
-        v8d yv;
-        memcpy(&xt, X + i, sizeof xt);
-        memcpy(&yv, y + i, sizeof yv);
-        const v8d x = __builtin_convertvector(xt, v8d);
-        const v8d r = (x * wv + bv) - yv;
-        gv += r * x;
-        gbv += r;
-        ssev += r * r;
+        const lr_d8 x = LR_FN(d8_ldx)(X + i);
+        const lr_d8 r = d8_sub(d8_add(d8_mul(x, wv), bv), d8_ld(y + i));
+        gv = d8_add(gv, d8_mul(r, x));
+        gbv = d8_add(gbv, r);
+        ssev = d8_add(ssev, d8_mul(r, r));
     }
     double g[8], gb[8], sse[8];
-    memcpy(g, &gv, sizeof g);
-    memcpy(gb, &gbv, sizeof gb);
-    memcpy(sse, &ssev, sizeof sse);
+    d8_st(g, gv);
+    d8_st(gb, gbv);
+    d8_st(sse, ssev);
     for (size_t l = 0; i < hi; i++, l++) {
         const double x = (double)X[i];
         const double r = x * w0 + b - y[i];
@@ -942,15 +1031,13 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
                   const double *restrict w, double b, size_t lo, size_t hi,
                   double *restrict acc)
 {
-    typedef double v8d __attribute__((vector_size(64)));
-    const v8d zero = {0, 0, 0, 0, 0, 0, 0, 0};
-    const v8d bv = zero + b;
-    v8d A[LR_LANES_P], Wv[LR_LANES_P], G = zero, S = zero;
+    const lr_d8 zero = d8_splat(0.0), bv = d8_splat(b);
+    lr_d8 A[LR_LANES_P], Wv[LR_LANES_P], G = zero, S = zero;
     double am[LR_LANES_P][8] __attribute__((aligned(64)));
     for (size_t j = 0; j < P; j++) {
         A[j] = zero;
         memset(am[j], 0, sizeof am[j]);
-        Wv[j] = zero + w[j];
+        Wv[j] = d8_splat(w[j]);
     }
     size_t i = lo;
     for (; i + 8 <= hi; i += 8) {
@@ -960,54 +1047,54 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
             __builtin_prefetch((const char *)x0 + LR_PF + q);
         __builtin_prefetch((const char *)(y + i) + LR_PF);
 #endif
-        v8d c[LR_LANES_P], yv;
-#if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+        lr_d8 c[LR_LANES_P];
+#if defined(__AVX512F__)
+        lr_v8d cv[LR_LANES_P];
+        int shuffled = 0;
+#if !defined(LR_T_IS_DOUBLE)
         /* float: the block's 8 P floats as whole vectors (the last masked:
          * nothing read past the block), each column picked out by
          * two-source permutes and widened once (element by element took
          * a load and an insert each: 1.2-1.3x a plain read at p = 5, 7;
          * at p = 2 no faster, at p = 3 slower: those keep the loads) */
         if (P >= 8)
-            LR_FN(lanes_cols16)(x0, P, c);
+            LR_FN(lanes_cols16)(x0, P, cv), shuffled = 1;
         else if (P >= 4)
-            LR_FN(lanes_cols)(x0, P, c);
-        else /* the loads below */
-#elif defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
+            LR_FN(lanes_cols)(x0, P, cv), shuffled = 1;
+#else
         if (P >= 8 && P <= LR_DTR_MAX)
-            LR_FN(lanes_cols16)(x0, P, c);
+            LR_FN(lanes_cols16)(x0, P, cv), shuffled = 1;
+#endif
+        if (shuffled)
+            for (size_t j = 0; j < P; j++)
+                c[j].v[0] = cv[j];
         else
 #endif
         for (size_t j = 0; j < P; j++)
-            c[j] = (v8d){x0[j], x0[P + j], x0[2 * P + j], x0[3 * P + j],
-                         x0[4 * P + j], x0[5 * P + j], x0[6 * P + j],
-                         x0[7 * P + j]};
-        memcpy(&yv, y + i, sizeof yv);
-        v8d t[4] = {zero, zero, zero, zero};
+            c[j] = LR_FN(d8_gatherx)(x0 + j, P);
+        lr_d8 t[4] = {zero, zero, zero, zero};
         for (size_t j = 0; j < P; j++)
-            t[j % 4] += c[j] * Wv[j];
-        const v8d r = (((t[0] + t[1]) + (t[2] + t[3])) + bv) - yv;
+            t[j % 4] = d8_add(t[j % 4], d8_mul(c[j], Wv[j]));
+        const lr_d8 r = d8_sub(d8_add(d8_add(d8_add(t[0], t[1]), d8_add(t[2], t[3])), bv),
+                               d8_ld(y + i));
         if (P > LR_LANES_REG)
-            for (size_t j = 0; j < P; j++) {
-                v8d u;
-                memcpy(&u, am[j], sizeof u);
-                u += r * c[j];
-                memcpy(am[j], &u, sizeof u);
-            }
+            for (size_t j = 0; j < P; j++)
+                d8_st(am[j], d8_add(d8_ld(am[j]), d8_mul(r, c[j])));
         else
             for (size_t j = 0; j < P; j++)
-                A[j] += r * c[j];
-        G += r;
-        S += r * r;
+                A[j] = d8_add(A[j], d8_mul(r, c[j]));
+        G = d8_add(G, r);
+        S = d8_add(S, d8_mul(r, r));
     }
     double a[LR_LANES_P + 2][8];
     for (size_t j = 0; j < P; j++) {
         if (P > LR_LANES_REG)
             memcpy(a[j], am[j], sizeof a[j]);
         else
-            memcpy(a[j], &A[j], sizeof a[j]);
+            d8_st(a[j], A[j]);
     }
-    memcpy(a[P], &G, sizeof a[P]);
-    memcpy(a[P + 1], &S, sizeof a[P + 1]);
+    d8_st(a[P], G);
+    d8_st(a[P + 1], S);
     for (size_t l = 0; i < hi; i++, l++) { /* the last rows, lanes 0, 1, ... */
         const LR_T *xi = X + i * P;
         const double r = (LR_FN(dot4)(xi, w, P) + b) - y[i];
