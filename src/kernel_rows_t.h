@@ -253,6 +253,148 @@ static inline __attribute__((always_inline)) double lr_red16(lr_v8d s)
 }
 #endif
 
+/* Eight lanes of doubles (the row lanes of p = 1 to 16) as the widest
+ * vectors of the instruction set: one of eight on AVX-512, two of four on
+ * AVX2, four of two on the baseline. GCC 12 keeps a 64-byte vector
+ * extension type in memory where the registers are narrower, moving it
+ * through general registers at every operation (1 thread, LR_ISA=avx2:
+ * p = 1 took 2.5x a plain read, p = 8 2.2x double and 4.1x float, slower
+ * than the baseline path); a struct of native vectors stays in registers.
+ * Each lane's operations are the same on every path. */
+#ifndef LR_D8_DEFINED
+#define LR_D8_DEFINED
+#if defined(__AVX512F__)
+#define LR_D8N 8
+#elif defined(__AVX__)
+#define LR_D8N 4
+#else
+#define LR_D8N 2
+#endif
+typedef double lr_dn __attribute__((vector_size(LR_D8N * sizeof(double))));
+typedef float lr_fn __attribute__((vector_size(LR_D8N * sizeof(float))));
+typedef struct {
+    lr_dn v[8 / LR_D8N];
+} lr_d8;
+#define LR_D8_EACH(h) for (size_t h = 0; h < 8 / LR_D8N; h++)
+#define LR_D8_OP(name, op) \
+    static inline __attribute__((always_inline)) lr_d8 name(lr_d8 a, lr_d8 b) \
+    { \
+        LR_D8_EACH(h) a.v[h] = a.v[h] op b.v[h]; \
+        return a; \
+    }
+LR_D8_OP(d8_add, +)
+LR_D8_OP(d8_sub, -)
+LR_D8_OP(d8_mul, *)
+#undef LR_D8_OP
+static inline __attribute__((always_inline)) lr_d8 d8_splat(double x)
+{
+    lr_d8 a;
+    LR_D8_EACH(h) a.v[h] = (lr_dn){0} + x;
+    return a;
+}
+static inline __attribute__((always_inline)) lr_d8 d8_ld(const double *p)
+{
+    lr_d8 a;
+    LR_D8_EACH(h) memcpy(&a.v[h], p + h * LR_D8N, sizeof a.v[h]);
+    return a;
+}
+static inline __attribute__((always_inline)) lr_d8 d8_ldf(const float *p)
+{
+    lr_d8 a;
+    LR_D8_EACH(h) {
+#if defined(__AVX512F__)
+        a.v[h] = (lr_dn)_mm512_cvtps_pd(_mm256_loadu_ps(p + h * LR_D8N));
+#elif defined(__AVX__)
+        a.v[h] = (lr_dn)_mm256_cvtps_pd(_mm_loadu_ps(p + h * LR_D8N));
+#else
+        lr_fn f;
+        memcpy(&f, p + h * LR_D8N, sizeof f);
+        a.v[h] = __builtin_convertvector(f, lr_dn);
+#endif
+    }
+    return a;
+}
+static inline __attribute__((always_inline)) void d8_st(double *p, lr_d8 a)
+{
+    LR_D8_EACH(h) memcpy(p + h * LR_D8N, &a.v[h], sizeof a.v[h]);
+}
+/* lane masks of the eight (all ones: the lane is in) */
+typedef long long lr_ln __attribute__((vector_size(LR_D8N * sizeof(long long))));
+typedef struct {
+    lr_ln v[8 / LR_D8N];
+} lr_l8;
+/* lanes of m set: v; the others -0.0, the exact identity of addition */
+static inline __attribute__((always_inline)) lr_d8 d8_sel(lr_l8 m, lr_d8 a)
+{
+    const lr_ln neg0 = (lr_ln){0} + (long long)0x8000000000000000ULL;
+    LR_D8_EACH(h) a.v[h] = (lr_dn)(((lr_ln)a.v[h] & m.v[h]) | (neg0 & ~m.v[h]));
+    return a;
+}
+/* lanes of m set: v; the others 0 */
+static inline __attribute__((always_inline)) lr_d8 d8_and(lr_l8 m, lr_d8 a)
+{
+    LR_D8_EACH(h) a.v[h] = (lr_dn)((lr_ln)a.v[h] & m.v[h]);
+    return a;
+}
+/* dot16's lane tree on the sixteen lanes' pairwise sums s (lanes l and
+ * l + 8): lanes 0-3 plus lanes 4-7, then (v0 + v2) + (v1 + v3) */
+static inline __attribute__((always_inline)) double d8_red16(lr_d8 s)
+{
+#if LR_D8N == 8
+    return lr_red16(s.v[0]);
+#elif LR_D8N == 4
+    return lr_sum02(s.v[0] + s.v[1]);
+#else
+    const lr_dn lo = s.v[0] + s.v[2], hi = s.v[1] + s.v[3];
+    return lr_sum02((lr_v4d){lo[0], lo[1], hi[0], hi[1]});
+#endif
+}
+/* lanes 0-3 */
+#if LR_D8N == 8
+#define LR_LO4(V4, a) __builtin_shufflevector((a).v[0], (a).v[0], 0, 1, 2, 3)
+#elif LR_D8N == 4
+#define LR_LO4(V4, a) ((a).v[0])
+#else
+#define LR_LO4(V4, a) ((V4){(a).v[0][0], (a).v[0][1], (a).v[1][0], (a).v[1][1]})
+#endif
+static inline __attribute__((always_inline)) lr_v4d d8_lo4(lr_d8 a)
+{
+    return LR_LO4(lr_v4d, a);
+}
+static inline __attribute__((always_inline)) lr_v4l l8_lo4(lr_l8 a)
+{
+    return LR_LO4(lr_v4l, a);
+}
+#endif
+
+/* Eight elements at p (consecutive, or stride apart) as lr_d8 */
+static inline __attribute__((always_inline)) lr_d8 LR_FN(d8_ldx)(const LR_T *p)
+{
+#ifdef LR_T_IS_DOUBLE
+    return d8_ld(p);
+#else
+    return d8_ldf(p);
+#endif
+}
+/* lane l of the eight: p[l * stride] */
+static inline __attribute__((always_inline)) lr_d8
+LR_FN(d8_gatherx)(const LR_T *p, size_t stride)
+{
+    lr_d8 a;
+    const size_t s = stride;
+#if LR_D8N == 8 /* a vector literal: 8% faster than through e[] at p = 13, 16 */
+    a.v[0] = (lr_dn){p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s], p[7 * s]};
+#else
+    LR_D8_EACH(h) {
+        double e[LR_D8N];
+        for (size_t l = 0; l < LR_D8N; l++)
+            e[l] = (double)p[(h * LR_D8N + l) * s];
+        memcpy(&a.v[h], e, sizeof e);
+    }
+#endif
+    return a;
+}
+
 /* Rows the blocked pass interleaves at most: a block's dot products keep
  * 2 R vectors of eight doubles in registers (32 on AVX-512, 16 on AVX2). */
 #ifndef LR_VROWS
@@ -296,12 +438,21 @@ LR_FN(ld4_part)(const LR_T *p, size_t n)
     return LR_FN(v4_cvt)(t);
 }
 
+/* n < 8 elements of p as lr_d8, zeros after: reads nothing past p + n */
+static inline __attribute__((always_inline)) lr_d8
+LR_FN(d8_part)(const LR_T *p, size_t n)
+{
+    LR_T t[8] = {0};
+    memcpy(t, p, n * sizeof *t);
+    return LR_FN(d8_ldx)(t);
+}
+
 /* What the blocks of one range share: w's tails padded with zeros and
  * the masks of the lanes inside a row. */
 typedef struct {
-    lr_v8d wt0, wt1;     /* w at the dot's tail (16 lanes, zeros after) */
-    lr_v8l md0, md1;     /* lanes of the dot's tail inside the row */
-    lr_v8l mu;           /* lanes of the update's tail inside the row */
+    lr_d8 wt0, wt1;      /* w at the dot's tail (16 lanes, zeros after) */
+    lr_l8 md0, md1;      /* lanes of the dot's tail inside the row */
+    lr_l8 mu;            /* lanes of the update's tail inside the row */
 } LR_FN(lr_vtail);
 
 /* One block of R rows at x (R x P) and their targets yb. `safe`: the last
@@ -311,17 +462,17 @@ static inline __attribute__((always_inline)) void
 LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
              size_t R, int safe, const double *restrict w,
              const LR_FN(lr_vtail) *tl, double b, double *restrict acc,
-             lr_v8d *aT, double *gb, double *sse)
+             lr_d8 *aT, double *gb, double *sse)
 {
     const int wide = P >= 32;
     const size_t jd = wide ? P / 16 * 16 : P / 4 * 4, rd = P - jd;
     const size_t ju = P / 8 * 8, ru = P - ju;
     double r[LR_VROWS];
     if (wide) {
-        lr_v8d A[LR_VROWS], B[LR_VROWS];
+        lr_d8 A[LR_VROWS], B[LR_VROWS];
 #pragma GCC unroll 8
         for (size_t k = 0; k < R; k++)
-            A[k] = B[k] = (lr_v8d){0, 0, 0, 0, 0, 0, 0, 0};
+            A[k] = B[k] = d8_splat(0.0);
         /* row after row: one stream through memory, prefetched a line
          * at a time as it is read (the hardware prefetcher alone leaves
          * the loop waiting; a burst of prefetches a block fills the miss
@@ -333,34 +484,34 @@ LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
                 if (sizeof(LR_T) == sizeof(double))
                     __builtin_prefetch((const char *)(x + k * P + j) + LR_DOT_PF + 64);
 #endif
-                A[k] += LR_FN(ld8)(x + k * P + j) * lr_ld8d(w + j);
-                B[k] += LR_FN(ld8)(x + k * P + j + 8) * lr_ld8d(w + j + 8);
+                A[k] = d8_add(A[k], d8_mul(LR_FN(d8_ldx)(x + k * P + j), d8_ld(w + j)));
+                B[k] = d8_add(B[k], d8_mul(LR_FN(d8_ldx)(x + k * P + j + 8),
+                                           d8_ld(w + j + 8)));
             }
         }
         if (rd) {
 #pragma GCC unroll 8
             for (size_t k = 0; k < R; k++) {
                 const LR_T *xt = x + k * P + jd;
-                lr_v8d x0, x1;
+                lr_d8 x0, x1;
                 if (safe && k + 1 == R) {
-                    x0 = LR_FN(ld8_part)(xt, rd < 8 ? rd : 8);
-                    x1 = rd > 8 ? LR_FN(ld8_part)(xt + 8, rd - 8)
-                                : (lr_v8d){0, 0, 0, 0, 0, 0, 0, 0};
+                    x0 = LR_FN(d8_part)(xt, rd < 8 ? rd : 8);
+                    x1 = rd > 8 ? LR_FN(d8_part)(xt + 8, rd - 8) : d8_splat(0.0);
                 } else {
-                    x0 = LR_FN(ld8)(xt);
-                    x1 = LR_FN(ld8)(xt + 8);
+                    x0 = LR_FN(d8_ldx)(xt);
+                    x1 = LR_FN(d8_ldx)(xt + 8);
                 }
-                A[k] += lr_sel8(tl->md0, x0 * tl->wt0);
-                B[k] += lr_sel8(tl->md1, x1 * tl->wt1);
+                A[k] = d8_add(A[k], d8_sel(tl->md0, d8_mul(x0, tl->wt0)));
+                B[k] = d8_add(B[k], d8_sel(tl->md1, d8_mul(x1, tl->wt1)));
             }
         }
 #pragma GCC unroll 8
         for (size_t k = 0; k < R; k++)
-            r[k] = (lr_red16(A[k] + B[k]) + b) - yb[k];
+            r[k] = (d8_red16(d8_add(A[k], B[k])) + b) - yb[k];
     } else {
         lr_v4d T[LR_VROWS];
-        const lr_v4d wt = __builtin_shufflevector(tl->wt0, tl->wt0, 0, 1, 2, 3);
-        const lr_v4l mt = __builtin_shufflevector(tl->md0, tl->md0, 0, 1, 2, 3);
+        const lr_v4d wt = d8_lo4(tl->wt0);
+        const lr_v4l mt = l8_lo4(tl->md0);
 #pragma GCC unroll 8
         for (size_t k = 0; k < R; k++)
             T[k] = (lr_v4d){0, 0, 0, 0};
@@ -384,20 +535,20 @@ LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
             r[k] = (lr_hsum4(T[k]) + b) - yb[k];
     }
     for (size_t j = 0; j < ju; j += 8) {
-        lr_v8d a = lr_ld8d(acc + j);
+        lr_d8 a = d8_ld(acc + j);
 #pragma GCC unroll 8
         for (size_t k = 0; k < R; k++)
-            a = a + r[k] * LR_FN(ld8)(x + k * P + j);
-        memcpy(acc + j, &a, sizeof a);
+            a = d8_add(a, d8_mul(d8_splat(r[k]), LR_FN(d8_ldx)(x + k * P + j)));
+        d8_st(acc + j, a);
     }
     if (ru) {
-        lr_v8d a = *aT;
+        lr_d8 a = *aT;
 #pragma GCC unroll 8
         for (size_t k = 0; k < R; k++) {
             const LR_T *xt = x + k * P + ju;
-            const lr_v8d xv = safe && k + 1 == R ? LR_FN(ld8_part)(xt, ru)
-                                                 : (lr_v8d)((lr_v8l)LR_FN(ld8)(xt) & tl->mu);
-            a = a + r[k] * xv;
+            const lr_d8 xv = safe && k + 1 == R ? LR_FN(d8_part)(xt, ru)
+                                                : d8_and(tl->mu, LR_FN(d8_ldx)(xt));
+            a = d8_add(a, d8_mul(d8_splat(r[k]), xv));
         }
         *aT = a;
     }
@@ -529,8 +680,8 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
     double t[16] = {0};
     long long m[16];
     memcpy(t, w + jd, rd * sizeof *t);
-    memcpy(&tl.wt0, t, sizeof tl.wt0);
-    memcpy(&tl.wt1, t + 8, sizeof tl.wt1);
+    tl.wt0 = d8_ld(t);
+    tl.wt1 = d8_ld(t + 8);
     for (size_t q = 0; q < 16; q++)
         m[q] = q < rd ? -1 : 0;
     memcpy(&tl.md0, m, sizeof tl.md0);
@@ -540,8 +691,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
     memcpy(&tl.mu, m, sizeof tl.mu);
     memset(t, 0, sizeof t);
     memcpy(t, acc + ju, ru * sizeof *t);
-    lr_v8d aT;
-    memcpy(&aT, t, sizeof aT);
+    lr_d8 aT = d8_ld(t);
     double gb = 0.0, sse = 0.0;
     size_t i = lo;
 #if LR_NARROW_ONCE
@@ -559,19 +709,19 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
         lr_v8d x0[LR_VROWS][4], x1[LR_VROWS][4];
         double r0[LR_VROWS], r1[LR_VROWS];
         LR_FN(rows_pf)(X, y, P, R, i, 1);
-        LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu, b, x0, r0);
+        LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu.v[0], b, x0, r0);
         i += R;
         /* sum the block in (xp, rp), after forming the next one's residuals
          * into (xn, rn) when a whole block starts before the last row (two
          * steps a turn: the arrays stay in registers) */
 #define LR_NSTEP(xp, rp, xn, rn) \
         if (!(i + R < hi)) { \
-            LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT, &gb, &sse); \
+            LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT.v[0], &gb, &sse); \
             break; \
         } \
         LR_FN(rows_pf)(X, y, P, R, i, 1); \
-        LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu, b, xn, rn); \
-        LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT, &gb, &sse); \
+        LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu.v[0], b, xn, rn); \
+        LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT.v[0], &gb, &sse); \
         i += R;
         for (;;) {
             LR_NSTEP(x0, r0, x1, r1)
@@ -585,8 +735,8 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
         LR_FN(rows_pf)(X, y, P, R, i, !wide || LR_DOT_PF == 0);
 #if LR_NARROW_ONCE
         if (!wide) {
-            LR_FN(blk_n)(X + i * P, y + i, P, R, 0, wn, tl.mu, b, acc, &aT,
-                         &gb, &sse);
+            LR_FN(blk_n)(X + i * P, y + i, P, R, 0, wn, tl.mu.v[0], b, acc,
+                         &aT.v[0], &gb, &sse);
             continue;
         }
 #endif
@@ -595,8 +745,8 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
     for (; i < hi; i++) {
 #if LR_NARROW_ONCE
         if (!wide) {
-            LR_FN(blk_n)(X + i * P, y + i, P, 1, i + 1 == hi, wn, tl.mu, b,
-                         acc, &aT, &gb, &sse);
+            LR_FN(blk_n)(X + i * P, y + i, P, 1, i + 1 == hi, wn, tl.mu.v[0],
+                         b, acc, &aT.v[0], &gb, &sse);
             continue;
         }
 #endif
@@ -690,101 +840,6 @@ LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
                          ? LR_VR_DBL
                          : LR_VR(P, LR_T);
     LR_FN(rows_v)(X, y, P, R, w, b, lo, hi, acc);
-}
-
-/* Eight lanes of doubles (the row lanes of p = 1 to 16) as the widest
- * vectors of the instruction set: one of eight on AVX-512, two of four on
- * AVX2, four of two on the baseline. GCC 12 keeps a 64-byte vector
- * extension type in memory where the registers are narrower, moving it
- * through general registers at every operation (1 thread, LR_ISA=avx2:
- * p = 1 took 2.5x a plain read, p = 8 2.2x double and 4.1x float, slower
- * than the baseline path); a struct of native vectors stays in registers.
- * Each lane's operations are the same on every path. */
-#ifndef LR_D8_DEFINED
-#define LR_D8_DEFINED
-#if defined(__AVX512F__)
-#define LR_D8N 8
-#elif defined(__AVX__)
-#define LR_D8N 4
-#else
-#define LR_D8N 2
-#endif
-typedef double lr_dn __attribute__((vector_size(LR_D8N * sizeof(double))));
-typedef float lr_fn __attribute__((vector_size(LR_D8N * sizeof(float))));
-typedef struct {
-    lr_dn v[8 / LR_D8N];
-} lr_d8;
-#define LR_D8_EACH(h) for (size_t h = 0; h < 8 / LR_D8N; h++)
-#define LR_D8_OP(name, op) \
-    static inline __attribute__((always_inline)) lr_d8 name(lr_d8 a, lr_d8 b) \
-    { \
-        LR_D8_EACH(h) a.v[h] = a.v[h] op b.v[h]; \
-        return a; \
-    }
-LR_D8_OP(d8_add, +)
-LR_D8_OP(d8_sub, -)
-LR_D8_OP(d8_mul, *)
-#undef LR_D8_OP
-static inline __attribute__((always_inline)) lr_d8 d8_splat(double x)
-{
-    lr_d8 a;
-    LR_D8_EACH(h) a.v[h] = (lr_dn){0} + x;
-    return a;
-}
-static inline __attribute__((always_inline)) lr_d8 d8_ld(const double *p)
-{
-    lr_d8 a;
-    LR_D8_EACH(h) memcpy(&a.v[h], p + h * LR_D8N, sizeof a.v[h]);
-    return a;
-}
-static inline __attribute__((always_inline)) lr_d8 d8_ldf(const float *p)
-{
-    lr_d8 a;
-    LR_D8_EACH(h) {
-#if defined(__AVX512F__)
-        a.v[h] = (lr_dn)_mm512_cvtps_pd(_mm256_loadu_ps(p + h * LR_D8N));
-#elif defined(__AVX__)
-        a.v[h] = (lr_dn)_mm256_cvtps_pd(_mm_loadu_ps(p + h * LR_D8N));
-#else
-        lr_fn f;
-        memcpy(&f, p + h * LR_D8N, sizeof f);
-        a.v[h] = __builtin_convertvector(f, lr_dn);
-#endif
-    }
-    return a;
-}
-static inline __attribute__((always_inline)) void d8_st(double *p, lr_d8 a)
-{
-    LR_D8_EACH(h) memcpy(p + h * LR_D8N, &a.v[h], sizeof a.v[h]);
-}
-#endif
-
-/* Eight elements at p (consecutive, or stride apart) as lr_d8 */
-static inline __attribute__((always_inline)) lr_d8 LR_FN(d8_ldx)(const LR_T *p)
-{
-#ifdef LR_T_IS_DOUBLE
-    return d8_ld(p);
-#else
-    return d8_ldf(p);
-#endif
-}
-/* lane l of the eight: p[l * stride] */
-static inline __attribute__((always_inline)) lr_d8
-LR_FN(d8_gatherx)(const LR_T *p, size_t stride)
-{
-    lr_d8 a;
-    const size_t s = stride;
-#if LR_D8N == 8 /* a vector literal: 8% faster than through e[] at p = 13, 16 */
-    a.v[0] = (lr_dn){p[0], p[s], p[2 * s], p[3 * s], p[4 * s], p[5 * s], p[6 * s], p[7 * s]};
-#else
-    LR_D8_EACH(h) {
-        double e[LR_D8N];
-        for (size_t l = 0; l < LR_D8N; l++)
-            e[l] = (double)p[(h * LR_D8N + l) * s];
-        memcpy(&a.v[h], e, sizeof e);
-    }
-#endif
-    return a;
 }
 
 /* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i.
