@@ -928,6 +928,15 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
  * Measured in a harness of the kernel alone (1 thread, X of 72 MB, ns a
  * row, float): p = 8 1.47 -> 1.01, 9 2.14 -> 1.10, 11 2.08 -> 1.33,
  * 13 2.34 -> 1.65, 16 2.23 -> 1.86. */
+/* the first step of an 8-row transposition: rows 2q and 2q + 1
+ * interleaved, low and high elements of each pair of lanes */
+#define LR_PAIRS(t, r, lo, hi) \
+    do { \
+        for (size_t q_ = 0; q_ < 4; q_++) { \
+            (t)[2 * q_] = lo((r)[2 * q_], (r)[2 * q_ + 1]); \
+            (t)[2 * q_ + 1] = hi((r)[2 * q_], (r)[2 * q_ + 1]); \
+        } \
+    } while (0)
 #ifndef LR_LANES_P
 #define LR_LANES_P 16 /* the widest */
 #endif
@@ -995,11 +1004,7 @@ LR_FN(lanes_cols16)(const float *x0, size_t P, lr_v8d *c)
     for (size_t k = 0; k < 8; k++)
         r[k] = k < 7 || P == 16 ? _mm512_loadu_ps(x0 + k * P)
                                 : _mm512_maskz_loadu_ps(m, x0 + k * P);
-#pragma GCC unroll 4
-    for (size_t q = 0; q < 4; q++) {
-        t[2 * q] = _mm512_unpacklo_ps(r[2 * q], r[2 * q + 1]);
-        t[2 * q + 1] = _mm512_unpackhi_ps(r[2 * q], r[2 * q + 1]);
-    }
+    LR_PAIRS(t, r, _mm512_unpacklo_ps, _mm512_unpackhi_ps);
 #pragma GCC unroll 2
     for (size_t h = 0; h < 2; h++) { /* rows 0-3, then 4-7 */
         const __m512d a = (__m512d)t[4 * h], b = (__m512d)t[4 * h + 1];
@@ -1037,11 +1042,7 @@ static inline __attribute__((always_inline)) void
 lr_tr8d(const __m512d *v, size_t nq, lr_v8d *c)
 {
     __m512d t[8], s[8];
-#pragma GCC unroll 4
-    for (size_t q = 0; q < 4; q++) {
-        t[2 * q] = _mm512_unpacklo_pd(v[2 * q], v[2 * q + 1]);
-        t[2 * q + 1] = _mm512_unpackhi_pd(v[2 * q], v[2 * q + 1]);
-    }
+    LR_PAIRS(t, v, _mm512_unpacklo_pd, _mm512_unpackhi_pd);
     /* t[2q] lane L: column 2 L, rows 2q and 2q + 1; t[2q + 1]: column 2 L + 1 */
 #pragma GCC unroll 2
     for (size_t h = 0; h < 2; h++) { /* rows 0-3, then 4-7 */
@@ -1079,6 +1080,87 @@ LR_FN(lanes_cols16)(const double *x0, size_t P, lr_v8d *c)
         lr_tr8d(v, P - 8, c + 8);
     }
 }
+#endif
+
+#if defined(__AVX2__) && !defined(__AVX512F__)
+/* AVX2: the columns j < P (8 to 16) of eight rows at x0, by 8 x 8 (float)
+ * or 4 x 4 (double) transposes of unpacks and 128-bit permutes; the last
+ * row's load past its end masked (nothing read past the block). */
+#ifndef LR_MASK8_DEFINED
+#define LR_MASK8_DEFINED
+/* the first n of eight 32-bit lanes set */
+static inline __attribute__((always_inline)) __m256i lr_mask8(size_t n)
+{
+    const __m256i ix = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), ix);
+}
+#endif
+#ifdef LR_T_IS_DOUBLE
+static inline __attribute__((always_inline)) void
+lanes_cols16a(const double *x0, size_t P, lr_d8 *c)
+{
+    for (size_t g = 0; 4 * g < P; g++) { /* columns 4 g .. 4 g + 3 */
+#pragma GCC unroll 2
+        for (size_t q = 0; q < 2; q++) { /* rows 0-3, then 4-7 */
+            __m256d a[4];
+#pragma GCC unroll 4
+            for (size_t k = 0; k < 4; k++) {
+                const double *xk = x0 + (4 * q + k) * P + 4 * g;
+                a[k] = 4 * q + k == 7 && 4 * g + 4 > P
+                           ? _mm256_maskload_pd(xk, _mm256_cvtepi32_epi64(_mm256_castsi256_si128(
+                                                        lr_mask8(P - 4 * g))))
+                           : _mm256_loadu_pd(xk);
+            }
+            const __m256d t0 = _mm256_unpacklo_pd(a[0], a[1]);
+            const __m256d t1 = _mm256_unpackhi_pd(a[0], a[1]);
+            const __m256d t2 = _mm256_unpacklo_pd(a[2], a[3]);
+            const __m256d t3 = _mm256_unpackhi_pd(a[2], a[3]);
+            const __m256d h[4] = {_mm256_permute2f128_pd(t0, t2, 0x20),
+                                  _mm256_permute2f128_pd(t1, t3, 0x20),
+                                  _mm256_permute2f128_pd(t0, t2, 0x31),
+                                  _mm256_permute2f128_pd(t1, t3, 0x31)};
+#pragma GCC unroll 4
+            for (size_t j = 0; j < 4; j++)
+                if (4 * g + j < P)
+                    c[4 * g + j].v[q] = (lr_dn)h[j];
+        }
+    }
+}
+#else
+static inline __attribute__((always_inline)) void
+lanes_cols16a_f32(const float *x0, size_t P, lr_d8 *c)
+{
+    for (size_t g = 0; 8 * g < P; g++) { /* columns 8 g .. 8 g + 7 */
+        __m256 r[8], t[8], u[8];
+#pragma GCC unroll 8
+        for (size_t k = 0; k < 8; k++) {
+            const float *xk = x0 + k * P + 8 * g;
+            r[k] = k == 7 && 8 * g + 8 > P ? _mm256_maskload_ps(xk, lr_mask8(P - 8 * g))
+                                           : _mm256_loadu_ps(xk);
+        }
+        LR_PAIRS(t, r, _mm256_unpacklo_ps, _mm256_unpackhi_ps);
+#pragma GCC unroll 2
+        for (size_t q = 0; q < 2; q++) { /* rows 0-3, then 4-7 */
+            u[4 * q] = _mm256_shuffle_ps(t[4 * q], t[4 * q + 2], 0x44);
+            u[4 * q + 1] = _mm256_shuffle_ps(t[4 * q], t[4 * q + 2], 0xee);
+            u[4 * q + 2] = _mm256_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0x44);
+            u[4 * q + 3] = _mm256_shuffle_ps(t[4 * q + 1], t[4 * q + 3], 0xee);
+        }
+        /* u[m] (m < 4): columns m (low half) and 4 + m (high half) of
+         * rows 0-3; u[4 + m]: of rows 4-7 */
+#pragma GCC unroll 8
+        for (size_t j = 0; j < 8; j++) {
+            if (8 * g + j < P) {
+                const __m256 lo = u[j % 4], hi = u[4 + j % 4];
+                const __m128 a = j < 4 ? _mm256_castps256_ps128(lo) : _mm256_extractf128_ps(lo, 1);
+                const __m128 b = j < 4 ? _mm256_castps256_ps128(hi) : _mm256_extractf128_ps(hi, 1);
+                c[8 * g + j].v[0] = (lr_dn)_mm256_cvtps_pd(a);
+                c[8 * g + j].v[1] = (lr_dn)_mm256_cvtps_pd(b);
+            }
+        }
+    }
+}
+#endif
 #endif
 
 static inline __attribute__((always_inline)) void
@@ -1123,6 +1205,10 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
         if (shuffled)
             for (size_t j = 0; j < P; j++)
                 c[j].v[0] = cv[j];
+        else
+#elif defined(__AVX2__)
+        if (P >= 8)
+            LR_FN(lanes_cols16a)(x0, P, c);
         else
 #endif
         for (size_t j = 0; j < P; j++)
