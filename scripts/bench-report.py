@@ -352,6 +352,28 @@ def speed_sections(d, w, verdict):
       "`tests/check_kernels.c` and `tests/cli/speed.sh` check the same bits "
       "with `--deterministic` on every path this CPU runs.\n"
       % sweep[0]["isa"])
+    other = rows(os.path.join(d, "bench-sweep-isa.csv"))
+    if other:
+        isas = []
+        cell = {}
+        for r in other:
+            if r["isa"] not in isas:
+                isas.append(r["isa"])
+            cell[(r["isa"], r["precision"], int(r["p"]))] = f(r["ratio_to_read"])
+        ops = sorted({int(r["p"]) for r in other})
+        cols = [(i, pr) for i in isas for pr in ("double", "float")]
+        w("The narrower paths, forced by `LR_ISA` on this CPU (`LR_ISA=ISA "
+          "build/linreg bench --sweep --ps %s --threads 1`, raw data "
+          "`bench-sweep-isa.csv`): iteration / read at 1 thread, what a CPU "
+          "without the wider unit would run (no target; the same bits as "
+          "above).\n" % ",".join(str(p) for p in ops))
+        w("| p | " + " | ".join("%s, %s" % c for c in cols) + " |")
+        w("|---|" + "---|" * len(cols))
+        for p in ops:
+            w("| %d | %s |" % (p, " | ".join(
+                "%.2f" % cell[(i, pr, p)] if (i, pr, p) in cell else ""
+                for i, pr in cols)))
+        w("")
 
     w("## S4. Under load, never slower than one thread\n")
     if cross:

@@ -9,13 +9,36 @@
 #                      (which follow the load: the smallest and largest
 #                      team each job ran, and its changes), --threads 1,
 #                      and 2 threads with libgomp's own spin
+#   bench-sweep-isa.csv the same on the narrower paths (LR_ISA=avx2,
+#                      baseline), 1 thread, p = 1 .. 200
 #   bench-sweep.png    the sweep's ratio against p (gnuplot, when present)
 # Timings are reported, never asserted; run on a quiet machine.
 set -e
 build=${1:-build}
 linreg=$build/linreg
 mkdir -p results/bench
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/linreg-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+tmp_isa=$tmp/sweep-isa.csv
 "$linreg" bench --sweep --threads 1,2 --out results/bench/bench-sweep.csv
+# The narrower instruction-set paths this CPU also runs (LR_ISA), 1 thread,
+# fewer widths: what a machine without the widest unit gets (the AVX2
+# path's lanes, kept in memory by GCC at 2-5x a plain read, went unseen
+# while only the widest path was measured). A path the CPU lacks fails and
+# is skipped.
+native=$("$linreg" bench --sweep --ps 1 --mb 1 --threads 1 2>/dev/null \
+    | sed -n 's/.*kernels: \([a-z0-9]*\).*/\1/p')
+rm -f results/bench/bench-sweep-isa.csv
+for isa in avx2 baseline; do
+    [ "$isa" = "$native" ] && continue
+    LR_ISA=$isa "$linreg" bench --sweep --ps 1,3,8,13,16,24,32,64,200 \
+        --threads 1 --out "$tmp_isa" >/dev/null 2>&1 || continue
+    if [ -f results/bench/bench-sweep-isa.csv ]; then
+        tail -n +2 "$tmp_isa" >> results/bench/bench-sweep-isa.csv
+    else
+        cp "$tmp_isa" results/bench/bench-sweep-isa.csv
+    fi
+done
 "$linreg" bench --crossover 9 --threads 2 --out results/bench/bench-threads.csv
 
 # Three jobs at once, each 20190 x 9 (a statsmodels-sized problem), per
@@ -23,8 +46,6 @@ mkdir -p results/bench
 # the other jobs keep the cores busy: /proc/loadavg), one thread
 # each, and two threads each with libgomp's default wait (GOMP_SPINCOUNT
 # 300000 spins, about 7 ms), which linreg replaces unless the user set one.
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/linreg-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 echo "case,job,threads,threads_min,threads_max,switches,s_per_iter,command" \
     > results/bench/bench-load.csv
 # rounds outer, cases inner: a change in the machine's other load between
