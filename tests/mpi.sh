@@ -224,5 +224,22 @@ sys.exit(0 if ok else 1)' 2>/dev/null
 ok=$?; [ $rc -ne 0 ] && ok=1
 report $ok "--standardize --no-intercept --lr auto, 3 ranks: the model records intercept and scaling as train's (to 1e-12)" "$(cat err.txt)"
 
+# the wait policy: linreg-mpi's ranks set GOMP_SPINCOUNT as linreg does,
+# unless the user chose one
+for pol in "" "OMP_WAIT_POLICY=active"; do
+    if [ -n "$pol" ]; then export OMP_WAIT_POLICY=active; else unset OMP_WAIT_POLICY; fi
+    run_mpi 2 $gen --iters 5 --lr 0.2 --quiet --no-exact --threads 2 --report r.json
+    rc=$?
+    want=$([ -n "$pol" ] && echo "'','active'" || echo "'400',''")
+    "$py" -c '
+import json, sys
+m = json.load(open("r.json"))["machine"]
+sys.exit(0 if "%r,%r" % (m["GOMP_SPINCOUNT"], m["OMP_WAIT_POLICY"]) == sys.argv[1] else 1)' \
+        "$want" 2>/dev/null
+    ok=$?; [ $rc -ne 0 ] && ok=1
+    unset OMP_WAIT_POLICY
+    report $ok "2 ranks, ${pol:-no policy set}: GOMP_SPINCOUNT and OMP_WAIT_POLICY as linreg sets them ($want)" "$(cat err.txt)"
+done
+
 echo "mpi: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

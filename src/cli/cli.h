@@ -22,6 +22,9 @@
  * spinning before a waiting thread sleeps. */
 #define CLI_SPINCOUNT "400"
 #define CLI_SPIN_US "10"
+/* Sets GOMP_SPINCOUNT to CLI_SPINCOUNT and runs the program again (libgomp
+ * reads it when loaded), unless the user chose a policy or a binding. */
+void cli_wait_policy(char **argv);
 
 int cmd_generate(int argc, char **argv);
 int cmd_train(int argc, char **argv);

@@ -75,3 +75,32 @@ cJSON *cli_env_json(void)
     cJSON_AddStringToObject(e, "kernels", lr_kernel_isa_name());
     return e;
 }
+
+/* Threads waiting at the two barriers of each iteration spin for about
+ * CLI_SPIN_US microseconds, then sleep, instead of libgomp's default of
+ * spinning for milliseconds: several jobs on a shared machine leave each
+ * other the cores. Only when the user chose no policy (OMP_WAIT_POLICY,
+ * GOMP_SPINCOUNT). libgomp reads its environment once, when it is loaded,
+ * before main (a setenv here alone changes nothing, measured): so the
+ * program sets GOMP_SPINCOUNT and runs itself again, same arguments. If
+ * that exec fails the run goes on with libgomp's defaults. Not under
+ * valgrind, whose tools would not follow the exec. Not when a binding is
+ * set (OMP_PROC_BIND, OMP_PLACES, GOMP_CPU_AFFINITY): libgomp has then
+ * already bound this thread to its first place, and the new image would
+ * inherit that one-place mask and see one core. Called first thing by
+ * linreg's main and by linreg-mpi's, before MPI_Init (the new image keeps
+ * the launcher's environment and process). */
+void cli_wait_policy(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT")
+        || getenv("OMP_PROC_BIND") || getenv("OMP_PLACES")
+        || getenv("GOMP_CPU_AFFINITY"))
+        return;
+    const char *pre = getenv("LD_PRELOAD");
+    if (pre && strstr(pre, "vgpreload"))
+        return;
+    if (setenv("GOMP_SPINCOUNT", CLI_SPINCOUNT, 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+    unsetenv("GOMP_SPINCOUNT"); /* not in effect */
+}

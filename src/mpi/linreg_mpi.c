@@ -416,6 +416,9 @@ static int load(mpi_ctx *c, const cli_train_args *a, rank_rows *r)
 
 int main(int argc, char **argv)
 {
+    /* idle threads sleep after about CLI_SPIN_US us, as linreg's (ranks
+     * and their threads share the machine's cores) */
+    cli_wait_policy(argv);
     int provided;
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     gsl_set_error_handler_off();
