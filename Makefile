@@ -72,7 +72,7 @@ CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/obj/tests/%.o)
 
 .PHONY: all deps deps-report check run bench clean install uninstall tutorial \
-        fuzz nist mpi check-mpi examples
+        fuzz fuzz-run nist mpi check-mpi examples
 all: deps-report $(BUILD)/liblinreg.a $(BUILD)/liblinreg.so $(BUILD)/linreg
 
 # Plain `make` only reports missing Debian packages (and names the target
@@ -192,19 +192,31 @@ $(BUILD)/examples/fit: examples/fit.c
 
 # libFuzzer targets for the CSV, .npy and model readers (Debian clang and
 # libclang-rt), built without OpenMP (the readers have none), each run for
-# FUZZ_SECONDS from a copy of its committed seed corpus in fuzz/corpus.
+# FUZZ_SECONDS from a copy of its committed seed corpus in fuzz/corpus. An
+# implicit declaration is an error (one truncated a returned pointer to an
+# int); -Wno-psabi: the kernels' vector types, built here without their
+# instruction-set flags.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
-                -Wno-unknown-pragmas -Iinclude -Isrc
+                -Wno-unknown-pragmas -Wno-psabi \
+                -Werror=implicit-function-declaration -Iinclude -Isrc
 FUZZ_TARGETS := csv npy model
+# The library is compiled once for the three targets (each compiled it
+# whole before: the kernels' sources take minutes under the sanitizers).
+FUZZ_OBJ := $(patsubst src/%.c,build-fuzz/obj/%.o,$(LIB_SRC))
+build-fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+-include $(FUZZ_OBJ:.o=.d)
 fuzz:
 	@scripts/deps.sh fuzz
-	@mkdir -p build-fuzz
+	@$(MAKE) --no-print-directory fuzz-run
+fuzz-run: $(FUZZ_OBJ)
 	@for t in $(FUZZ_TARGETS); do \
 	    $(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer -o build-fuzz/fuzz_$$t \
-	        fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS) -lm || exit 1; \
+	        fuzz/fuzz_$$t.c $(FUZZ_OBJ) $(PKG_LIBS) -lm || exit 1; \
 	done
 	@for t in $(FUZZ_TARGETS); do \
 	    rm -rf build-fuzz/corpus-$$t && mkdir -p build-fuzz/corpus-$$t && \

@@ -4,6 +4,7 @@
 
 #include "linreg.h"
 #include "linreg_io.h"
+#include "lr_util.h" /* lr_npy_mapping: internal, declared there */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
