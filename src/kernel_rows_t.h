@@ -234,11 +234,6 @@ static inline __attribute__((always_inline)) lr_v4d lr_ld4d(const double *p)
     return v;
 }
 /* lanes of m set: v; the others: -0.0, the exact identity of addition */
-static inline __attribute__((always_inline)) lr_v8d lr_sel8(lr_v8l m, lr_v8d v)
-{
-    const lr_v8l neg0 = (lr_v8l){0, 0, 0, 0, 0, 0, 0, 0} + (long long)0x8000000000000000ULL;
-    return (lr_v8d)(((lr_v8l)v & m) | (neg0 & ~m));
-}
 static inline __attribute__((always_inline)) lr_v4d lr_sel4(lr_v4l m, lr_v4d v)
 {
     const lr_v4l neg0 = (lr_v4l){0, 0, 0, 0} + (long long)0x8000000000000000ULL;
@@ -1097,7 +1092,7 @@ static inline __attribute__((always_inline)) __m256i lr_mask8(size_t n)
 #endif
 #ifdef LR_T_IS_DOUBLE
 static inline __attribute__((always_inline)) void
-lanes_cols16a(const double *x0, size_t P, lr_d8 *c)
+LR_FN(lanes_cols16a)(const double *x0, size_t P, lr_d8 *c)
 {
     for (size_t g = 0; 4 * g < P; g++) { /* columns 4 g .. 4 g + 3 */
 #pragma GCC unroll 2
@@ -1128,7 +1123,7 @@ lanes_cols16a(const double *x0, size_t P, lr_d8 *c)
 }
 #else
 static inline __attribute__((always_inline)) void
-lanes_cols16a_f32(const float *x0, size_t P, lr_d8 *c)
+LR_FN(lanes_cols16a)(const float *x0, size_t P, lr_d8 *c)
 {
     for (size_t g = 0; 8 * g < P; g++) { /* columns 8 g .. 8 g + 7 */
         __m256 r[8], t[8], u[8];
