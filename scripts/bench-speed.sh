@@ -26,8 +26,8 @@ tmp_isa=$tmp/sweep-isa.csv
 # path's lanes, kept in memory by GCC at 2-5x a plain read, went unseen
 # while only the widest path was measured). A path the CPU lacks fails and
 # is skipped.
-native=$("$linreg" bench --sweep --ps 1 --mb 1 --threads 1 2>/dev/null \
-    | sed -n 's/.*kernels: \([a-z0-9]*\).*/\1/p')
+native=$(/usr/bin/python3 -c 'import csv, sys
+print(next(csv.DictReader(open(sys.argv[1])))["isa"])' results/bench/bench-sweep.csv)
 rm -f results/bench/bench-sweep-isa.csv
 for isa in avx2 baseline; do
     [ "$isa" = "$native" ] && continue

@@ -226,8 +226,9 @@ report $ok "--standardize --no-intercept --lr auto, 3 ranks: the model records i
 
 # the wait policy: linreg-mpi's ranks set GOMP_SPINCOUNT as linreg does,
 # unless the user chose one
-for pol in "" "OMP_WAIT_POLICY=active"; do
-    if [ -n "$pol" ]; then export OMP_WAIT_POLICY=active; else unset OMP_WAIT_POLICY; fi
+for pol in "" active; do
+    unset OMP_WAIT_POLICY
+    if [ -n "$pol" ]; then export OMP_WAIT_POLICY="$pol"; fi
     run_mpi 2 $gen --iters 5 --lr 0.2 --quiet --no-exact --threads 2 --report r.json
     rc=$?
     want=$([ -n "$pol" ] && echo "'','active'" || echo "'400',''")
@@ -238,7 +239,7 @@ sys.exit(0 if "%r,%r" % (m["GOMP_SPINCOUNT"], m["OMP_WAIT_POLICY"]) == sys.argv[
         "$want" 2>/dev/null
     ok=$?; [ $rc -ne 0 ] && ok=1
     unset OMP_WAIT_POLICY
-    report $ok "2 ranks, ${pol:-no policy set}: GOMP_SPINCOUNT and OMP_WAIT_POLICY as linreg sets them ($want)" "$(cat err.txt)"
+    report $ok "2 ranks, OMP_WAIT_POLICY=${pol:-(unset)}: GOMP_SPINCOUNT and OMP_WAIT_POLICY as linreg sets them ($want)" "$(cat err.txt)"
 done
 
 echo "mpi: $pass passed, $fail failed"
