@@ -14,12 +14,13 @@
 
 typedef struct {
     const char *name; /* "baseline", "avx2", "avx512" */
-    /* X^T r, sum r, sum r^2 over rows [lo, hi), added to acc[0..p+1] */
+    /* X^T r, sum r, sum r^2 over rows [lo, hi), added to acc[0..p+1]; X
+     * and y have end rows (hi <= end), past which nothing is prefetched */
     void (*rows)(const double *X, const double *y, size_t p, const double *w,
-                 double b, size_t lo, size_t hi, double *acc);
+                 double b, size_t lo, size_t hi, size_t end, double *acc);
     void (*rows_f32)(const float *X, const double *y, size_t p,
                      const double *w, double b, size_t lo, size_t hi,
-                     double *acc);
+                     size_t end, double *acc);
     /* the same in long double (small problems) */
     void (*rows_ld)(const double *X, const double *y, size_t p,
                     const double *w, double b, size_t lo, size_t hi,
@@ -32,11 +33,11 @@ typedef struct {
                  size_t hi, double *G, double *c, double *yy);
     void (*gram_f32)(const float *X, const double *y, size_t p, size_t lo,
                      size_t hi, double *G, double *c, double *yy);
-    /* acc[0..p] += Xa^T (Xa [v, vb]) over rows [lo, hi) */
+    /* acc[0..p] += Xa^T (Xa [v, vb]) over rows [lo, hi) of end */
     void (*xtxv)(const double *X, size_t p, const double *v, double vb,
-                 size_t lo, size_t hi, double *acc);
+                 size_t lo, size_t hi, size_t end, double *acc);
     void (*xtxv_f32)(const float *X, size_t p, const double *v, double vb,
-                     size_t lo, size_t hi, double *acc);
+                     size_t lo, size_t hi, size_t end, double *acc);
 } lr_kernel_ops;
 
 extern const lr_kernel_ops lr_kops_base, lr_kops_avx2, lr_kops_avx512;

@@ -82,6 +82,42 @@ static inline __attribute__((always_inline)) lr_v4d LR_FN(v4_cvt)(const LR_T *p)
 #endif
 }
 
+#ifndef LR_WTAIL_DEFINED
+#define LR_WTAIL_DEFINED
+/* The last p mod 16 weights, then zeros: dot16's tail reads them whole.
+ * Masked loads of w's tail would touch the memory after w, and where that
+ * is an unmapped page each takes a fault-suppression assist (the kernel
+ * alone, 1 thread, float 200 x 50 with w at the end of the heap: 300 ns
+ * a row, against 20 with these). */
+static inline void lr_wtail(const double *w, size_t p, double *wt)
+{
+    const size_t j = p / 16 * 16;
+    for (size_t q = 0; q < 16; q++)
+        wt[q] = j + q < p ? w[j + q] : 0.0;
+}
+#endif
+
+#ifndef LR_PF_AT_DEFINED
+#define LR_PF_AT_DEFINED
+/* The address dist bytes past p, or lim if that is lower: prefetches stop
+ * at the last line of the array (its first end rows: the kernels' end).
+ * Past it the memory may be unmapped (the end of a memory-mapped .npy
+ * file), and a prefetch of an unmapped page costs a page walk that is
+ * never cached: the kernel alone, float 200 x 50, 20 ns a row against 8
+ * with no prefetches. Clamped with a compare and a move, not skipped with
+ * a branch: a branch around rows_lanes' prefetches made float p = 8 3.5x
+ * slower (its loop no longer kept the transposes in registers), and
+ * stopping at a chunk's end instead of the array's lost the prefetch of
+ * the next chunk's first rows (float p = 64, 1 thread: 1.35x a plain read
+ * to 1.6x). */
+static inline __attribute__((always_inline)) const char *
+lr_pf_at(const void *p, size_t dist, const void *lim)
+{
+    const uintptr_t a = (uintptr_t)p + dist, l = (uintptr_t)lim;
+    return (const char *)(a < l ? a : l);
+}
+#endif
+
 /* Rows fetch ahead as they stream (see rows_pr): the 64 bytes (double:
  * 128) that the sixteen elements at x will be LR_DOT_PF bytes on. */
 static inline __attribute__((always_inline)) void
@@ -98,6 +134,19 @@ LR_FN(dot_pf)(const LR_T *x, size_t p, int stream)
 #endif
 }
 
+/* Whether the row of p elements at x prefetches within lim (NULL: no
+ * prefetch): one test a row, where a clamp of each prefetch (dot16 takes
+ * one every sixteen elements) made float p = 64 7% slower. The array's
+ * last LR_DOT_PF bytes of rows fetch nothing ahead. */
+static inline __attribute__((always_inline)) int
+LR_FN(dot_pf_ok)(const LR_T *x, size_t p, const void *lim)
+{
+    return lim && (uintptr_t)(x + p) + LR_DOT_PF + 64 <= (uintptr_t)lim;
+}
+
+/* The last element of rows [0, end) of X, p wide: the prefetch limit. */
+#define LR_PF_LIM(X, p, end) ((const void *)((X) + (end) * (p) - 1))
+
 #if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
 /* Float dot16 in two vectors of eight (lanes 0-7 and 8-15 of the
  * sixteen), the same adds lane by lane: half the instructions of four
@@ -106,12 +155,14 @@ LR_FN(dot_pf)(const LR_T *x, size_t p, int stream)
  * bench --sweep, two rounds). Double keeps the four vectors of four: with
  * eight-wide loads it went from 1.0x to 1.2-1.8x at p = 50 to 200. The
  * tail's lanes past the row keep their sums (a masked add: x + nothing,
- * where dot16 adds -0.0, the identity), and the masked loads read nothing
- * past the row. */
+ * where dot16 adds -0.0, the identity), the masked loads read nothing
+ * past the row, and the tail's weights come from wt (lr_wtail). */
 static inline __attribute__((always_inline)) double
-LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
+LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
+             const void *pfl)
 {
     __m512d A = _mm512_setzero_pd(), B = _mm512_setzero_pd();
+    const int stream = LR_FN(dot_pf_ok)(x, p, pfl);
     size_t j = 0;
     for (; j + 16 <= p; j += 16) {
         LR_FN(dot_pf)(x + j, p, stream);
@@ -126,8 +177,8 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
         const __mmask8 m1 = (__mmask8)(rd > 8 ? (1u << (rd - 8)) - 1u : 0u);
         const __m512d x0 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m0, x + j));
         const __m512d x1 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m1, x + j + 8));
-        A = _mm512_mask_add_pd(A, m0, A, _mm512_mul_pd(x0, _mm512_maskz_loadu_pd(m0, w + j)));
-        B = _mm512_mask_add_pd(B, m1, B, _mm512_mul_pd(x1, _mm512_maskz_loadu_pd(m1, w + j + 8)));
+        A = _mm512_mask_add_pd(A, m0, A, _mm512_mul_pd(x0, _mm512_loadu_pd(wt)));
+        B = _mm512_mask_add_pd(B, m1, B, _mm512_mul_pd(x1, _mm512_loadu_pd(wt + 8)));
     }
     /* the tree of dot16: (t0 + t2) + (t1 + t3), then (v0 + v2) + (v1 + v3) */
     const __m512d s = _mm512_add_pd(A, B);
@@ -136,8 +187,11 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
 }
 #else
 static inline __attribute__((always_inline)) double
-LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
+LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
+             const void *pfl)
 {
+    (void)wt;
+    const int stream = LR_FN(dot_pf_ok)(x, p, pfl);
     lr_v4d t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0, wv;
     size_t j = 0;
     for (; j + 16 <= p; j += 16) {
@@ -192,9 +246,10 @@ LR_FN(dot16)(const LR_T *x, const double *w, size_t p, int stream)
 
 /* The dot product of one row: its lane count depends on p only. */
 static inline __attribute__((always_inline)) double
-LR_FN(dotp)(const LR_T *x, const double *w, size_t p, int stream)
+LR_FN(dotp)(const LR_T *x, const double *w, const double *wt, size_t p,
+            const void *pfl)
 {
-    return p >= 32 ? LR_FN(dot16)(x, w, p, stream) : LR_FN(dot4)(x, w, p);
+    return p >= 32 ? LR_FN(dot16)(x, w, wt, p, pfl) : LR_FN(dot4)(x, w, p);
 }
 
 /* ---- The blocked pass for the compile-time widths 17 to 32 ----
@@ -455,7 +510,7 @@ typedef struct {
  * update's tail (features P / 8 * 8 ..). */
 static inline __attribute__((always_inline)) void
 LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
-             size_t R, int safe, const double *restrict w,
+             size_t R, int safe, const void *pfl, const double *restrict w,
              const LR_FN(lr_vtail) *tl, double b, double *restrict acc,
              lr_d8 *aT, double *gb, double *sse)
 {
@@ -475,9 +530,11 @@ LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
         for (size_t k = 0; k < R; k++) {
             for (size_t j = 0; j < jd; j += 16) {
 #if LR_DOT_PF > 0
-                __builtin_prefetch((const char *)(x + k * P + j) + LR_DOT_PF);
+                __builtin_prefetch(lr_pf_at(x + k * P + j, LR_DOT_PF, pfl));
                 if (sizeof(LR_T) == sizeof(double))
-                    __builtin_prefetch((const char *)(x + k * P + j) + LR_DOT_PF + 64);
+                    __builtin_prefetch(lr_pf_at(x + k * P + j, LR_DOT_PF + 64, pfl));
+#else
+                (void)pfl;
 #endif
                 A[k] = d8_add(A[k], d8_mul(LR_FN(d8_ldx)(x + k * P + j), d8_ld(w + j)));
                 B[k] = d8_add(B[k], d8_mul(LR_FN(d8_ldx)(x + k * P + j + 8),
@@ -645,17 +702,19 @@ LR_FN(blk_n)(const LR_T *restrict x, const double *restrict yb, size_t P,
  * targets, and with x_too its rows (wide rows fetch their own, dot16) */
 static inline __attribute__((always_inline)) void
 LR_FN(rows_pf)(const LR_T *X, const double *y, size_t P, size_t R, size_t i,
-               int x_too)
+               size_t end, int x_too)
 {
 #if LR_PF > 0
     if (x_too) {
+        /* the block's lines, each no further than the last row's end */
+        const LR_T *xl = X + end * P - 1;
         const char *pf = (const char *)(X + i * P) + LR_PF;
         for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
-            __builtin_prefetch(pf + q);
+            __builtin_prefetch(lr_pf_at(pf, q, xl));
     }
-    __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
+    __builtin_prefetch(lr_pf_at(y + i, LR_PF / 4, y + end - 1));
 #else
-    (void)X, (void)y, (void)P, (void)R, (void)i, (void)x_too;
+    (void)X, (void)y, (void)P, (void)R, (void)i, (void)end, (void)x_too;
 #endif
 }
 
@@ -664,7 +723,7 @@ LR_FN(rows_pf)(const LR_T *X, const double *y, size_t P, size_t R, size_t i,
 static inline __attribute__((always_inline)) void
 LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
               size_t R, const double *restrict w, double b, size_t lo,
-              size_t hi, double *restrict acc)
+              size_t hi, size_t end, double *restrict acc)
 {
     if (lo >= hi)
         return;
@@ -703,7 +762,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
     if (!wide && P > 16 && i + R < hi) {
         lr_v8d x0[LR_VROWS][4], x1[LR_VROWS][4];
         double r0[LR_VROWS], r1[LR_VROWS];
-        LR_FN(rows_pf)(X, y, P, R, i, 1);
+        LR_FN(rows_pf)(X, y, P, R, i, end, 1);
         LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu.v[0], b, x0, r0);
         i += R;
         /* sum the block in (xp, rp), after forming the next one's residuals
@@ -714,7 +773,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
             LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT.v[0], &gb, &sse); \
             break; \
         } \
-        LR_FN(rows_pf)(X, y, P, R, i, 1); \
+        LR_FN(rows_pf)(X, y, P, R, i, end, 1); \
         LR_FN(blk_n_res)(X + i * P, y + i, P, R, 0, wn, tl.mu.v[0], b, xn, rn); \
         LR_FN(blk_n_upd)(P, R, xp, rp, acc, &aT.v[0], &gb, &sse); \
         i += R;
@@ -727,7 +786,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
 #endif
     /* whole blocks; the last row of the range always in the loop below */
     for (; i + R < hi; i += R) {
-        LR_FN(rows_pf)(X, y, P, R, i, !wide || LR_DOT_PF == 0);
+        LR_FN(rows_pf)(X, y, P, R, i, end, !wide || LR_DOT_PF == 0);
 #if LR_NARROW_ONCE
         if (!wide) {
             LR_FN(blk_n)(X + i * P, y + i, P, R, 0, wn, tl.mu.v[0], b, acc,
@@ -735,7 +794,8 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
             continue;
         }
 #endif
-        LR_FN(blk_v)(X + i * P, y + i, P, R, 0, w, &tl, b, acc, &aT, &gb, &sse);
+        LR_FN(blk_v)(X + i * P, y + i, P, R, 0, LR_PF_LIM(X, P, end), w, &tl,
+                     b, acc, &aT, &gb, &sse);
     }
     for (; i < hi; i++) {
 #if LR_NARROW_ONCE
@@ -745,7 +805,8 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
             continue;
         }
 #endif
-        LR_FN(blk_v)(X + i * P, y + i, P, 1, i + 1 == hi, w, &tl, b, acc, &aT,
+        LR_FN(blk_v)(X + i * P, y + i, P, 1, i + 1 == hi, LR_PF_LIM(X, P, end),
+                     w, &tl, b, acc, &aT,
                      &gb, &sse);
     }
     memcpy(t, &aT, sizeof aT);
@@ -766,12 +827,13 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
 /* One block of n rows (a compile-time constant where inlined). */
 static inline __attribute__((always_inline)) void
 LR_FN(blk_pr)(const LR_T *restrict xb, const double *restrict yb, size_t P,
-       size_t n, const double *restrict w, double b, double *restrict acc,
-       double *gb, double *sse)
+       size_t n, const void *pfl, const double *restrict w,
+       const double *wt, double b, double *restrict acc, double *gb,
+       double *sse)
 {
     double r[8];
     for (size_t k = 0; k < n; k++)
-        r[k] = (LR_FN(dot16)(xb + k * P, w, P, 1) + b) - yb[k];
+        r[k] = (LR_FN(dot16)(xb + k * P, w, wt, P, pfl) + b) - yb[k];
     for (size_t j = 0; j < P; j++) {
         double a = acc[j];
         for (size_t k = 0; k < n; k++)
@@ -787,18 +849,20 @@ LR_FN(blk_pr)(const LR_T *restrict xb, const double *restrict yb, size_t P,
 static inline __attribute__((always_inline)) void
 LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_t R,
         const double *restrict w, double b, size_t lo, size_t hi,
-        double *restrict acc)
+        size_t end, double *restrict acc)
 {
-    double gb = 0.0, sse = 0.0;
+    double gb = 0.0, sse = 0.0, wt[16];
     size_t i = lo;
+    lr_wtail(w, P, wt);
+    const void *pfl = LR_PF_LIM(X, P, end);
     for (; i + R <= hi; i += R) {
 #if LR_PF > 0
-        __builtin_prefetch((const char *)(y + i) + LR_PF / 4);
+        __builtin_prefetch(lr_pf_at(y + i, LR_PF / 4, y + end - 1));
 #endif
-        LR_FN(blk_pr)(X + i * P, y + i, P, R, w, b, acc, &gb, &sse);
+        LR_FN(blk_pr)(X + i * P, y + i, P, R, pfl, w, wt, b, acc, &gb, &sse);
     }
     for (; i < hi; i++)
-        LR_FN(blk_pr)(X + i * P, y + i, P, 1, w, b, acc, &gb, &sse);
+        LR_FN(blk_pr)(X + i * P, y + i, P, 1, pfl, w, wt, b, acc, &gb, &sse);
     acc[P] += gb;
     acc[P + 1] += sse;
 }
@@ -824,7 +888,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_
 static inline __attribute__((always_inline)) void
 LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
                const double *restrict w, double b, size_t lo, size_t hi,
-               double *restrict acc)
+               size_t end, double *restrict acc)
 {
 #ifndef LR_NR_WIDE
 #define LR_NR_WIDE 4
@@ -834,7 +898,7 @@ LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
                      : sizeof(LR_T) == sizeof(double) && LR_VR(P, LR_T) > LR_VR_DBL
                          ? LR_VR_DBL
                          : LR_VR(P, LR_T);
-    LR_FN(rows_v)(X, y, P, R, w, b, lo, hi, acc);
+    LR_FN(rows_v)(X, y, P, R, w, b, lo, hi, end, acc);
 }
 
 /* p = 1: one multiply for the dot product, r_i = (x_i w + b) - y_i.
@@ -854,7 +918,7 @@ LR_FN(rows_vc)(const LR_T *restrict X, const double *restrict y, size_t P,
 #endif
 static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
                            const double *restrict w, double b, size_t lo,
-                           size_t hi, double *restrict acc)
+                           size_t hi, size_t end, double *restrict acc)
 {
     const double w0 = w[0];
     if (hi - lo < LR_P1_LANES) {
@@ -876,14 +940,23 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
     const lr_d8 wv = d8_splat(w0), bv = d8_splat(b);
     lr_d8 gv = d8_splat(0.0), gbv = gv, ssev = gv;
     size_t i = lo;
-    for (; i + 8 <= hi; i += 8) {
-        __builtin_prefetch((const char *)(X + i) + LR_PF);
-        __builtin_prefetch((const char *)(y + i) + LR_PF);
-        const lr_d8 x = LR_FN(d8_ldx)(X + i);
-        const lr_d8 r = d8_sub(d8_add(d8_mul(x, wv), bv), d8_ld(y + i));
-        gv = d8_add(gv, d8_mul(r, x));
-        gbv = d8_add(gbv, r);
-        ssev = d8_add(ssev, d8_mul(r, r));
+    /* rows that prefetch LR_PF bytes ahead within the array's end rows,
+     * then the rest at distance 0 (the line being read). The limit costs
+     * double 4-7% in the harness (0.35 to 0.37 ns a row, 1 thread, 36 MB;
+     * a clamp of each prefetch or a second loop cost the same) */
+    const size_t ahead = LR_PF / sizeof(LR_T) + 8;
+    const size_t ipf = end > ahead ? end - ahead : 0;
+    for (int seg = 0; seg < 2; seg++) {
+        const size_t h = seg || hi < ipf ? hi : ipf, d = seg ? 0 : LR_PF;
+        for (; i + 8 <= h; i += 8) {
+            __builtin_prefetch((const char *)(X + i) + d);
+            __builtin_prefetch((const char *)(y + i) + d);
+            const lr_d8 x = LR_FN(d8_ldx)(X + i);
+            const lr_d8 r = d8_sub(d8_add(d8_mul(x, wv), bv), d8_ld(y + i));
+            gv = d8_add(gv, d8_mul(r, x));
+            gbv = d8_add(gbv, r);
+            ssev = d8_add(ssev, d8_mul(r, r));
+        }
     }
     double g[8], gb[8], sse[8];
     d8_st(g, gv);
@@ -1161,9 +1234,11 @@ LR_FN(lanes_cols16a)(const float *x0, size_t P, lr_d8 *c)
 static inline __attribute__((always_inline)) void
 LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
                   const double *restrict w, double b, size_t lo, size_t hi,
-                  double *restrict acc)
+                  size_t end, double *restrict acc)
 {
     const lr_d8 zero = d8_splat(0.0), bv = d8_splat(b);
+    /* prefetches no further than the array's last block of eight rows */
+    const LR_T *xpl = end >= 8 ? X + (end - 8) * P : X;
     lr_d8 A[LR_LANES_P], Wv[LR_LANES_P], G = zero, S = zero;
     double am[LR_LANES_P][8] __attribute__((aligned(64)));
     for (size_t j = 0; j < P; j++) {
@@ -1175,9 +1250,12 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
     for (; i + 8 <= hi; i += 8) {
         const LR_T *x0 = X + i * P;
 #if LR_PF > 0
-        for (size_t q = 0; q < 8 * P * sizeof(LR_T); q += 64)
-            __builtin_prefetch((const char *)x0 + LR_PF + q);
-        __builtin_prefetch((const char *)(y + i) + LR_PF);
+        {
+            const char *pf = lr_pf_at(x0, LR_PF, xpl);
+            for (size_t q = 0; q < 8 * P * sizeof(LR_T); q += 64)
+                __builtin_prefetch(pf + q);
+            __builtin_prefetch(lr_pf_at(y + i, LR_PF, y + end - 1));
+        }
 #endif
         lr_d8 c[LR_LANES_P];
 #if defined(__AVX512F__)
@@ -1246,19 +1324,20 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
 }
 
 #define LR_CASE(P) \
-    case P: LR_FN(rows_vc)(X, y, P, w, b, lo, hi, acc); break;
+    case P: LR_FN(rows_vc)(X, y, P, w, b, lo, hi, end, acc); break;
 #define LR_CASE_LANES(P) \
-    case P: LR_FN(rows_lanes)(X, y, P, w, b, lo, hi, acc); break;
+    case P: LR_FN(rows_lanes)(X, y, P, w, b, lo, hi, end, acc); break;
 
 /* The fused pass: compile-time widths up to 32 (p = 1, 2-16 in row lanes,
  * 17-32 in blocks of rows), then wider rows with their width at run time
  * (rows_pr). */
 static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
                         size_t p, const double *restrict w, double b,
-                        size_t lo, size_t hi, double *restrict acc)
+                        size_t lo, size_t hi, size_t end,
+                        double *restrict acc)
 {
     switch (p) {
-    case 1: LR_FN(rows_p1)(X, y, w, b, lo, hi, acc); break;
+    case 1: LR_FN(rows_p1)(X, y, w, b, lo, hi, end, acc); break;
     LR_CASE_LANES(2) LR_CASE_LANES(3) LR_CASE_LANES(4) LR_CASE_LANES(5)
     LR_CASE_LANES(6) LR_CASE_LANES(7)
     LR_CASE_LANES(8) LR_CASE_LANES(9) LR_CASE_LANES(10) LR_CASE_LANES(11)
@@ -1269,18 +1348,18 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
     LR_CASE(32)
     default:
         if (p <= 128)
-            LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, acc);
+            LR_FN(rows_pr)(X, y, p, 8, w, b, lo, hi, end, acc);
         else if (p <= 512) /* four from 129: double p = 200 went from
                             * 1.11-1.18x a plain read to 1.06-1.08x */
-            LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, acc);
+            LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, end, acc);
         else if (sizeof(LR_T) == sizeof(double) && p > 768)
             /* two double rows, w and acc (32 p bytes) overflowed the L1
              * cache: 1.1-1.35x a read at p = 800, 1000 (median 1.3), one
              * row 0.9-1.15x (median 1.1); float rows one at a time were
              * 1.5x slower than two */
-            LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, acc);
+            LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, end, acc);
         else
-            LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, acc);
+            LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, end, acc);
         break;
     }
 }
@@ -1328,12 +1407,13 @@ static void LR_FN(gram_rows)(const LR_T *restrict X, const double *restrict y,
  * acc[j] += s_i x_ij (j < p) and acc[p] += s_i, i.e. Xa^T (Xa [v, vb]). */
 static void LR_FN(xtxv_rows)(const LR_T *restrict X, size_t p,
                              const double *restrict v, double vb, size_t lo,
-                             size_t hi, double *restrict acc)
+                             size_t hi, size_t end, double *restrict acc)
 {
-    double sb = 0.0;
+    double sb = 0.0, vt[16];
+    lr_wtail(v, p, vt);
     for (size_t i = lo; i < hi; i++) {
         const LR_T *xi = X + i * p;
-        double s = LR_FN(dotp)(xi, v, p, 1) + vb;
+        double s = LR_FN(dotp)(xi, v, vt, p, LR_PF_LIM(X, p, end)) + vb;
         for (size_t j = 0; j < p; j++)
             acc[j] += s * (double)xi[j];
         sb += s;

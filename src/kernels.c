@@ -175,9 +175,9 @@ static inline void rows(const lr_kernel_state *ks, const lr_kernel_ops *o,
     else if (ks->precise)
         o->rows_ld(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
     else if (ks->Xf)
-        o->rows_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+        o->rows_f32(ks->Xf, ks->y, ks->p, ks->w, *ks->b, lo, hi, ks->n, acc);
     else
-        o->rows(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, acc);
+        o->rows(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, ks->n, acc);
 }
 
 static void pass_team(const lr_kernel_state *ks)
@@ -415,9 +415,9 @@ void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
         for (size_t c = 0; c < nchunks; c++) {
             size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
             if (ks->Xf)
-                o->xtxv_f32(ks->Xf, p, v, vb, c * cr, hi, mine);
+                o->xtxv_f32(ks->Xf, p, v, vb, c * cr, hi, n, mine);
             else
-                o->xtxv(ks->X, p, v, vb, c * cr, hi, mine);
+                o->xtxv(ks->X, p, v, vb, c * cr, hi, n, mine);
         }
         sum_rows(part, (size_t)nt, stride, p + 1, out);
     }
