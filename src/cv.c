@@ -642,7 +642,7 @@ int lr_cv_stream(lr_matrix X, const double *y, const size_t *perm,
     if (st == LR_SUCCESS && !lr_mul_ok(r.n, q, &len))
         st = LR_ENOMEM;
     if (st == LR_SUCCESS) {
-        Xt = malloc(r.n * p * sizeof *Xt);
+        Xt = lr_alloc_rows(r.n * p * sizeof *Xt);
         yt = malloc(r.n * sizeof *yt);
         w = malloc(p * sizeof *w);
         z = malloc(q * sizeof *z);

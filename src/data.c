@@ -3,6 +3,14 @@
 
 #include "lr_internal.h"
 
+void *lr_alloc_rows(size_t bytes)
+{
+    const size_t r = (bytes + 63) & ~(size_t)63;
+    if (r < bytes)
+        return NULL;
+    return aligned_alloc(64, r ? r : 64);
+}
+
 lr_data *lr_data_alloc(size_t n, size_t p)
 {
     size_t cells, bytes, ybytes;
@@ -15,7 +23,7 @@ lr_data *lr_data_alloc(size_t n, size_t p)
         return NULL;
     d->n = n;
     d->p = p;
-    d->X = malloc(bytes);
+    d->X = lr_alloc_rows(bytes);
     d->y = malloc(ybytes);
     if (!d->X || !d->y) {
         lr_data_free(d);

@@ -62,7 +62,7 @@ static const char *shape_dim(const char **v, unsigned long long *out)
 static void *transpose(const void *src, size_t n, size_t p, size_t size)
 {
     const size_t T = 64;
-    char *dst = malloc(n * p * size);
+    char *dst = lr_alloc_rows(n * p * size);
     const char *in = src;
     for (size_t i0 = 0; dst && i0 < n; i0 += T)
         for (size_t j0 = 0; j0 < p; j0 += T)

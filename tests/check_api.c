@@ -372,6 +372,32 @@ START_TEST(test_gsl_handler_off)
 }
 END_TEST
 
+/* X starts on a 64-byte line for every shape, small (malloc's heap) and
+ * large (its own mapping, where malloc's blocks start 16 bytes into a
+ * page), and lr_alloc_rows rounds to whole lines */
+START_TEST(test_rows_aligned)
+{
+    const size_t shapes[][2] = {{1, 1}, {3, 7}, {100, 13}, {1000, 1000},
+                                {250000, 64}, {31250, 512}};
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        lr_data *d = lr_data_alloc(shapes[k][0], shapes[k][1]);
+        ck_assert_ptr_nonnull(d);
+        ck_assert_uint_eq((uintptr_t)d->X % 64, 0);
+        /* the whole of X is writable */
+        d->X[shapes[k][0] * shapes[k][1] - 1] = 1.0;
+        lr_data_free(d);
+    }
+    for (size_t bytes = 1; bytes < 300; bytes += 37) {
+        char *b = lr_alloc_rows(bytes);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_uint_eq((uintptr_t)b % 64, 0);
+        memset(b, 1, bytes);
+        free(b);
+    }
+    ck_assert_ptr_null(lr_alloc_rows(SIZE_MAX - 10));
+}
+END_TEST
+
 Suite *suite_api(void)
 {
     Suite *s = suite_create("api");
@@ -383,6 +409,7 @@ Suite *suite_api(void)
     tcase_add_test(tc, test_auto_lr);
     tcase_add_test(tc, test_dist_hook_status);
     tcase_add_test(tc, test_gsl_handler_off);
+    tcase_add_test(tc, test_rows_aligned);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -205,7 +205,7 @@ static lr_data *bench_data(size_t n, size_t p, float **Xf)
     gp.generator = LR_GEN_FAST;
     lr_data *d = lr_data_alloc(n, p);
     double *coef = malloc(p * sizeof *coef);
-    float *f = Xf ? malloc(n * p * sizeof *f) : NULL;
+    float *f = Xf ? lr_alloc_rows(n * p * sizeof *f) : NULL;
     if (!d || !coef || (Xf && !f) || lr_generate(&gp, d->X, d->y, coef) != LR_SUCCESS) {
         lr_data_free(d);
         free(coef);
@@ -390,7 +390,7 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
     gp.generator = LR_GEN_FAST;
     lr_data *d = lr_data_alloc(n, p);
     double *coef = malloc(p * sizeof *coef);
-    float *Xf = malloc(n * p * sizeof *Xf);
+    float *Xf = lr_alloc_rows(n * p * sizeof *Xf);
     lr_model *m = lr_model_alloc(p), *mf = lr_model_alloc(p);
     int rc = 0;
     if (!d || !coef || !Xf || !m || !mf) {

@@ -357,7 +357,7 @@ static int scale_data(scale_run *r, int threads)
     }
     const lr_data *d = r->d;
     if (a->nprecs > 1 || a->precs[0] == 1) {
-        r->Xf = malloc(d->n * d->p * sizeof *r->Xf);
+        r->Xf = lr_alloc_rows(d->n * d->p * sizeof *r->Xf);
         if (!r->Xf) {
             cli_err(r->C, "out of memory");
             return 1;

@@ -116,7 +116,7 @@ static int alloc_session(session *s)
     s->Xt = s->o->Xf; /* float X the caller gave */
     if (s->o->f32 && !s->Xt) {
         size_t cells = n * p;
-        s->Xf = malloc((cells ? cells : 1) * sizeof *s->Xf);
+        s->Xf = lr_alloc_rows((cells ? cells : 1) * sizeof *s->Xf);
         if (s->Xf)
             for (size_t k = 0; k < cells; k++)
                 s->Xf[k] = (float)d->X[k];
