@@ -74,16 +74,6 @@ static int cpu_fma(void)
 #endif
 }
 
-static int cpu_avx512f(void)
-{
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-#else
-    return 0;
-#endif
-}
-
 int lr_gram_path(void)
 {
     const char *isa = lr_kernel_isa_name();
@@ -123,7 +113,9 @@ static int path_tiles(int path, lr_gram_tiles_fn *fn)
                                                                  : LR_EINVAL;
     case LR_GRAM_AVX512:
         *fn = lr_gram_tiles_avx512;
-        return cpu_avx512f() ? LR_SUCCESS : LR_EINVAL;
+        /* the row kernels' test (AVX-512F, VL and DQ): one answer to
+         * whether this CPU runs AVX-512 */
+        return lr_kernel_isa_available("avx512") == 1 ? LR_SUCCESS : LR_EINVAL;
     default:
         return LR_EINVAL;
     }
