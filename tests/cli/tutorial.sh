@@ -39,3 +39,14 @@ close("final_mse", r["final_mse"], float(sys.argv[5]))
         report "tutorial fixture has rows"
     fi
 fi
+
+# results/driver/tutorial_data.csv (written by make run) is the data that
+# make tutorial generates, byte for byte, as results/README.md says: a
+# change of the generator or of the CSV printer fails here until results/
+# is regenerated.
+run generate --samples 500 --features 1 --noise 15 --seed 4 --out tut.csv
+expect_rc 0; expect_exists tut.csv
+if [ -f tut.csv ] && ! cmp -s tut.csv "$here/../results/driver/tutorial_data.csv"; then
+    fail "tut.csv differs from results/driver/tutorial_data.csv (regenerate with make run)"
+fi
+report "the tutorial data is results/driver/tutorial_data.csv, byte for byte"
