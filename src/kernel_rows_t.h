@@ -707,10 +707,9 @@ LR_FN(rows_pf)(const LR_T *X, const double *y, size_t P, size_t R, size_t i,
 #if LR_PF > 0
     if (x_too) {
         /* the block's lines, each no further than the last row's end */
-        const LR_T *xl = X + end * P - 1;
         const char *pf = (const char *)(X + i * P) + LR_PF;
         for (size_t q = 0; q < R * P * sizeof(LR_T); q += 64)
-            __builtin_prefetch(lr_pf_at(pf, q, xl));
+            __builtin_prefetch(lr_pf_at(pf, q, LR_PF_LIM(X, P, end)));
     }
     __builtin_prefetch(lr_pf_at(y + i, LR_PF / 4, y + end - 1));
 #else
@@ -806,8 +805,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
         }
 #endif
         LR_FN(blk_v)(X + i * P, y + i, P, 1, i + 1 == hi, LR_PF_LIM(X, P, end),
-                     w, &tl, b, acc, &aT,
-                     &gb, &sse);
+                     w, &tl, b, acc, &aT, &gb, &sse);
     }
     memcpy(t, &aT, sizeof aT);
     memcpy(acc + ju, t, ru * sizeof *t);
@@ -1411,9 +1409,10 @@ static void LR_FN(xtxv_rows)(const LR_T *restrict X, size_t p,
 {
     double sb = 0.0, vt[16];
     lr_wtail(v, p, vt);
+    const void *pfl = LR_PF_LIM(X, p, end);
     for (size_t i = lo; i < hi; i++) {
         const LR_T *xi = X + i * p;
-        double s = LR_FN(dotp)(xi, v, vt, p, LR_PF_LIM(X, p, end)) + vb;
+        double s = LR_FN(dotp)(xi, v, vt, p, pfl) + vb;
         for (size_t j = 0; j < p; j++)
             acc[j] += s * (double)xi[j];
         sb += s;
