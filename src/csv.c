@@ -884,22 +884,6 @@ static void scan_lines(const scan_t *sc, char *const *lo, size_t *nrec,
     }
 }
 
-/* Huge pages for X, which the parse writes once from end to end: a 2 MB
- * page is one fault where 512 small ones were (where the kernel's
- * transparent huge pages are on for madvise; a hint, nothing if not). */
-static void huge_pages(void *p, size_t bytes)
-{
-    const uintptr_t h = (uintptr_t)1 << 21, a = ((uintptr_t)p + h - 1) & ~(h - 1),
-                    b = ((uintptr_t)p + bytes) & ~(h - 1);
-#ifdef MADV_HUGEPAGE
-    if (b > a)
-        (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-    (void)a;
-    (void)b;
-#endif
-}
-
 /* The error of a read that kept no row: every row dropped for a missing
  * value, or none there. */
 static int no_rows(const char *path, size_t dropped, char *err, size_t errlen)
@@ -924,7 +908,6 @@ static int rows_alloc(const char *path, size_t nrows, size_t p, size_t ncol,
         return lr_set_err(LR_ENOMEM, err, errlen,
                           "%s: out of memory for %zu x %zu values", path, nrows,
                           ncol);
-    huge_pages(d->X, nrows * p * sizeof *d->X);
     if (tcol == SIZE_MAX) {
         free(d->y);
         d->y = NULL;

@@ -1,5 +1,6 @@
 /* data.c -- data sets in memory (lr_data) and feature names. */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "lr_internal.h"
 
@@ -8,7 +9,15 @@ void *lr_alloc_rows(size_t bytes)
     const size_t r = (bytes + 63) & ~(size_t)63;
     if (r < bytes)
         return NULL;
-    return aligned_alloc(64, r ? r : 64);
+    if (r < LR_HUGE_ROWS)
+        return aligned_alloc(64, r ? r : 64);
+    const size_t h = (size_t)1 << 21, rh = (r + h - 1) & ~(h - 1);
+    void *m = rh < r ? NULL : aligned_alloc(h, rh);
+#ifdef MADV_HUGEPAGE
+    if (m)
+        (void)madvise(m, rh, MADV_HUGEPAGE);
+#endif
+    return m;
 }
 
 lr_data *lr_data_alloc(size_t n, size_t p)
@@ -24,7 +33,7 @@ lr_data *lr_data_alloc(size_t n, size_t p)
     d->n = n;
     d->p = p;
     d->X = lr_alloc_rows(bytes);
-    d->y = malloc(ybytes);
+    d->y = lr_alloc_rows(ybytes);
     if (!d->X || !d->y) {
         lr_data_free(d);
         return NULL;

@@ -395,6 +395,17 @@ START_TEST(test_rows_aligned)
         free(b);
     }
     ck_assert_ptr_null(lr_alloc_rows(SIZE_MAX - 10));
+    /* from LR_HUGE_ROWS on: whole 2 MB pages, all of them writable */
+    const size_t big[] = {LR_HUGE_ROWS - 64, LR_HUGE_ROWS, LR_HUGE_ROWS + 8,
+                          3 * LR_HUGE_ROWS + 4096};
+    for (size_t k = 0; k < sizeof big / sizeof big[0]; k++) {
+        char *b = lr_alloc_rows(big[k]);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_uint_eq((uintptr_t)b % (big[k] < LR_HUGE_ROWS ? 64 : (1u << 21)), 0);
+        memset(b, 1, big[k]);
+        free(b);
+    }
+    ck_assert_ptr_null(lr_alloc_rows(SIZE_MAX - (1u << 20)));
 }
 END_TEST
 
