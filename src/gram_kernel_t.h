@@ -14,7 +14,8 @@
  *   - main part: rows j < 8F (F = ld / 8 full panels), columns i >= j
  *     of the full panels (tiles of NB rows x up to 3 vectors, which also
  *     fill a few entries below the diagonal: unread);
- *   - remainder: the R = ld - 8F rows 8F .. ld-1 against every column, so
+ *   - remainder: the R = ld - 8F rows 8F .. ld-1 against every column
+ *     (tiles of R rows x as many vectors as the registers hold), so
  *     the R last columns of the upper triangle are read transposed, and no
  *     vector lane of the main part is spent on the padded last panel.
  * A tile of C stays in registers over the block's rows: the vector loads
@@ -39,6 +40,7 @@
 typedef __m512d vec;
 #define VLEN 8
 #define NB 8
+#define NREGS 32
 #define VLOAD(p) _mm512_load_pd(p)
 #define VLOADU(p) _mm512_loadu_pd(p)
 #define VSTORE(p, v) _mm512_store_pd(p, v)
@@ -65,7 +67,22 @@ typedef double vec;
 #define VBCAST(x) (x)
 #define VFMA(a, b, c) fma(a, b, c)
 #endif
-#define NW 3 /* vectors of columns per tile */
+#ifndef NREGS
+#define NREGS 16
+#endif
+#define NWMAX (NREGS == 32 ? 9 : 7)
+
+/* Vectors of columns per tile of nb rows: the most whose sums, the row's
+ * vectors and a broadcast fit in the NREGS vector registers, at most
+ * NWMAX: 3 for NB rows. The remainder's tiles of 1 to 7 rows are wider:
+ * at p = 64 its 2 rows took three tiles of 6 sums each, too few chains of
+ * dependent FMAs to keep the FMA units busy, and now take one of 18 (AMD
+ * EPYC VM, 1 thread, X from memory: 41-42 to 42-44 GFMA/s). */
+static inline int nw_of(int nb)
+{
+    const int w = (NREGS - 1) / (nb + 1);
+    return w < NWMAX ? w : NWMAX;
+}
 
 /* Column i of the block's first row, and the step from a row to the next:
  * the first panels straight from X (double storage), the others packed. */
@@ -93,9 +110,9 @@ static inline __attribute__((always_inline)) void
 tile(const lr_gram_block *bk, double *restrict acc, size_t ldp, size_t j0,
      int nb, size_t i0, int w, const char *pf, size_t npf)
 {
-    vec c[NB][NW];
-    const double *a[NW];
-    size_t as[NW], bs;
+    vec c[NB][NWMAX];
+    const double *a[NWMAX];
+    size_t as[NWMAX], bs;
     const double *b = col(bk, j0, &bs);
     for (int jj = 0; jj < nb; jj++)
         for (int k = 0; k < w; k++)
@@ -111,7 +128,7 @@ tile(const lr_gram_block *bk, double *restrict acc, size_t ldp, size_t j0,
             left--;
             at += every;
         }
-        vec x[NW];
+        vec x[NWMAX];
         for (int k = 0; k < w; k++) {
             x[k] = VLOADU(a[k]);
             a[k] += as[k];
@@ -128,8 +145,8 @@ tile(const lr_gram_block *bk, double *restrict acc, size_t ldp, size_t j0,
             VSTORE(acc + (j0 + (size_t)jj) * ldp + i0 + (size_t)k * VLEN, c[jj][k]);
 }
 
-/* The tile for run-time nb (1 .. NB) and w (1 .. NW), each pair its own
- * compiled copy. */
+/* The tile for run-time nb (1 .. NB) and w (1 .. nw_of(nb)), each pair
+ * its own compiled copy. */
 static void tile_any(const lr_gram_block *bk, double *restrict acc,
                      size_t ldp, size_t j0, int nb, size_t i0, int w,
                      prefetch *pf)
@@ -139,28 +156,35 @@ static void tile_any(const lr_gram_block *bk, double *restrict acc,
     const char *at = pf->p;
     pf->p += npf * 64;
     pf->left -= npf;
-#define T(B, W) case B * 4 + W: tile(bk, acc, ldp, j0, B, i0, W, at, npf); break;
-#define TB(B) T(B, 1) T(B, 2) T(B, 3)
-    switch (nb * 4 + w) {
-    TB(1) TB(2) TB(3) TB(4)
-#if NB == 8
-    TB(5) TB(6) TB(7) TB(8)
+#define T(B, W) case B * 16 + W: tile(bk, acc, ldp, j0, B, i0, W, at, npf); break;
+#define T3(B) T(B, 1) T(B, 2) T(B, 3)
+#define T5(B) T3(B) T(B, 4) T(B, 5)
+#define T7(B) T5(B) T(B, 6) T(B, 7)
+    switch (nb * 16 + w) {
+#if NREGS == 32
+    T7(1) T(1, 8) T(1, 9) T7(2) T(2, 8) T(2, 9) T7(3) T5(4) T(4, 6) T5(5)
+    T3(6) T(6, 4) T3(7) T3(8)
+#else
+    T7(1) T5(2) T3(3) T3(4)
 #endif
     default: break;
     }
-#undef TB
+#undef T7
+#undef T5
+#undef T3
 #undef T
 }
 
 /* Rows [j0, j0 + nb) against columns [i0, i1) (multiples of VLEN), in
- * tiles of NW vectors (with pf NULL: only count the tiles). */
+ * tiles of nw_of(nb) vectors (with pf NULL: only count the tiles). */
 static size_t sweep(const lr_gram_block *bk, double *restrict acc,
                     size_t ldp, size_t j0, int nb, size_t i0, size_t i1,
                     prefetch *pf)
 {
-    const size_t step = (size_t)NW * VLEN, tiles = (i1 - i0 + step - 1) / step;
+    const int nw = nw_of(nb);
+    const size_t step = (size_t)nw * VLEN, tiles = (i1 - i0 + step - 1) / step;
     for (; pf && i0 + step <= i1; i0 += step)
-        tile_any(bk, acc, ldp, j0, nb, i0, NW, pf);
+        tile_any(bk, acc, ldp, j0, nb, i0, nw, pf);
     if (pf && i0 < i1)
         tile_any(bk, acc, ldp, j0, nb, i0, (int)((i1 - i0) / VLEN), pf);
     return tiles;
