@@ -17,7 +17,11 @@ static int gd_buffers(lr_gd *gd, const lr_params *par, size_t p)
         || !lr_mul_ok(partn, sizeof(double), &partn)
         || !lr_mul_ok(p + 1, sizeof(double), &(size_t){0}))
         return LR_ENOMEM;
-    gd->w = malloc(p * sizeof(double));
+    /* w on a 64-byte line: the kernels read it whole with each row, and
+     * malloc's 16-byte alignment split those loads across lines (kernel
+     * alone, 1 thread, in the cache, AMD EPYC VM: p = 1000 float 104 ->
+     * 91 ns a row, double 133 -> 118; p = 200 float 20.5 -> 18.5) */
+    gd->w = aligned_alloc(64, lr_pad8(p) * sizeof(double));
     gd->grad = malloc(p * sizeof(double));
     gd->th = calloc(p + 1, sizeof(double));
     gd->wa = calloc(p + 1, sizeof(double));
