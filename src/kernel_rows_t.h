@@ -1012,10 +1012,14 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
 #ifndef LR_LANES_REG
 #define LR_LANES_REG 8
 #endif
-/* Double rows of at most LR_DTR_MAX transposed by shuffles (AVX-512), the
- * wider ones loaded element by element: at p = 10 to 16 the shuffled
- * transposition ran 1.6-2x slower streamed than the element loads (1.05x
- * in the cache, where it was 1.2-1.8x faster) */
+/* Double rows of at most LR_DTR_MAX, and of 16, transposed by shuffles
+ * (AVX-512), the others loaded element by element: at p = 10 to 15 the
+ * shuffled transposition ran 1.4-2x slower streamed than the element loads
+ * (1.05x in the cache, where it was 1.2-1.8x faster). At p = 16 (each row
+ * two whole lines) it is the faster one since X lies on huge pages
+ * (lr_alloc_rows): bench --sweep, 1 thread, three rounds, 3.44-3.70 ms
+ * an iteration by elements against 3.20-3.33 by shuffles (AMD EPYC VM);
+ * before, 4.2-4.7 against 4.2-4.5. */
 #ifndef LR_DTR_MAX
 #define LR_DTR_MAX 9
 #endif
@@ -1270,7 +1274,7 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
         else if (P >= 4)
             LR_FN(lanes_cols)(x0, P, cv), shuffled = 1;
 #else
-        if (P >= 8 && P <= LR_DTR_MAX)
+        if (P >= 8 && (P <= LR_DTR_MAX || P == 16))
             LR_FN(lanes_cols16)(x0, P, cv), shuffled = 1;
 #endif
         if (shuffled)
