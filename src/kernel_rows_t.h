@@ -119,15 +119,15 @@ lr_pf_at(const void *p, size_t dist, const void *lim)
 #endif
 
 /* Rows fetch ahead as they stream (see rows_pr): the 64 bytes (double:
- * 128) that the sixteen elements at x will be LR_DOT_PF bytes on. */
+ * 128) that the sixteen elements at x will be LR_DOT_PF_T bytes on. */
 static inline __attribute__((always_inline)) void
 LR_FN(dot_pf)(const LR_T *x, size_t p, int stream)
 {
 #if LR_PF > 0
     if (stream && p >= LR_DOT_PF_MIN) {
-        __builtin_prefetch((const char *)x + LR_DOT_PF);
+        __builtin_prefetch((const char *)x + LR_DOT_PF_T);
         if (sizeof(LR_T) == sizeof(double))
-            __builtin_prefetch((const char *)x + LR_DOT_PF + 64);
+            __builtin_prefetch((const char *)x + LR_DOT_PF_T + 64);
     }
 #else
     (void)x, (void)p, (void)stream;
@@ -137,11 +137,11 @@ LR_FN(dot_pf)(const LR_T *x, size_t p, int stream)
 /* Whether the row of p elements at x prefetches within lim (NULL: no
  * prefetch): one test a row, where a clamp of each prefetch (dot16 takes
  * one every sixteen elements) made float p = 64 7% slower. The array's
- * last LR_DOT_PF bytes of rows fetch nothing ahead. */
+ * last LR_DOT_PF_T bytes of rows fetch nothing ahead. */
 static inline __attribute__((always_inline)) int
 LR_FN(dot_pf_ok)(const LR_T *x, size_t p, const void *lim)
 {
-    return lim && (uintptr_t)(x + p) + LR_DOT_PF + 64 <= (uintptr_t)lim;
+    return lim && (uintptr_t)(x + p) + LR_DOT_PF_T + 64 <= (uintptr_t)lim;
 }
 
 /* The last element of rows [0, end) of X, p wide: the prefetch limit. */
@@ -530,9 +530,9 @@ LR_FN(blk_v)(const LR_T *restrict x, const double *restrict yb, size_t P,
         for (size_t k = 0; k < R; k++) {
             for (size_t j = 0; j < jd; j += 16) {
 #if LR_DOT_PF > 0
-                __builtin_prefetch(lr_pf_at(x + k * P + j, LR_DOT_PF, pfl));
+                __builtin_prefetch(lr_pf_at(x + k * P + j, LR_DOT_PF_T, pfl));
                 if (sizeof(LR_T) == sizeof(double))
-                    __builtin_prefetch(lr_pf_at(x + k * P + j, LR_DOT_PF + 64, pfl));
+                    __builtin_prefetch(lr_pf_at(x + k * P + j, LR_DOT_PF_T + 64, pfl));
 #else
                 (void)pfl;
 #endif
@@ -814,7 +814,7 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
 }
 
 /* Rows of a width known only at run time (p > 32): R rows a block, each
- * row's dot product in turn (dot16, which prefetches LR_DOT_PF bytes ahead
+ * row's dot product in turn (dot16, which prefetches LR_DOT_PF_T bytes ahead
  * a line at a time as it reads: one stream through memory), then the
  * block's rank update, float widened as it is loaded. The sums of rows_v.
  * Measured on the AVX-512 development machine (1 thread, X of 128 MB,
