@@ -45,7 +45,8 @@ static int gd_buffers(lr_gd *gd, const lr_params *par, size_t p)
         const size_t m = p + 1, len = m * m + m + 1;
         /* the Gram pass's partials are lr_gram_build's (gram_blas.c) */
         gd->gbuf = malloc(len * sizeof(double));
-        if (!gd->gbuf)
+        gd->gvec = malloc(2 * m * sizeof(double));
+        if (!gd->gbuf || !gd->gvec)
             return LR_ENOMEM;
     }
     if (gd->distributed && ks->mode == LR_KMODE_DET) {
@@ -151,6 +152,7 @@ void lr_gd_free(lr_gd *gd)
     if (!gd)
         return;
     free(gd->gbuf);
+    free(gd->gvec);
     free(gd->gpart);
     free(gd->wa);
     free(gd->w);

@@ -46,6 +46,7 @@ struct lr_gd {
     /* gram solver: raw sums [G (m x m, full), c (m), yy], m = p + 1 */
     double *gbuf;
     double *gpart;      /* per-thread partials for large m, or NULL */
+    double *gvec;       /* 2m doubles of scratch for products with G */
     size_t gstride;
     double *wa;         /* m: [w, b] */
     /* the optimisation variables theta = [v, c] (m = p + 1): the weights

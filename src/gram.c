@@ -12,16 +12,13 @@ static void gram_pass(lr_gd *gd)
 {
     const size_t p = gd->p, m = p + 1;
     const double *G = gd->gbuf, *c = G + m * m, yy = G[m * m + m];
-    double *wa = gd->wa, quad = 0.0, lin = 0.0;
+    double *wa = gd->wa, *s = gd->gvec, quad = 0.0, lin = 0.0;
     memcpy(wa, gd->w, p * sizeof *wa);
     wa[p] = gd->b;
+    lr_kernel_symv(G, m, wa, s);
     for (size_t j = 0; j < m; j++) {
-        const double *Gj = G + j * m;
-        double s = 0.0;
-        for (size_t k = 0; k < m; k++)
-            s += Gj[k] * wa[k];
-        gd->acc[j] = s - c[j];
-        quad += wa[j] * s;
+        gd->acc[j] = s[j] - c[j];
+        quad += wa[j] * s[j];
         lin += wa[j] * c[j];
     }
     gd->acc[p + 1] = quad - 2.0 * lin + yy;

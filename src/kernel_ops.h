@@ -38,6 +38,8 @@ typedef struct {
                  size_t lo, size_t hi, size_t end, double *acc);
     void (*xtxv_f32)(const float *X, size_t p, const double *v, double vb,
                      size_t lo, size_t hi, size_t end, double *acc);
+    /* s = G x, G m x m symmetric and stored whole (lr_kernel_symv) */
+    void (*symv)(const double *G, size_t m, const double *x, double *s);
 } lr_kernel_ops;
 
 extern const lr_kernel_ops lr_kops_base, lr_kops_avx2, lr_kops_avx512;

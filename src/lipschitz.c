@@ -41,13 +41,9 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
     for (int it = 0; it < maxit; it++) {
         lr_gd_to_raw(gd, v, raw, &raw[p]);
         if (gram) {
-            const double *G = gd->gbuf;
-            for (size_t j = 0; j < m; j++) {
-                double s = 0.0;
-                for (size_t k = 0; k < m; k++)
-                    s += G[j * m + k] * raw[k];
-                ur[j] = s * inv_n;
-            }
+            lr_kernel_symv(gd->gbuf, m, raw, ur);
+            for (size_t j = 0; j < m; j++)
+                ur[j] *= inv_n;
         } else {
             lr_kernel_xtxv(&gd->ks, raw, raw[p], ur, part, stride);
             if (lr_gd_dist_sum(gd, ur, m) != LR_SUCCESS) {

@@ -76,15 +76,12 @@ static double grad_rel(const lr_gd *gd)
 static double excess_mse(const lr_gd *gd)
 {
     const size_t p = gd->p, m = p + 1;
-    const double *G = gd->gbuf;
-    double q = 0.0;
-    for (size_t j = 0; j < m; j++) {
-        const double dj = (j < p ? gd->w[j] : gd->b) - gd->wopt[j];
-        double s = 0.0;
-        for (size_t k = 0; k < m; k++)
-            s += G[j * m + k] * ((k < p ? gd->w[k] : gd->b) - gd->wopt[k]);
-        q += dj * s;
-    }
+    double *d = gd->gvec, *s = gd->gvec + m, q = 0.0;
+    for (size_t j = 0; j < m; j++)
+        d[j] = (j < p ? gd->w[j] : gd->b) - gd->wopt[j];
+    lr_kernel_symv(gd->gbuf, m, d, s);
+    for (size_t j = 0; j < m; j++)
+        q += d[j] * s[j];
     return q / (double)gd->n;
 }
 

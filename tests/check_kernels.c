@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "check_common.h"
+#include "lr_internal.h"
 
 static const char *const isas[] = {"baseline", "avx2", "avx512"};
 
@@ -193,6 +194,58 @@ START_TEST(test_isa_names)
 }
 END_TEST
 
+/* lr_kernel_symv against the loop along each row it replaces (s_j =
+ * 0.0 + G_j0 x_0 + G_j1 x_1 + ... in that order): the same bits on every
+ * instruction set this CPU runs, at sizes around its four-column sweeps
+ * and vector widths, with values spread over many binades so that any
+ * other order of the additions would show. */
+static double ck_unif(uint64_t *st) /* splitmix64, [0, 1) */
+{
+    uint64_t z = (*st += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return (double)((z ^ (z >> 31)) >> 11) * 0x1p-53;
+}
+
+START_TEST(test_symv_bits)
+{
+    const size_t ms[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33, 257};
+    for (size_t q = 0; q < sizeof ms / sizeof *ms; q++) {
+        const size_t m = ms[q];
+        double *G = malloc(m * m * sizeof *G), *x = malloc(m * sizeof *x);
+        double *s = malloc(m * sizeof *s), *ref = malloc(m * sizeof *ref);
+        uint64_t st = 77 + m;
+        for (size_t j = 0; j < m; j++) {
+            x[j] = ldexp(ck_unif(&st) - 0.5, (int)(j % 23) - 11);
+            for (size_t k = 0; k <= j; k++)
+                G[j * m + k] = G[k * m + j] = ldexp(ck_unif(&st) - 0.3, (int)((j + k) % 31) - 15);
+        }
+        for (size_t j = 0; j < m; j++) {
+            double t = 0.0;
+            for (size_t k = 0; k < m; k++)
+                t += G[j * m + k] * x[k];
+            ref[j] = t;
+        }
+        for (int k = 0; k < 3; k++) {
+            if (lr_kernel_isa_available(isas[k]) != 1)
+                continue;
+            ck_assert_int_eq(lr_kernel_isa_set(isas[k]), LR_SUCCESS);
+            memset(s, 0xff, m * sizeof *s);
+            lr_kernel_symv(G, m, x, s);
+            for (size_t j = 0; j < m; j++)
+                ck_assert_msg(memcmp(&s[j], &ref[j], sizeof *s) == 0,
+                              "m=%zu %s: s[%zu] %.17g, row loop %.17g", m,
+                              isas[k], j, s[j], ref[j]);
+        }
+        ck_assert_int_eq(lr_kernel_isa_set(""), LR_SUCCESS);
+        free(G);
+        free(x);
+        free(s);
+        free(ref);
+    }
+}
+END_TEST
+
 /* One thread per 32768 elements, at most OpenMP's default, at least 1. */
 START_TEST(test_threads_default)
 {
@@ -217,6 +270,7 @@ Suite *suite_kernels(void)
     tcase_add_loop_test(tc, test_fit_bits, 0, 4);
     tcase_add_test(tc, test_isa_names);
     tcase_add_test(tc, test_threads_default);
+    tcase_add_test(tc, test_symv_bits);
     suite_add_tcase(s, tc);
     return s;
 }
