@@ -397,13 +397,14 @@ void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
     }
 }
 
-/* out[0..p] = Xa^T (Xa [v, vb]) (sums, not divided by n), by per-thread
- * partial rows `part` (threads x stride) summed by entry. */
+/* s = G x on the table in use (lr_internal.h). */
 void lr_kernel_symv(const double *G, size_t m, const double *x, double *s)
 {
     kops()->symv(G, m, x, s);
 }
 
+/* out[0..p] = Xa^T (Xa [v, vb]) (sums, not divided by n), by per-thread
+ * partial rows `part` (threads x stride) summed by entry. */
 void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
                     double *out, double *part, size_t stride)
 {
