@@ -65,10 +65,12 @@ typedef struct {
 } lr_stats;
 
 /* The statistics of the fit of y (X.rows) on X (double or float; any
- * stride, but contiguous rows with l2 > 0, which lr_solve needs) under o, into *out (free with lr_stats_free); the standard errors
- * need n > rank (else NaN). LR_SUCCESS, LR_EINVAL (bad view, no rows, a
- * level outside (0, 1), an unknown se, l2 < 0), LR_ENOMEM or LR_ESOLVE
- * (the ridge solve or a decomposition failed). */
+ * stride, but contiguous rows with l2 > 0, which lr_solve needs) under o,
+ * into *out (free with lr_stats_free); the standard errors need n > rank
+ * (else NaN). LR_SUCCESS, LR_EINVAL (bad view, no rows, a level outside
+ * (0, 1), an unknown se, l2 < 0), LR_ENOMEM or LR_ESOLVE (the ridge solve
+ * or a decomposition failed). Large problems run on OpenMP's default team
+ * (omp_set_num_threads bounds it), with the same bits for any team. */
 LR_API int lr_stats_fit(lr_matrix X, const double *y, const lr_stats_opts *o,
                         lr_stats **out);
 LR_API void lr_stats_free(lr_stats *s);

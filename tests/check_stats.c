@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <cjson/cJSON.h>
+#include <omp.h>
 
 #include "check_common.h"
 #include "linreg_io.h"
@@ -441,6 +442,101 @@ START_TEST(test_views)
 }
 END_TEST
 
+/* Columns scaled by 2^500 and 2^-500, where the Householder norms take
+ * BLAS's scaled sum rather than the plain sum of squares (outside
+ * [2^-480, 2^480]): the fit is the unscaled one's with the estimates and
+ * standard errors divided by the scale (a power of two: exact but for the
+ * rounding of the norms). Much further out the reflections' factors
+ * themselves (1 / (|v| (|v| + |x0|))) leave double's range. */
+START_TEST(test_scaled_columns)
+{
+    const size_t n = 40, p = 2;
+    double X[80], Xs[80], y[40];
+    for (size_t i = 0; i < n; i++) {
+        X[i * p] = 1.0 + sin(0.7 * (double)i);
+        X[i * p + 1] = cos(1.3 * (double)i) + 0.01 * (double)i;
+        y[i] = 2.0 - X[i * p] + 0.5 * X[i * p + 1] + 0.1 * sin(5.1 * (double)i);
+    }
+    lr_stats_opts o = lr_stats_opts_default();
+    o.intercept = 0; /* every column scaled: R is, and its SVD stays sound */
+    lr_stats *ref, *s;
+    ck_assert_int_eq(lr_stats_fit(lr_matrix_f64(X, n, p), y, &o, &ref), LR_SUCCESS);
+    const double scale[] = {0x1p500, 0x1p-500};
+    for (int t = 0; t < 2; t++) {
+        for (size_t i = 0; i < n * p; i++)
+            Xs[i] = X[i] * scale[t];
+        ck_assert_int_eq(lr_stats_fit(lr_matrix_f64(Xs, n, p), y, &o, &s), LR_SUCCESS);
+        ck_assert_int_eq((int)s->rank, 2);
+        for (size_t j = 0; j < p; j++) {
+            ck_assert(rel_err(s->estimate[j] * scale[t], ref->estimate[j]) < 1e-13);
+            ck_assert(rel_err(s->std_error[j] * scale[t], ref->std_error[j]) < 1e-12);
+        }
+        ck_assert(rel_err(s->sigma, ref->sigma) < 1e-13);
+        ck_assert(rel_err(s->r2, ref->r2) < 1e-13);
+        lr_stats_free(s);
+    }
+    lr_stats_free(ref);
+}
+END_TEST
+
+/* Large enough for the parallel paths (the copy, the reflections, Q1 and
+ * the HC meat by blocks of rows): the same bits on 1, 2 and 3 threads, for
+ * double and float X; estimates equal to GSL's least squares (lr_solve_exact)
+ * to 1e-10; HC1 = HC0 n / (n - k) to 1e-13. */
+START_TEST(test_threads_bits)
+{
+    const size_t n = 20011, p = 9;
+    lr_data *d = gen_fast_data(n, p, 17, 3.0, 1.5);
+    double w[9], b, mse;
+    float *F = malloc(n * p * sizeof *F);
+    for (size_t i = 0; i < n * p; i++)
+        F[i] = (float)d->X[i];
+    ck_assert_int_eq(lr_solve_exact(lr_matrix_f64(d->X, n, p), d->y, w, &b, &mse), LR_SUCCESS);
+    const int saved = omp_get_max_threads();
+    const int ses[] = {LR_SE_CLASSICAL, LR_SE_HC0, LR_SE_HC1, LR_SE_HC3};
+    for (int f = 0; f < 2; f++)
+        for (int e = 0; e < 4; e++) {
+            lr_stats_opts o = lr_stats_opts_default();
+            o.se = ses[e];
+            lr_matrix X = f ? lr_matrix_f32(F, n, p) : lr_matrix_f64(d->X, n, p);
+            lr_stats *s[3];
+            for (int t = 0; t < 3; t++) {
+                omp_set_num_threads(t + 1);
+                ck_assert_int_eq(lr_stats_fit(X, d->y, &o, &s[t]), LR_SUCCESS);
+            }
+            for (int t = 1; t < 3; t++) {
+                for (size_t j = 0; j <= p; j++) {
+                    ck_assert(s[t]->estimate[j] == s[0]->estimate[j]);
+                    ck_assert(s[t]->std_error[j] == s[0]->std_error[j]);
+                }
+                ck_assert(s[t]->sigma == s[0]->sigma && s[t]->r2 == s[0]->r2);
+            }
+            if (!f) {
+                ck_assert(rel_err(s[0]->estimate[0], b) < 1e-10);
+                for (size_t j = 0; j < p; j++)
+                    ck_assert(rel_err(s[0]->estimate[j + 1], w[j]) < 1e-10);
+            }
+            for (int t = 0; t < 3; t++)
+                lr_stats_free(s[t]);
+        }
+    lr_stats_opts o0 = lr_stats_opts_default(), o1 = o0;
+    o0.se = LR_SE_HC0;
+    o1.se = LR_SE_HC1;
+    lr_stats *h0, *h1;
+    ck_assert_int_eq(lr_stats_fit(lr_matrix_f64(d->X, n, p), d->y, &o0, &h0), LR_SUCCESS);
+    ck_assert_int_eq(lr_stats_fit(lr_matrix_f64(d->X, n, p), d->y, &o1, &h1), LR_SUCCESS);
+    const double ratio = (double)n / (double)(n - p - 1);
+    for (size_t j = 0; j <= p; j++)
+        ck_assert(rel_err(h1->std_error[j] * h1->std_error[j],
+                          ratio * h0->std_error[j] * h0->std_error[j]) < 1e-13);
+    omp_set_num_threads(saved);
+    lr_stats_free(h0);
+    lr_stats_free(h1);
+    free(F);
+    lr_data_free(d);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     double X[6] = {1.5, 2.25, 3.125, 4.0625, 5.5, 6.75}, y[6] = {1, 2, 3, 5, 4, 6};
@@ -493,6 +589,8 @@ Suite *suite_stats(void)
     tcase_add_test(tc, test_aliased);
     tcase_add_test(tc, test_ridge);
     tcase_add_test(tc, test_views);
+    tcase_add_test(tc, test_scaled_columns);
+    tcase_add_test(tc, test_threads_bits);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     return s;
