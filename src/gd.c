@@ -36,7 +36,9 @@ static int gd_buffers(lr_gd *gd, const lr_params *par, size_t p)
         gd->csd = malloc(p * sizeof(double));
     }
     gd->acc = aligned_alloc(64, ks->stride * sizeof(double));
-    gd->part = partn ? aligned_alloc(64, partn) : NULL;
+    gd->part = !partn ? NULL
+               : ks->mode == LR_KMODE_HEAP ? lr_alloc_part(ks->nunits, ks->stride)
+                                           : aligned_alloc(64, partn);
     if (!gd->w || !gd->grad || !gd->acc || (partn && !gd->part) || !gd->th
         || !gd->thp || !gd->wa || (par->standardize && (!gd->mu || !gd->sd))
         || (par->tol > 0 && (!gd->cmu || !gd->csd)))

@@ -11,11 +11,11 @@ int lr_gd_lipschitz(lr_gd *gd, double *L)
         return LR_EINVAL;
     const size_t p = gd->p, m = p + 1;
     const int gram = gd->par.solver == LR_SOLVER_GRAM && gd->started;
-    const size_t stride = lr_pad8(m);
+    const size_t stride = lr_part_stride(m);
     double *v = malloc(m * sizeof *v), *u = malloc(m * sizeof *u);
     double *raw = malloc(m * sizeof *raw), *ur = malloc(m * sizeof *ur);
     double *part = gram ? NULL
-                   : malloc((size_t)gd->ks.threads * stride * sizeof *part);
+                   : lr_alloc_part((size_t)gd->ks.threads, stride);
     if (!v || !u || !raw || !ur || (!gram && !part)) {
         free(v);
         free(u);

@@ -126,7 +126,7 @@ static int gram_ws_alloc(gram_ws *ws, size_t p, int threads, size_t kstride,
 {
     const size_t m = p + 1;
     ws->buf = malloc(len * sizeof *ws->buf);
-    ws->kpart = malloc((size_t)threads * kstride * sizeof *ws->kpart);
+    ws->kpart = lr_alloc_part((size_t)threads, kstride);
     ws->acc = malloc(kstride * sizeof *ws->acc);
     ws->mu = calloc(p, sizeof *ws->mu);
     ws->sd = malloc(p * sizeof *ws->sd);

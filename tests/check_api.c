@@ -374,7 +374,9 @@ END_TEST
 
 /* X starts on a 64-byte line for every shape, small (malloc's heap) and
  * large (its own mapping, where malloc's blocks start 16 bytes into a
- * page), and lr_alloc_rows rounds to whole lines */
+ * page), and lr_alloc_rows rounds to whole lines; per-thread partial rows
+ * (lr_part_stride, lr_alloc_part) lie on pages of their own, a page
+ * apart */
 START_TEST(test_rows_aligned)
 {
     const size_t shapes[][2] = {{1, 1}, {3, 7}, {100, 13}, {1000, 1000},
@@ -406,6 +408,19 @@ START_TEST(test_rows_aligned)
         free(b);
     }
     ck_assert_ptr_null(lr_alloc_rows(SIZE_MAX - (1u << 20)));
+    /* per-thread partial rows: whole pages, a page apart, on a page */
+    for (size_t m = 1; m < 3000; m += 511) {
+        const size_t st = lr_part_stride(m);
+        ck_assert_uint_eq(st % 512, 0);
+        ck_assert_uint_ge(st, m + 512);
+        ck_assert_uint_lt(st, m + 1024);
+        double *part = lr_alloc_part(3, st);
+        ck_assert_ptr_nonnull(part);
+        ck_assert_uint_eq((uintptr_t)part % LR_PART_ALIGN, 0);
+        memset(part, 0, 3 * st * sizeof *part);
+        free(part);
+    }
+    ck_assert_ptr_null(lr_alloc_part(SIZE_MAX / 4, 512));
 }
 END_TEST
 
