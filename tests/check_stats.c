@@ -18,7 +18,7 @@
  * lose cond * eps relative on the smallest singular value), p-values 1e-8
  * relative or 1e-300 absolute; integers exact. Every fixture is met with
  * room: the worst is 10.0 digits (statsmodels' HC2 interval of mtcars,
- * which agrees with R's own to 10.6), Longley 12.3 (scripts/stats-compare.py
+ * which agrees with R's own to 10.6), Longley 11.9 (scripts/stats-compare.py
  * prints the digits of every case). */
 #define TOL 1e-8
 #define TOL_KAPPA 1e-6
