@@ -73,7 +73,7 @@ static double grad_rel(const lr_gd *gd)
  * [w*, b*] and G = Xa^T Xa: for a quadratic the exact excess, and free of
  * the cancellation of quad - 2 lin + yy, whose rounding (a few ulps of
  * mean(y^2)) would hide a small target. */
-static double excess_mse(const lr_gd *gd)
+static double excess_mse(lr_gd *gd)
 {
     const size_t p = gd->p, m = p + 1;
     double *d = gd->gvec, *s = gd->gvec + m, q = 0.0;
