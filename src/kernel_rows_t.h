@@ -68,7 +68,6 @@ static inline __attribute__((always_inline)) double lr_hsum4(lr_v4d t)
 #endif
 typedef LR_T LR_FN(lr_v4t) __attribute__((vector_size(4 * sizeof(LR_T))));
 
-
 /* Four elements widened to doubles. GCC 12 splits __builtin_convertvector
  * of floats into halves and inserts (three instructions where one does):
  * on AVX the conversion's own instruction, which loads as it widens. */
@@ -817,24 +816,16 @@ LR_FN(rows_v)(const LR_T *restrict X, const double *restrict y, size_t P,
 }
 
 #if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
-/* Eight elements at p widened to doubles; the lanes of m only (the others
- * 0, nothing read for them) */
+/* Eight floats at p widened to doubles */
 static inline __attribute__((always_inline)) __m512d LR_FN(ld8x)(const LR_T *p)
 {
-#ifdef LR_T_IS_DOUBLE
-    return _mm512_loadu_pd(p);
-#else
     return _mm512_cvtps_pd(_mm256_loadu_ps(p));
-#endif
 }
+/* The lanes of m only (the others 0, nothing read for them) */
 static inline __attribute__((always_inline)) __m512d
 LR_FN(ld8m)(const LR_T *p, __mmask8 m)
 {
-#ifdef LR_T_IS_DOUBLE
-    return _mm512_maskz_loadu_pd(m, p);
-#else
     return _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, p));
-#endif
 }
 
 /* The rank update of n rows at xb: acc[j] = acc[j] + r_k x_kj in row
