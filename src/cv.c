@@ -222,10 +222,17 @@ static void cv_unit_gram(const cv_rows *r, size_t lo, size_t hi, double *acc,
     }
 }
 
-/* Pass 1: F (folds rows of `stride`) = each fold's [S, s]. part: threads
- * rows of stride; zb: threads * CV_ROWS * (p + 1). */
+/* Pass 1: F (folds rows of `stride`) = each fold's [S, s]. part: a block
+ * of cv_part_stride doubles for each thread (lr_part_stride: pages of its
+ * own), its partial [S, s] and then its CV_ROWS * (p + 1) staged rows. */
+static size_t cv_part_stride(const cv_rows *r)
+{
+    const size_t q = r->p + 1;
+    return lr_part_stride(q * q + q + CV_ROWS * q);
+}
+
 static void cv_gram_pass(const cv_rows *r, double *F, size_t stride,
-                         double *part, double *zb)
+                         double *part)
 {
     const size_t q = r->p + 1, len = q * q + q;
     memset(F, 0, r->folds * stride * sizeof *F);
@@ -235,8 +242,8 @@ static void cv_gram_pass(const cv_rows *r, double *F, size_t stride,
 #ifdef _OPENMP
         t = omp_get_thread_num();
 #endif
-        double *mine = part + (size_t)t * stride;
-        double *z = zb + (size_t)t * CV_ROWS * q;
+        double *mine = part + (size_t)t * cv_part_stride(r);
+        double *z = mine + len;
 #pragma omp for schedule(static, 1) ordered
         for (size_t u = 0; u < r->nunits; u++) {
             memset(mine, 0, len * sizeof *mine);
@@ -509,14 +516,13 @@ static int cv_solve_all(const cv_rows *r, const double *F, size_t stride,
 
 /* The buffers of the passes. */
 typedef struct {
-    double *F, *part, *zb, *Wt, *b, *upart, *scratch, *x0;
+    double *F, *part, *Wt, *b, *upart, *scratch, *x0;
 } cv_bufs;
 
 static void cv_bufs_free(cv_bufs *B)
 {
     free(B->F);
     free(B->part);
-    free(B->zb);
     free(B->Wt);
     free(B->b);
     free(B->upart);
@@ -542,9 +548,8 @@ static int cv_bufs_alloc(cv_bufs *B, const cv_rows *r, size_t nl2, int gram,
         if (!lr_mul_ok(r->folds + T, *stride, &fl) || !lr_mul_ok(fl, 8, &fl))
             return LR_ENOMEM;
         B->F = malloc(r->folds * *stride * sizeof *B->F);
-        B->part = malloc(T * *stride * sizeof *B->part);
-        B->zb = malloc(T * CV_ROWS * q * sizeof *B->zb);
-        ok = ok && B->F && B->part && B->zb;
+        B->part = lr_alloc_part(T, cv_part_stride(r));
+        ok = ok && B->F && B->part;
     }
     return ok ? LR_SUCCESS : LR_ENOMEM;
 }
@@ -564,7 +569,7 @@ int lr_cv_exact(lr_matrix X, const double *y, const size_t *perm,
         if (par->intercept) /* the shift: the first row of the data */
             cv_load(&r, 0, B.x0);
         r.x0 = B.x0;
-        cv_gram_pass(&r, B.F, stride, B.part, B.zb);
+        cv_gram_pass(&r, B.F, stride, B.part);
         st = cv_solve_all(&r, B.F, stride, par, l2, nl2, B.Wt, B.b);
     }
     if (st == LR_SUCCESS)
