@@ -1,4 +1,5 @@
 /* data.c -- data sets in memory (lr_data) and feature names. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
@@ -18,6 +19,16 @@ void *lr_alloc_rows(size_t bytes)
         (void)madvise(m, rh, MADV_HUGEPAGE);
 #endif
     return m;
+}
+
+void *lr_alloc_part(size_t rows, size_t stride)
+{
+    size_t bytes;
+    if (!lr_mul_ok(rows, stride, &bytes) || !lr_mul_ok(bytes, sizeof(double), &bytes)
+        || bytes > SIZE_MAX - LR_PART_ALIGN)
+        return NULL;
+    bytes = (bytes + LR_PART_ALIGN - 1) / LR_PART_ALIGN * LR_PART_ALIGN;
+    return aligned_alloc(LR_PART_ALIGN, bytes ? bytes : LR_PART_ALIGN);
 }
 
 lr_data *lr_data_alloc(size_t n, size_t p)

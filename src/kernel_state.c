@@ -1,7 +1,5 @@
 /* kernel_state.c -- the state of a fused pass (lr_kernel_state), set up
  * once for the trainer (gd.c) and the exact Gram solver (solve_gram.c). */
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lr_internal.h"
@@ -23,16 +21,6 @@ void lr_kernel_setup(lr_kernel_state *ks, const double *X, const float *Xf,
     ks->threads = threads;
     ks->nunits = mode == LR_KMODE_DET ? (n + cr - 1) / cr
                  : mode == LR_KMODE_HEAP ? (size_t)threads : 0;
-}
-
-void *lr_alloc_part(size_t rows, size_t stride)
-{
-    size_t bytes;
-    if (!lr_mul_ok(rows, stride, &bytes) || !lr_mul_ok(bytes, sizeof(double), &bytes)
-        || bytes > SIZE_MAX - LR_PART_ALIGN)
-        return NULL;
-    bytes = (bytes + LR_PART_ALIGN - 1) / LR_PART_ALIGN * LR_PART_ALIGN;
-    return aligned_alloc(LR_PART_ALIGN, bytes ? bytes : LR_PART_ALIGN);
 }
 
 /* The pass alone: nothing to update before it, stop after it. */

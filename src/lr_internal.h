@@ -53,7 +53,6 @@ static inline size_t lr_pad8(size_t k)
     return (k + 7) / 8 * 8;
 }
 
-
 /* snprintf into err if err is not NULL; returns status. */
 int lr_set_err(int status, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -157,7 +156,7 @@ typedef struct {
                                 X^T r (p), sum r, sum r^2 (not divided by n) */
     double *part;            /* partial rows: nunits x stride (heap, det) */
     size_t stride;           /* doubles per partial row: p + 2 padded to 8
-                                (heap: to 512, lr_part_stride) */
+                                (heap: lr_part_stride, pages a page apart) */
     size_t nunits;           /* rows of part */
     size_t chunk_rows;       /* rows per chunk, or per deterministic block */
     int mode;                /* LR_KMODE_* */
