@@ -156,10 +156,16 @@ LR_FN(dot_pf_ok)(const LR_T *x, size_t p, const void *lim)
  * eight-wide loads it went from 1.0x to 1.2-1.8x at p = 50 to 200. The
  * tail's lanes past the row keep their sums (a masked add: x + nothing,
  * where dot16 adds -0.0, the identity), the masked loads read nothing
- * past the row, and the tail's weights come from wt (lr_wtail). */
+ * past the row, and the tail's weights come from wt (lr_wtail).
+ * dot16s also keeps the row as widened at xs unless xs is NULL (the lanes
+ * past the row 0), for the rank update to read back (upd_pr) instead of
+ * widening every element a second time: a 512-bit conversion takes two
+ * of Intel's FP port slots (p0 and p5), as many as the element's multiply
+ * and add, and with two conversions an element the float pass at p > 32
+ * was bound by them, not by memory (see blk_pr). */
 static inline __attribute__((always_inline)) double
-LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
-             const void *pfl)
+LR_FN(dot16s)(const LR_T *x, const double *w, const double *wt, size_t p,
+              const void *pfl, double *restrict xs)
 {
     __m512d A = _mm512_setzero_pd(), B = _mm512_setzero_pd();
     const int stream = LR_FN(dot_pf_ok)(x, p, pfl);
@@ -168,6 +174,10 @@ LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
         LR_FN(dot_pf)(x + j, p, stream);
         const __m512d x0 = _mm512_cvtps_pd(_mm256_loadu_ps(x + j));
         const __m512d x1 = _mm512_cvtps_pd(_mm256_loadu_ps(x + j + 8));
+        if (xs) {
+            _mm512_store_pd(xs + j, x0);
+            _mm512_store_pd(xs + j + 8, x1);
+        }
         A = _mm512_add_pd(A, _mm512_mul_pd(x0, _mm512_loadu_pd(w + j)));
         B = _mm512_add_pd(B, _mm512_mul_pd(x1, _mm512_loadu_pd(w + j + 8)));
     }
@@ -175,10 +185,14 @@ LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
     if (rd) {
         const __mmask8 m0 = (__mmask8)(rd >= 8 ? 0xffu : (1u << rd) - 1u);
         const __m512d x0 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m0, x + j));
+        if (xs)
+            _mm512_store_pd(xs + j, x0);
         A = _mm512_mask_add_pd(A, m0, A, _mm512_mul_pd(x0, _mm512_loadu_pd(wt)));
         if (rd > 8) { /* else B's masked add would add nothing */
             const __mmask8 m1 = (__mmask8)((1u << (rd - 8)) - 1u);
             const __m512d x1 = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m1, x + j + 8));
+            if (xs)
+                _mm512_store_pd(xs + j + 8, x1);
             B = _mm512_mask_add_pd(B, m1, B, _mm512_mul_pd(x1, _mm512_loadu_pd(wt + 8)));
         }
     }
@@ -186,6 +200,13 @@ LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
     const __m512d s = _mm512_add_pd(A, B);
     return lr_sum02((lr_v4d)_mm256_add_pd(_mm512_castpd512_pd256(s),
                                           _mm512_extractf64x4_pd(s, 1)));
+}
+
+static inline __attribute__((always_inline)) double
+LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
+             const void *pfl)
+{
+    return LR_FN(dot16s)(x, w, wt, p, pfl, NULL);
 }
 #else
 static inline __attribute__((always_inline)) double
@@ -840,8 +861,9 @@ LR_FN(ld8m)(const LR_T *p, __mmask8 m)
  * 1.54-1.58, p = 1000 1.73-1.80 to 1.66-1.71. Double's own loop was as
  * fast as this one. */
 static inline __attribute__((always_inline)) void
-LR_FN(upd_pr)(const LR_T *restrict xb, size_t P, size_t n,
-              const double *restrict r, double *restrict acc)
+LR_FN(upd_pr)(const LR_T *restrict xb, const double *restrict xs, size_t S,
+              size_t P, size_t n, const double *restrict r,
+              double *restrict acc)
 {
     __m512d rv[8];
     for (size_t k = 0; k < n; k++)
@@ -850,8 +872,12 @@ LR_FN(upd_pr)(const LR_T *restrict xb, size_t P, size_t n,
     for (; j + 16 <= P; j += 16) {
         __m512d a0 = _mm512_loadu_pd(acc + j), a1 = _mm512_loadu_pd(acc + j + 8);
         for (size_t k = 0; k < n; k++) {
-            a0 = _mm512_add_pd(a0, _mm512_mul_pd(rv[k], LR_FN(ld8x)(xb + k * P + j)));
-            a1 = _mm512_add_pd(a1, _mm512_mul_pd(rv[k], LR_FN(ld8x)(xb + k * P + j + 8)));
+            const __m512d x0 = xs ? _mm512_load_pd(xs + k * S + j)
+                                  : LR_FN(ld8x)(xb + k * P + j);
+            const __m512d x1 = xs ? _mm512_load_pd(xs + k * S + j + 8)
+                                  : LR_FN(ld8x)(xb + k * P + j + 8);
+            a0 = _mm512_add_pd(a0, _mm512_mul_pd(rv[k], x0));
+            a1 = _mm512_add_pd(a1, _mm512_mul_pd(rv[k], x1));
         }
         _mm512_storeu_pd(acc + j, a0);
         _mm512_storeu_pd(acc + j + 8, a1);
@@ -859,8 +885,11 @@ LR_FN(upd_pr)(const LR_T *restrict xb, size_t P, size_t n,
     for (; j < P; j += 8) {
         const __mmask8 m = (__mmask8)(P - j >= 8 ? 0xffu : (1u << (P - j)) - 1u);
         __m512d a0 = _mm512_maskz_loadu_pd(m, acc + j);
-        for (size_t k = 0; k < n; k++)
-            a0 = _mm512_add_pd(a0, _mm512_mul_pd(rv[k], LR_FN(ld8m)(xb + k * P + j, m)));
+        for (size_t k = 0; k < n; k++) {
+            const __m512d x0 = xs ? _mm512_load_pd(xs + k * S + j)
+                                  : LR_FN(ld8m)(xb + k * P + j, m);
+            a0 = _mm512_add_pd(a0, _mm512_mul_pd(rv[k], x0));
+        }
         _mm512_mask_storeu_pd(acc + j, m, a0);
     }
 }
@@ -875,19 +904,39 @@ LR_FN(upd_pr)(const LR_T *restrict xb, size_t P, size_t n,
  * for double at p = 64 to 1000 and 1.3-1.5x for float, where rows_v's
  * interleaved rows (with any block size or prefetch tried) took 1.2-1.8x
  * and 1.3-1.9x; rows_v is the faster one for the compile-time widths. */
-/* One block of n rows (a compile-time constant where inlined). */
+#if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
+/* Float blocks widen their rows once, into xs (S doubles a row), where
+ * LR_XS_FITS: the doubles of the rows within LR_XS_MAX (16 KiB), and w,
+ * acc and the rows together within LR_XS_WS (24 KiB, half a 48 KiB L1
+ * cache: the float rows stream through it too). Intel Xeon VM (family 6
+ * model 207), 1 thread, X in the L2 cache, ns an element: widening every
+ * element twice, 0.24-0.29 at p = 32 to 100 and 0.21 at p = 200 to 1000;
+ * once, 0.19-0.23 and 0.165-0.195. At p = 1000 one row a block (24 KiB)
+ * took 0.192, two (32 KiB) 0.22-0.23; at p = 2000 one row (48 KiB) 0.43
+ * against 0.25 widening twice. */
+#define LR_XS_MAX 2048
+#define LR_XS_WS 3072
+#define LR_XS_FITS(P, S, R) ((R) * (S) <= LR_XS_MAX && 2 * (P) + (R) * (S) <= LR_XS_WS)
+#endif
+
+/* One block of n rows (a compile-time constant where inlined); float on
+ * AVX-512 keeps the rows widened at xs (S a row) unless xs is NULL. */
 static inline __attribute__((always_inline)) void
 LR_FN(blk_pr)(const LR_T *restrict xb, const double *restrict yb, size_t P,
        size_t n, const void *pfl, const double *restrict w,
        const double *wt, double b, double *restrict acc, double *gb,
-       double *sse)
+       double *sse, size_t S, double *restrict xs)
 {
     double r[8];
+#if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
+    for (size_t k = 0; k < n; k++)
+        r[k] = (LR_FN(dot16s)(xb + k * P, w, wt, P, pfl, xs ? xs + k * S : NULL)
+                + b) - yb[k];
+    LR_FN(upd_pr)(xb, xs, S, P, n, r, acc);
+#else
+    (void)S, (void)xs;
     for (size_t k = 0; k < n; k++)
         r[k] = (LR_FN(dot16)(xb + k * P, w, wt, P, pfl) + b) - yb[k];
-#if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
-    LR_FN(upd_pr)(xb, P, n, r, acc);
-#else
     for (size_t j = 0; j < P; j++) {
         double a = acc[j];
         for (size_t k = 0; k < n; k++)
@@ -901,25 +950,46 @@ LR_FN(blk_pr)(const LR_T *restrict xb, const double *restrict yb, size_t P,
     }
 }
 
+/* Rows [lo, hi) in blocks of R, then one at a time. */
+static inline __attribute__((always_inline)) void
+LR_FN(rows_pr_run)(const LR_T *restrict X, const double *restrict y,
+        size_t P, size_t R, const double *restrict w, const double *wt,
+        double b, size_t lo, size_t hi, size_t end, double *restrict acc,
+        size_t S, double *restrict xs)
+{
+    double gb = 0.0, sse = 0.0;
+    const void *pfl = LR_PF_LIM(X, P, end);
+    size_t i = lo;
+    for (; i + R <= hi; i += R) {
+#if LR_PF > 0
+        __builtin_prefetch(lr_pf_at(y + i, LR_PF / 4, y + end - 1));
+#endif
+        LR_FN(blk_pr)(X + i * P, y + i, P, R, pfl, w, wt, b, acc, &gb, &sse,
+                      S, xs);
+    }
+    for (; i < hi; i++)
+        LR_FN(blk_pr)(X + i * P, y + i, P, 1, pfl, w, wt, b, acc, &gb, &sse,
+                      S, xs);
+    acc[P] += gb;
+    acc[P + 1] += sse;
+}
+
 static inline __attribute__((always_inline)) void
 LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_t R,
         const double *restrict w, double b, size_t lo, size_t hi,
         size_t end, double *restrict acc)
 {
-    double gb = 0.0, sse = 0.0, wt[16];
-    size_t i = lo;
+    double wt[16];
     lr_wtail(w, P, wt);
-    const void *pfl = LR_PF_LIM(X, P, end);
-    for (; i + R <= hi; i += R) {
-#if LR_PF > 0
-        __builtin_prefetch(lr_pf_at(y + i, LR_PF / 4, y + end - 1));
-#endif
-        LR_FN(blk_pr)(X + i * P, y + i, P, R, pfl, w, wt, b, acc, &gb, &sse);
+#if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
+    const size_t S = (P + 7) / 8 * 8;
+    if (LR_XS_FITS(P, S, R)) {
+        double xs[LR_XS_MAX] __attribute__((aligned(64)));
+        LR_FN(rows_pr_run)(X, y, P, R, w, wt, b, lo, hi, end, acc, S, xs);
+        return;
     }
-    for (; i < hi; i++)
-        LR_FN(blk_pr)(X + i * P, y + i, P, 1, pfl, w, wt, b, acc, &gb, &sse);
-    acc[P] += gb;
-    acc[P + 1] += sse;
+#endif
+    LR_FN(rows_pr_run)(X, y, P, R, w, wt, b, lo, hi, end, acc, 0, NULL);
 }
 
 /* Rows a block for width P: the block stays within 32 KiB (in the L1
@@ -1382,6 +1452,19 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
     }
 }
 
+/* Rows a block past p = 512 (not double past 768): two, but for float on
+ * AVX-512 one where only one row widened once fits (LR_XS_FITS). */
+static inline size_t LR_FN(wide_rows)(size_t p)
+{
+#if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
+    const size_t S = (p + 7) / 8 * 8;
+    if (!LR_XS_FITS(p, S, 2) && LR_XS_FITS(p, S, 1))
+        return 1;
+#endif
+    (void)p;
+    return 2;
+}
+
 #define LR_CASE(P) \
     case P: LR_FN(rows_vc)(X, y, P, w, b, lo, hi, end, acc); break;
 #define LR_CASE_LANES(P) \
@@ -1428,7 +1511,7 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
              * 1.5x slower than two */
             LR_FN(rows_pr)(X, y, p, 1, w, b, lo, hi, end, acc);
         else
-            LR_FN(rows_pr)(X, y, p, 2, w, b, lo, hi, end, acc);
+            LR_FN(rows_pr)(X, y, p, LR_FN(wide_rows)(p), w, b, lo, hi, end, acc);
         break;
     }
 }
