@@ -46,8 +46,21 @@
 #ifndef LR_DOT_PF_F32
 #define LR_DOT_PF_F32 16384
 #endif
-/* the distance for the storage type LR_T of the including kernel */
+/* Float rows fetch that far ahead into the L2 cache, not the L1
+ * (prefetcht1): with a float block's rows widened once into the L1 cache
+ * (blk_prs), lines fetched 16 KiB ahead into it crowded them out. Intel
+ * Xeon VM (family 6 model 207), 1 thread, bench --sweep, three rounds:
+ * float p = 512 1.24-1.52x a plain read to 1.03-1.07x, p = 1000
+ * 1.24-1.38x to 1.03-1.04x; 8192 bytes ahead into the L1 cache was
+ * between the two. Not yet measured on the AMD EPYC VM, where the 16384
+ * bytes were tuned with prefetcht0. */
+#ifndef LR_DOT_PF_LOC_F32
+#define LR_DOT_PF_LOC_F32 2
+#endif
+/* the distance and locality hint for the storage type LR_T of the
+ * including kernel */
 #define LR_DOT_PF_T (sizeof(LR_T) == sizeof(double) ? LR_DOT_PF : LR_DOT_PF_F32)
+#define LR_DOT_PF_LOC (sizeof(LR_T) == sizeof(double) ? 3 : LR_DOT_PF_LOC_F32)
 
 #define LR_T double
 #define LR_T_IS_DOUBLE

@@ -125,9 +125,9 @@ LR_FN(dot_pf)(const LR_T *x, size_t p, int stream)
 {
 #if LR_PF > 0
     if (stream && p >= LR_DOT_PF_MIN) {
-        __builtin_prefetch((const char *)x + LR_DOT_PF_T);
+        __builtin_prefetch((const char *)x + LR_DOT_PF_T, 0, LR_DOT_PF_LOC);
         if (sizeof(LR_T) == sizeof(double))
-            __builtin_prefetch((const char *)x + LR_DOT_PF_T + 64);
+            __builtin_prefetch((const char *)x + LR_DOT_PF_T + 64, 0, LR_DOT_PF_LOC);
     }
 #else
     (void)x, (void)p, (void)stream;
