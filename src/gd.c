@@ -36,6 +36,10 @@ static int gd_buffers(lr_gd *gd, const lr_params *par, size_t p)
         gd->csd = malloc(p * sizeof(double));
     }
     gd->acc = aligned_alloc(64, ks->stride * sizeof(double));
+    /* the heap mode's partials are a row a thread, summed into for the
+     * whole pass: a page apart (lr_alloc_part). The deterministic mode's
+     * are a row a block of rows, written once each and so many that a
+     * page apiece would multiply their memory: packed. */
     gd->part = !partn ? NULL
                : ks->mode == LR_KMODE_HEAP ? lr_alloc_part(ks->nunits, ks->stride)
                                            : aligned_alloc(64, partn);

@@ -104,6 +104,16 @@ static lr_stats *stats_alloc(size_t n, size_t p, const lr_stats_opts *o)
     return s;
 }
 
+/* Whether a loop of `parts` independent parts over `work` elements (or
+ * products) is worth a team: two parts at least, and `min` of work (2^17
+ * elements for the copies and reflections, 2^20 products for the HC
+ * meat's r^2 a row). The bits never depend on the answer. */
+#define LR_STATS_PAR_WORK 131072.0
+static int team_pays(size_t parts, double work, double min)
+{
+    return parts > 1 && work >= min;
+}
+
 /* Element (i, j) of the model matrix: the ones first, then X. */
 static double model_at(const lr_matrix *X, int icpt, size_t i, size_t j)
 {
@@ -120,7 +130,7 @@ static double model_at(const lr_matrix *X, int icpt, size_t i, size_t j)
 static void model_columns(const lr_matrix *X, int icpt, size_t k, double *A)
 {
     const size_t n = X->rows, blocks = (n + LR_STATS_COPY_ROWS - 1) / LR_STATS_COPY_ROWS;
-    const int par = (double)n * (double)k >= 1 << 17;
+    const int par = team_pays(blocks, (double)n * (double)k, LR_STATS_PAR_WORK);
     #pragma omp parallel for schedule(static) if (par)
     for (size_t bl = 0; bl < blocks; bl++) {
         const size_t i0 = bl * LR_STATS_COPY_ROWS;
@@ -245,7 +255,8 @@ static void qr_apply(const lr_qr *q, int transpose, double *z)
 static void qr_reflect_cols(const lr_qr *q, size_t i, size_t from)
 {
     const size_t cols = q->k - from;
-    const int par = cols > 1 && (double)cols * (double)(q->n - i) >= 1 << 17;
+    const int par = team_pays(cols, (double)cols * (double)(q->n - i),
+                              LR_STATS_PAR_WORK);
     #pragma omp parallel for schedule(static, 1) if (par)
     for (size_t c = from; c < q->k; c++)
         qr_reflect(q, i, q->A + c * q->n);
@@ -259,7 +270,7 @@ static void qr_reflect_cols(const lr_qr *q, size_t i, size_t from)
 static void qr_factor(lr_qr *q, int *aliased, double *orig)
 {
     const size_t n = q->n, k = q->k;
-    const int par = k > 1 && (double)n * (double)k >= 1 << 17;
+    const int par = team_pays(k, (double)n * (double)k, LR_STATS_PAR_WORK);
     #pragma omp parallel for schedule(static, 1) if (par)
     for (size_t j = 0; j < k; j++) {
         orig[j] = norm2(q->A + j * n, n);
@@ -388,7 +399,8 @@ static void hc_meat(const lr_stats *s, size_t r, const double *Q1,
 {
     const size_t n = s->n, blocks = (n + LR_STATS_HC_ROWS - 1) / LR_STATS_HC_ROWS;
     const size_t stride = r * (r + 1);
-    const int par = blocks > 1 && (double)n * (double)r * (double)r >= 1 << 20;
+    const int par = team_pays(blocks, (double)n * (double)r * (double)r,
+                              8 * LR_STATS_PAR_WORK);
     #pragma omp parallel for schedule(dynamic, 1) if (par)
     for (size_t bl = 0; bl < blocks; bl++) {
         double *m = part + bl * stride, *u = m + r * r;
@@ -491,7 +503,7 @@ static int stats_ols(lr_matrix X, const double *y, lr_stats *s)
             goto done;
         if (!Q1 || !meat)
             goto done;
-        const int par = r > 1 && (double)n * (double)r >= 1 << 17;
+        const int par = team_pays(r, (double)n * (double)r, LR_STATS_PAR_WORK);
         #pragma omp parallel for schedule(dynamic, 1) if (par)
         for (size_t cc = 0; cc < r; cc++) {
             /* Q e_c = H_0 .. H_c e_c: a reflection i > c touches rows from
