@@ -9,7 +9,10 @@
 #       scaling.png,tutorial_*} (what `make run` writes)
 # THREADS defaults to 1, 2, 4, ... up to the cores present. Builds BUILD
 # first, and stops before running anything when gnuplot is missing (the
-# committed plots would no longer match the tables).
+# committed plots would no longer match the tables). On a machine with
+# neither a compiler nor gnuplot (the 16-core device machine), MAKE=0 runs
+# the BUILD/linreg already there and PLOTS=0 leaves the plots to
+# plot-scaling.sh and plot.sh afterwards, on the tables it wrote.
 #
 # Run it on a quiet machine: before each run it waits (at most
 # SETTLE_MAX seconds, default 240) for the 1-minute load average to leave
@@ -25,9 +28,13 @@ results=${RESULTS:-results}
 settle_max=${SETTLE_MAX:-240}
 here=$(dirname "$0")
 
-make --no-print-directory BUILD="$build" all >/dev/null
-"$here/deps.sh" run || true
-if ! command -v gnuplot >/dev/null 2>&1; then
+plots=${PLOTS:-1}
+if [ "${MAKE:-1}" != 0 ]; then
+    make --no-print-directory BUILD="$build" all >/dev/null
+    "$here/deps.sh" run || true
+fi
+[ -x "$build/linreg" ] || { echo "scaling-sweep.sh: no $build/linreg" >&2; exit 1; }
+if [ "$plots" != 0 ] && ! command -v gnuplot >/dev/null 2>&1; then
     echo "scaling-sweep.sh: gnuplot is missing: apt-get install -y gnuplot-nox" >&2
     exit 1
 fi
@@ -78,7 +85,7 @@ run() {
         --precision double,float --repeat 7 --warmup 2 --out "$out/$name" 2>&1
       echo $? >"$status"; } | tee "$out/$name.txt"
     [ "$(cat "$status")" = 0 ] || { echo "scaling-sweep.sh: $name failed" >&2; exit 1; }
-    "$here/plot-scaling.sh" "$out/$name"
+    [ "$plots" = 0 ] || "$here/plot-scaling.sh" "$out/$name"
 }
 start=$(date +%s)
 run strong-1e6x16 --samples 1000000 --features 16 --iters 50
@@ -92,7 +99,7 @@ mopt=""
 echo "== make run: linreg driver --out $results/driver $mopt"
 # shellcheck disable=SC2086 # $mopt is empty or one option and its value
 "$build/linreg" driver --out "$results/driver" $mopt
-"$here/plot.sh" "$results/driver"
+[ "$plots" = 0 ] || "$here/plot.sh" "$results/driver"
 echo "scaling-sweep.sh: done in $(( $(date +%s) - start )) s; flagged rows (the last"
 echo "three columns: flag_speedup, flag_iqr, flag_oversub):"
 for f in "$out"/*/summary.csv "$results/driver/scaling_summary.csv"; do

@@ -1,0 +1,76 @@
+#!/bin/sh
+# device-sweep.sh OUTDIR [BUILD] [THREADS] -- the one run made on a lent
+# many-core machine (the device tool's 16-core host), which has neither a
+# compiler nor GSL nor gnuplot: BUILD/linreg is built here and carried with
+# the shared libraries it needs (LD_LIBRARY_PATH is the caller's).
+#   1. OUTDIR/machine.txt: the CPU, caches, memory and NUMA layout.
+#   2. scaling-sweep.sh (MAKE=0 PLOTS=0) into OUTDIR/results: strong and
+#      weak scaling and the driver's table, at THREADS (default
+#      1,2,4,8,12,16). Its settle waits are cut to SETTLE_MAX (default
+#      10 s): the load average left by a 16-thread run takes minutes to
+#      decay, and the lease is 15 minutes; the tables say "busy" then.
+#   3. OUTDIR/sweep.csv and sweep.txt: `linreg bench --sweep` (iteration
+#      against a plain read, at every p of issue #10) with X of SWEEP_MB
+#      (default 512) MB, so that X is larger than a server's L3 cache.
+# `device-sweep.sh --bundle DIR [BUILD]` makes that carried folder here:
+# DIR/build holds linreg and bench-gram, stripped, and DIR/lib the shared
+# libraries ldd names outside glibc (GSL, OpenBLAS, cJSON, libgomp, ...),
+# about 45 MB. The device call then was, with .dev in .git/info/exclude:
+#   run(carry [".dev"]): export LD_LIBRARY_PATH=$PWD/.dev/lib;
+#       sh scripts/device-sweep.sh /tmp/dv .dev/build; tar czf $OUT/... /tmp/dv
+# Each step has a time limit (STEP1_S, STEP2_S, in seconds) so that the
+# whole run ends inside the lease with what it finished. The plots are made
+# afterwards, here, by plot-scaling.sh and plot.sh.
+set -u
+if [ "${1:-}" = --bundle ]; then
+    dir=${2:?usage: device-sweep.sh --bundle DIR [BUILD]}
+    build=${3:-build}
+    rm -rf "$dir" && mkdir -p "$dir/build" "$dir/lib" || exit 1
+    for b in linreg bench-gram; do
+        [ -x "$build/$b" ] || { echo "device-sweep.sh: no $build/$b" >&2; exit 1; }
+        cp "$build/$b" "$dir/build/" && strip "$dir/build/$b" || exit 1
+    done
+    ldd "$build/linreg" "$build/bench-gram" | awk '$2 == "=>" { print $1, $3 }' |
+        sort -u | while read -r name path; do
+        case $name in
+            libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*) ;;
+            *) cp -L "$path" "$dir/lib/$name" || exit 1 ;;
+        esac
+    done
+    du -sh "$dir"
+    exit 0
+fi
+out=${1:?usage: device-sweep.sh OUTDIR [BUILD] [THREADS]}
+build=${2:-build}
+threads=${3:-1,2,4,8,12,16}
+here=$(dirname "$0")
+mkdir -p "$out"
+start=$(date +%s)
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+    echo "uname: $(uname -srm)"
+    echo "nproc: $(nproc)"
+    command -v lscpu >/dev/null 2>&1 && lscpu
+    grep -m1 'model name' /proc/cpuinfo
+    grep -m1 'flags' /proc/cpuinfo
+    grep -E 'MemTotal|MemAvailable|Hugepagesize' /proc/meminfo
+    ls -d /sys/devices/system/node/node* 2>/dev/null
+    cat /sys/devices/system/cpu/cpu0/cache/index*/size 2>/dev/null | tr '\n' ' '
+    echo
+    echo "loadavg: $(cat /proc/loadavg)"
+    "$build/linreg" --version 2>&1
+} >"$out/machine.txt" 2>&1
+cat "$out/machine.txt"
+
+echo "== scaling-sweep.sh at threads $threads"
+RESULTS="$out/results" MAKE=0 PLOTS=0 SETTLE_MAX=${SETTLE_MAX:-10} \
+    timeout "${STEP1_S:-300}" sh "$here/scaling-sweep.sh" "$build" "$threads" \
+    >"$out/scaling.log" 2>&1
+echo "scaling-sweep.sh: exit $? after $(( $(date +%s) - start )) s"
+tail -n 8 "$out/scaling.log"
+
+echo "== linreg bench --sweep at threads 1,2,4,8,16"
+timeout "${STEP2_S:-200}" "$build/linreg" bench --sweep --mb "${SWEEP_MB:-512}" \
+    --threads 1,2,4,8,16 --repeat 7 --out "$out/sweep.csv" >"$out/sweep.txt" 2>&1
+echo "bench --sweep: exit $? after $(( $(date +%s) - start )) s"
+cat "$out/sweep.txt"
