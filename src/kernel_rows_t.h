@@ -982,7 +982,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_
     double wt[16];
     lr_wtail(w, P, wt);
 #if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
-    const size_t S = (P + 7) / 8 * 8;
+    const size_t S = lr_pad8(P);
     if (LR_XS_FITS(P, S, R)) {
         double xs[LR_XS_MAX] __attribute__((aligned(64)));
         LR_FN(rows_pr_run)(X, y, P, R, w, wt, b, lo, hi, end, acc, S, xs);
@@ -1457,7 +1457,7 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
 static inline size_t LR_FN(wide_rows)(size_t p)
 {
 #if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
-    const size_t S = (p + 7) / 8 * 8;
+    const size_t S = lr_pad8(p);
     if (!LR_XS_FITS(p, S, 2) && LR_XS_FITS(p, S, 1))
         return 1;
 #endif
