@@ -413,7 +413,7 @@ LR_API double lr_trace_bound(lr_matrix X);
 
 /* The default thread count of the command line for an n x p fit: OpenMP's
  * default (OMP_NUM_THREADS, else the cores) but no more than one thread per
- * 32768 elements of X, and at least 1. Smaller shares lose more to the
+ * 24576 elements of X, and at least 1. Smaller shares lose more to the
  * per-iteration barriers than another thread gains. */
 LR_API int lr_threads_default(size_t n, size_t p);
 

@@ -4,7 +4,7 @@
 # 64 jobs of 20190 x 9 (a CSV file) x 2000 iterations, each with its own
 # --init-seed and model file, run three ways over the same option lines:
 #   sequential  `linreg train LINE` one after another, default threads
-#               (one per 32768 elements of X, up to the cores)
+#               (one per 24576 elements of X, up to the cores)
 #   xargs       `xargs -P C linreg train --threads 1` (C the cores)
 #   batch       `linreg batch JOBS` with its default J x T
 # Each is timed once, wall clock; the targets: batch at least 1.6x the

@@ -378,7 +378,7 @@ def speed_sections(d, w, verdict):
     w("## S4. Under load, never slower than one thread\n")
     if cross:
         w("`build/linreg bench --crossover 9 --threads 2`: time per iteration "
-          "at the default thread count (one per 32768 elements) against 1 "
+          "at the default thread count (one per 24576 elements) against 1 "
           "thread (target: at most 1.05x at every size).\n")
         w("| n | n p | threads asked | threads used | iteration (s) | 1 thread (s) "
           "| ratio | |")

@@ -42,7 +42,7 @@ done
 "$linreg" bench --crossover 9 --threads 2 --out results/bench/bench-threads.csv
 
 # Three jobs at once, each 20190 x 9 (a statsmodels-sized problem), per
-# iteration: default threads (one per 32768 elements: 2 here, fewer while
+# iteration: default threads (one per 24576 elements: 2 here, fewer while
 # the other jobs keep the cores busy: /proc/loadavg), one thread
 # each, and two threads each with libgomp's default wait (GOMP_SPINCOUNT
 # 300000 spins, about 7 ms), which linreg replaces unless the user set one.

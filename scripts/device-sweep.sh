@@ -18,6 +18,11 @@
 # about 45 MB. The device call then was, with .dev in .git/info/exclude:
 #   run(carry [".dev"]): export LD_LIBRARY_PATH=$PWD/.dev/lib;
 #       sh scripts/device-sweep.sh /tmp/dv .dev/build; tar czf $OUT/... /tmp/dv
+# `device-sweep.sh --load OUTDIR [BUILD]` is issue #10's S4 on the many
+# cores: OUTDIR/crossover.csv (`linreg bench --crossover 9 --threads
+# 2,4,8,16`: the default count against 1 thread at 8e3 to 8e6 elements)
+# and OUTDIR/load.csv (J = 3, 8 and 16 concurrent 20190 x 9 jobs, default
+# threads against --threads 1 each, two rounds, cases interleaved).
 # Each step has a time limit (STEP1_S, STEP2_S, in seconds) so that the
 # whole run ends inside the lease with what it finished. The plots are made
 # afterwards, here, by plot-scaling.sh and plot.sh.
@@ -38,6 +43,41 @@ if [ "${1:-}" = --bundle ]; then
         esac
     done
     du -sh "$dir"
+    exit 0
+fi
+if [ "${1:-}" = --load ]; then
+    out=${2:?usage: device-sweep.sh --load OUTDIR [BUILD]}
+    build=${3:-build}
+    mkdir -p "$out"
+    timeout 150 "$build/linreg" bench --crossover 9 --threads 2,4,8,16 \
+        --out "$out/crossover.csv" 2>&1 | tee "$out/crossover.txt"
+    echo "jobs,round,case,job,threads,s_per_iter" >"$out/load.csv"
+    for jobs in 3 8 16; do
+        for round in 1 2; do
+            for case in default threads1; do
+                j=1
+                while [ "$j" -le "$jobs" ]; do
+                    set -- train --samples 20190 --features 9 --generator fast \
+                        --iters 5000 --lr 0.01 --no-exact --quiet
+                    [ "$case" = threads1 ] && set -- "$@" --threads 1
+                    "$build/linreg" "$@" >"$out/job$j.out" 2>&1 &
+                    j=$((j + 1))
+                done
+                wait
+                j=1
+                while [ "$j" -le "$jobs" ]; do
+                    spi=$(sed -n 's/.*total, \([^ ]*\) s per iteration.*/\1/p' "$out/job$j.out")
+                    thr=$(sed -n 's/^threads *\([0-9]*\).*/\1/p' "$out/job$j.out")
+                    echo "$jobs,$round,$case,$j,$thr,$spi" >>"$out/load.csv"
+                    j=$((j + 1))
+                done
+            done
+        done
+    done
+    rm -f "$out"/job*.out
+    awk -F, 'NR > 1 { s[$1 "," $3] += $6; n[$1 "," $3]++ }
+        END { for (k in s) printf "%s mean s/iter %.3g\n", k, s[k] / n[k] }' \
+        "$out/load.csv" | sort -n
     exit 0
 fi
 out=${1:?usage: device-sweep.sh OUTDIR [BUILD] [THREADS]}

@@ -106,12 +106,18 @@ const char *lr_kernel_isa_name(void)
 /* Elements of X (n p) per thread below which the default thread count
  * takes fewer threads: each iteration pays two barriers, a few
  * microseconds each, whatever the size, which a pass over fewer elements
- * than this does not win back. `linreg bench --crossover 9` on the 2-core
- * AMD EPYC development machine: 2 threads take 0.80x the time of 1 at
- * 65529 elements, 0.66x at 131067 (and below 32768 elements every fit is
- * serial, LR_PAR_MIN_ELEMS). */
+ * than this does not win back. `linreg bench --crossover 9` and timed
+ * `train` runs (p = 9), time on 2 threads against 1:
+ *   2-core Intel Xeon VM: 1.16x at 33300 elements, 0.92x at 40500,
+ *     0.74-0.91x at 49500, 0.81x at 65529;
+ *   2-core AMD EPYC VM: 0.80x at 65529, 0.66x at 131067;
+ *   16-core Intel Xeon (results/scaling-16core/load): 0.82x at 65529,
+ *     4 threads 0.62x there; 4 threads 0.44x and 8 0.34x at 131067.
+ * At 32768 a thread (the earlier rule) 65529 elements ran on 1 thread and
+ * 131067 on 3, at 1.00x and 0.61x where 2 and 8 threads gave 0.82x and
+ * 0.34x. Below 32768 elements every fit is serial (LR_PAR_MIN_ELEMS). */
 #ifndef LR_THREAD_MIN_ELEMS
-#define LR_THREAD_MIN_ELEMS 32768
+#define LR_THREAD_MIN_ELEMS 24576
 #endif
 
 int lr_threads_default(size_t n, size_t p)

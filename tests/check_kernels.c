@@ -250,17 +250,17 @@ START_TEST(test_symv_bits)
 }
 END_TEST
 
-/* One thread per 32768 elements, at most OpenMP's default, at least 1. */
+/* One thread per 24576 elements, at most OpenMP's default, at least 1. */
 START_TEST(test_threads_default)
 {
     const int max = lr_threads_default(SIZE_MAX / 2, 2); /* overflowing n p */
     ck_assert_int_ge(max, 1);
-    ck_assert_int_eq(lr_threads_default(7000, 9), 1);
-    ck_assert_int_eq(lr_threads_default(32767, 1), 1);
+    ck_assert_int_eq(lr_threads_default(5000, 9), 1);      /* 45000 */
+    ck_assert_int_eq(lr_threads_default(49151, 1), 1);
     ck_assert_int_eq(lr_threads_default(0, 0), 1);
-    ck_assert_int_eq(lr_threads_default(32768, 2), max < 2 ? max : 2);
-    ck_assert_int_eq(lr_threads_default(20190, 9), max < 5 ? max : 5);
-    ck_assert_int_eq(lr_threads_default(1000000, 16), max < 488 ? max : 488);
+    ck_assert_int_eq(lr_threads_default(24576, 2), max < 2 ? max : 2);
+    ck_assert_int_eq(lr_threads_default(20190, 9), max < 7 ? max : 7);
+    ck_assert_int_eq(lr_threads_default(1000000, 16), max < 651 ? max : 651);
 }
 END_TEST
 

@@ -45,7 +45,7 @@ static void usage(FILE *f)
           f);
     fputs("Default J and T: J = the jobs to run, at most the cores C (the CPUs\n"
           "of the affinity mask, omp_get_num_procs), and T = C / J, at most the\n"
-          "threads train would give the largest problem alone (one per 32768\n"
+          "threads train would give the largest problem alone (one per 24576\n"
           "elements of X, lr_threads_default): J x T never exceeds C, and small\n"
           "problems run side by side on one thread each rather than one after\n"
           "another on many. Given --jobs J, T = C / J (at least 1); given\n"

@@ -44,7 +44,7 @@ static void usage(FILE *f)
           "\n"
           "--crossover P: for n P from 2^13 to 2^23 elements, the time per\n"
           "iteration at 1 thread, at each of --threads and at the default count\n"
-          "(one thread per 32768 elements): where threads start to pay.\n", f);
+          "(one thread per 24576 elements): where threads start to pay.\n", f);
 }
 
 typedef struct {

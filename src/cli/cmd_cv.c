@@ -66,7 +66,7 @@ static void usage(FILE *f)
           "  --iters N          stream: iterations per fit (default 1000)\n"
           "  --tol T            stream: train's --tol (default 0)\n"
           "  --optimizer O      stream: gd (default), momentum or nesterov\n"
-          "  --threads T        threads (default: one per 32768 elements of X, up\n"
+          "  --threads T        threads (default: one per 24576 elements of X, up\n"
           "                     to the cores)\n",
           f);
     fputs("output:\n"

@@ -43,7 +43,7 @@ static void usage(FILE *f)
           "                     largest eigenvalue of [X 1]^T [X 1] / n (power\n"
           "                     iteration); any step below 2/L is stable\n"
           "  --iters N          iterations (default 1000)\n"
-          "  --threads T        threads (default: one per 32768 elements of X,\n"
+          "  --threads T        threads (default: one per 24576 elements of X,\n"
           "                     up to OMP_NUM_THREADS, else all cores: smaller\n"
           "                     shares gain nothing from another thread)\n"
           "                     Without --threads and OMP_NUM_THREADS the team\n"

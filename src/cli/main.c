@@ -41,7 +41,7 @@ static void usage(FILE *f)
           "                     OMP_PROC_BIND, OMP_PLACES or GOMP_CPU_AFFINITY is\n"
           "                     set: libgomp's own policy then)\n"
           "  OMP_NUM_THREADS   the most threads; also fixes train's team, which\n"
-          "                     otherwise follows the work (one thread per 32768\n"
+          "                     otherwise follows the work (one thread per 24576\n"
           "                     elements of X) and the load (other processes'\n"
           "                     runnable tasks, /proc/loadavg; train --help)\n"
           "  LINREG_TEST_LOAD=N1,N2,...   (a test hook) train's load samples:\n"

@@ -178,7 +178,7 @@ LINREG_TEST_CORES=1 run batch small.jobs
 expect_rc 0; expect_out "1 job at once x 1 thread each (1 core)"
 report "5 small jobs on 1 core: 1 job x 1 thread"
 
-# 20000 x 9: train alone would take 5 threads (one per 32768 elements)
+# 20000 x 9: train alone would take 7 threads (one per 24576 elements)
 printf -- '--samples 20000 --features 9 --generator fast --iters 5 --no-exact\n' >big.jobs
 OMP_NUM_THREADS=8 LINREG_TEST_CORES=4 run batch big.jobs
 expect_rc 0; expect_out "1 job at once x 4 threads each (4 cores)"

@@ -88,19 +88,19 @@ report "OMP_PROC_BIND/OMP_PLACES set: all cores kept, libgomp's wait policy left
 # ---------------------------------------------------- default thread count
 
 run train --help
-expect_out "one per 32768 elements"
+expect_out "one per 24576 elements"
 report "train --help states the default thread rule"
 
-# With OMP_NUM_THREADS=3, one thread per 32768 elements: 7000 x 9 (63000
-# elements) takes 1 by default, 9000 x 9 (81000) 2, 20190 x 9 (181710) all
+# With OMP_NUM_THREADS=3, one thread per 24576 elements: 5000 x 9 (45000
+# elements) takes 1 by default, 7000 x 9 (63000) 2, 20190 x 9 (181710) all
 # 3; --threads overrides the rule.
-OMP_NUM_THREADS=3 run train --samples 7000 --features 9 --iters 3 --no-exact --quiet
+OMP_NUM_THREADS=3 run train --samples 5000 --features 9 --iters 3 --no-exact --quiet
 expect_rc 0; expect_out "threads         1"
-OMP_NUM_THREADS=3 run train --samples 9000 --features 9 --iters 3 --no-exact --quiet
+OMP_NUM_THREADS=3 run train --samples 7000 --features 9 --iters 3 --no-exact --quiet
 expect_rc 0; expect_out "threads         2"
 OMP_NUM_THREADS=3 run train --samples 20190 --features 9 --iters 3 --no-exact --quiet
 expect_rc 0; expect_out "threads         3"
-OMP_NUM_THREADS=3 run train --samples 7000 --features 9 --iters 3 --threads 2 \
+OMP_NUM_THREADS=3 run train --samples 5000 --features 9 --iters 3 --threads 2 \
     --no-exact --quiet
 expect_rc 0; expect_out "threads         2"
 report "the default thread count follows the size of X; --threads overrides it"
