@@ -30,6 +30,85 @@ static int cmp_hash(const void *a, const void *b)
     return x->col < y->col ? -1 : x->col > y->col; /* the first occurrence first */
 }
 
+static uint64_t hash_mix(uint64_t h, uint64_t v)
+{
+    const uint64_t t = (h ^ v) * 0x100000001b3u;
+    return t ^ (t >> 29);
+}
+
+static const uint64_t hash_seed = 0x9e3779b97f4a7c15u;
+
+/* Rows [lo, hi) folded into each column's hash h[j] and constant flag
+ * c[j] (1 while every value equals row 0's); one loop per element type. */
+#define DESIGN_ROWS(T)                                                        \
+    do {                                                                      \
+        const T *x0 = (const T *)X->data;                                     \
+        for (size_t i = lo; i < hi; i++) {                                    \
+            const T *xr = x0 + i * X->stride;                                 \
+            for (size_t j = 0; j < p; j++) {                                  \
+                double v = (double)xr[j];                                     \
+                uint64_t u;                                                   \
+                c[j] &= (uint64_t)(v == (double)x0[j]);                       \
+                if (v == 0.0)                                                 \
+                    v = 0.0; /* -0 as +0 */                                   \
+                memcpy(&u, &v, sizeof u);                                     \
+                h[j] = hash_mix(h[j], u);                                     \
+            }                                                                 \
+        }                                                                     \
+    } while (0)
+static void design_rows(const lr_matrix *X, size_t lo, size_t hi, uint64_t *h,
+                        uint64_t *c)
+{
+    const size_t p = X->cols;
+    if (X->type == LR_F32)
+        DESIGN_ROWS(float);
+    else
+        DESIGN_ROWS(double);
+}
+
+/* Each column's hash of its rows: over ranges of rows, one a thread (each
+ * in a partial row of its own, a page apart), the ranges' hashes then
+ * folded in order. Equal columns get equal hashes however the rows are
+ * split, and only that matters: every match is confirmed value by value,
+ * so which columns are flagged does not depend on the thread count.
+ * 0, or -1 when memory is short. */
+static int design_hash(const lr_matrix *X, int intercept, col_hash *h,
+                       unsigned char *cst)
+{
+    const size_t n = X->rows, p = X->cols;
+    const int nt = lr_pass_threads(X);
+    const size_t stride = lr_part_stride(2 * p);
+    uint64_t *part = lr_alloc_part((size_t)(nt > 1 ? nt : 1), stride);
+    if (!part)
+        return -1;
+    int used = 1;
+#pragma omp parallel num_threads(nt) if (nt > 1)
+    {
+        int t, k;
+        lr_team(&t, &k);
+        uint64_t *ph = part + (size_t)t * stride, *pc = ph + p;
+        for (size_t j = 0; j < p; j++) {
+            ph[j] = hash_seed;
+            pc[j] = intercept || lr_mat_at(X, 0, j) == 0.0;
+        }
+        design_rows(X, lr_share_lo(n, k, t), lr_share_lo(n, k, t + 1), ph, pc);
+#pragma omp single
+        used = k;
+    }
+    for (size_t j = 0; j < p; j++) {
+        h[j].hash = hash_seed;
+        h[j].col = j;
+        cst[j] = 1;
+        for (int t = 0; t < used; t++) {
+            const uint64_t *ph = part + (size_t)t * stride;
+            h[j].hash = hash_mix(h[j].hash, ph[j]);
+            cst[j] = cst[j] && ph[p + j];
+        }
+    }
+    free(part);
+    return 0;
+}
+
 /* Constant columns: compared with row 0. Duplicates: a hash of each column
  * (one pass, row by row), columns sorted by hash, and equal hashes compared
  * value by value. */
@@ -47,23 +126,11 @@ long lr_design_check(lr_matrix A, int intercept, long *dep)
         return 0;
     col_hash *h = malloc(p * sizeof *h);
     unsigned char *cst = malloc(p);
-    if (!h || !cst) {
+    if (!h || !cst || design_hash(X, intercept, h, cst) != 0) {
         free(h);
         free(cst);
         return -1;
     }
-    for (size_t j = 0; j < p; j++) {
-        h[j].hash = 0x9e3779b97f4a7c15u;
-        h[j].col = j;
-        cst[j] = intercept || lr_mat_at(X, 0, j) == 0.0;
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < p; j++) {
-            uint64_t t = (h[j].hash ^ value_bits(X, i, j)) * 0x100000001b3u;
-            h[j].hash = t ^ (t >> 29);
-            if (cst[j] && lr_mat_at(X, i, j) != lr_mat_at(X, 0, j))
-                cst[j] = 0;
-        }
     long count = 0;
     for (size_t j = 0; j < p; j++)
         if (cst[j]) {

@@ -131,18 +131,6 @@ int lr_threads_default(size_t n, size_t p)
     return (size_t)t > by_work ? (int)by_work : t;
 }
 
-/* This thread's number and the team's size (0 and 1 without OpenMP). */
-static inline void team(int *t, int *nt)
-{
-#ifdef _OPENMP
-    *t = omp_get_thread_num();
-    *nt = omp_get_num_threads();
-#else
-    *t = 0;
-    *nt = 1;
-#endif
-}
-
 /* out[k] = sum over r < rows of part[r*stride + k], k < m, rows in order;
  * shared by the team (an orphaned `omp for`). Combines per-thread or
  * per-block partial rows. Columns go in groups of SUM_COLS, each group's
@@ -215,7 +203,7 @@ static void pass_team(const lr_kernel_state *ks)
     case LR_KMODE_HEAP: {
         /* Large p: per-thread partial rows on the heap, summed by column. */
         int t, nt;
-        team(&t, &nt);
+        lr_team(&t, &nt);
         double *mine = ks->part + (size_t)t * ks->stride;
         memset(mine, 0, m * sizeof *mine);
 #pragma omp for schedule(static)
@@ -303,7 +291,7 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
 #pragma omp master
             if (ld && lr_load_due(ld)) {
                 int t, size;
-                team(&t, &size);
+                lr_team(&t, &size);
                 lr_load_sample(ld, size);
             }
             pass_team(ks);
@@ -393,7 +381,7 @@ void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
 #pragma omp parallel num_threads(ks->threads)
     {
         int t, nt;
-        team(&t, &nt);
+        lr_team(&t, &nt);
         double *mine = part + (size_t)t * stride;
         memset(mine, 0, len * sizeof *mine);
 #pragma omp for schedule(static)
@@ -420,7 +408,7 @@ void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
 #pragma omp parallel num_threads(ks->threads)
     {
         int t, nt;
-        team(&t, &nt);
+        lr_team(&t, &nt);
         double *mine = part + (size_t)t * stride;
         memset(mine, 0, (p + 1) * sizeof *mine);
 #pragma omp for schedule(static)

@@ -7,6 +7,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "lr_util.h"
 
 /* a*b without overflow: 1 and *out on success, 0 on overflow. */
@@ -176,6 +180,41 @@ enum { LR_KMODE_CLAUSE = 0, LR_KMODE_HEAP = 1, LR_KMODE_DET = 2 };
 /* Problems with fewer elements than this take the serial path: a parallel
  * pass costs more in barriers than it saves. */
 #define LR_PAR_MIN_ELEMS 32768
+
+/* Threads for one pass over X outside the training kernels (the score,
+ * the maxima, the design check): OpenMP's default from LR_PAR_MIN_ELEMS
+ * elements on, else 1. */
+static inline int lr_pass_threads(const lr_matrix *X)
+{
+    size_t cells;
+    if (!lr_mul_ok(X->rows, X->cols, &cells) || cells < LR_PAR_MIN_ELEMS)
+        return 1;
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+/* This thread's number and its team's size (0 and 1 outside a team). */
+static inline void lr_team(int *t, int *k)
+{
+#ifdef _OPENMP
+    *t = omp_get_thread_num();
+    *k = omp_get_num_threads();
+#else
+    *t = 0;
+    *k = 1;
+#endif
+}
+
+/* The first row of thread t's share of n rows among k threads (the
+ * first n % k threads take one row more); t = k gives n. */
+static inline size_t lr_share_lo(size_t n, int k, int t)
+{
+    const size_t q = n / (size_t)k, r = n % (size_t)k, u = (size_t)t;
+    return q * u + (u < r ? u : r);
+}
 
 /* Small problems (below LR_PAR_MIN_ELEMS, on the serial path) with
  * 2 <= p <= LR_LD_MAX_P accumulate in long double (kernel_rows.h). */

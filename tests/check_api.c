@@ -4,6 +4,8 @@
  * handler kept off the library's paths. */
 #include <math.h>
 
+#include <omp.h>
+
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
@@ -133,6 +135,93 @@ START_TEST(test_strided_views)
     ck_assert_int_eq(dep[2], 0);
     free(Xs);
     lr_model_free(m);
+    lr_data_free(d);
+}
+END_TEST
+
+/* The passes every fit makes once over X, shared among threads since the
+ * CSV target of issue 10: lr_score, lr_max_abs and lr_design_check give
+ * the same bits at 1 to 4 threads, on double, float and strided views.
+ * 5003 x 9 (45027 elements: the parallel path; 2 chunks of lr_score's
+ * 2048 rows and a tail of 907 = 4 x 226 + 3). Expected values from the
+ * definitions: MSE and R^2 in long double (to 1e-13 relative), the maxima
+ * exactly, and the columns planted: column 3 constant, column 7 a copy of
+ * column 1, column 8 a copy of column 5 with every zero negated. */
+START_TEST(test_passes_threads)
+{
+    const size_t n = 5003, p = 9, stride = 11;
+    lr_data *d = api_data(n, p, 5);
+    for (size_t i = 0; i < n; i++) {
+        double *x = d->X + i * p;
+        x[3] = 2.5;
+        x[7] = x[1];
+        if (i % 7 == 0)
+            x[5] = 0.0;
+        x[8] = x[5] == 0.0 ? -0.0 : x[5];
+    }
+    double *Xs = padded(d, stride);
+    float *Xf = malloc(n * p * sizeof *Xf);
+    ck_assert_ptr_nonnull(Xf);
+    for (size_t k = 0; k < n * p; k++)
+        Xf[k] = (float)d->X[k];
+    const double w[9] = {0.5, -1.25, 2.0, 0.125, 3.0, -0.75, 1.5, 0.25, -2.0};
+    const double b = 0.75;
+    lr_matrix views[3] = {lr_matrix_f64(d->X, n, p), lr_matrix_f64(Xs, n, p),
+                          lr_matrix_f32(Xf, n, p)};
+    views[1].stride = stride;
+    const int saved = omp_get_max_threads();
+    for (int v = 0; v < 3; v++) {
+        /* the definitions */
+        long double sse = 0, sy = 0, sst = 0;
+        double xm[9] = {0}, ym = 0;
+        for (size_t i = 0; i < n; i++)
+            sy += d->y[i];
+        const long double mean = sy / (long double)n;
+        for (size_t i = 0; i < n; i++) {
+            long double r = (long double)b - d->y[i];
+            for (size_t j = 0; j < p; j++) {
+                const double x = v == 2 ? (double)Xf[i * p + j] : d->X[i * p + j];
+                r += (long double)x * w[j];
+                xm[j] = fabs(x) > xm[j] ? fabs(x) : xm[j];
+            }
+            sse += r * r;
+            sst += (d->y[i] - mean) * (d->y[i] - mean);
+            ym = fabs(d->y[i]) > ym ? fabs(d->y[i]) : ym;
+        }
+        const double mse_ref = (double)(sse / (long double)n);
+        const double r2_ref = (double)(1.0L - sse / sst);
+        double mse1 = 0, r21 = 0, xm1[9];
+        for (int t = 1; t <= 4; t++) {
+            omp_set_num_threads(t);
+            double mse, r2, xmax[9], ymax;
+            long dep[9];
+            ck_assert_int_eq(lr_score(views[v], d->y, w, b, &mse, &r2), LR_SUCCESS);
+            ck_assert_msg(fabs(mse - mse_ref) <= 1e-13 * mse_ref, "view %d: mse %.17g, ref %.17g",
+                          v, mse, mse_ref);
+            ck_assert(fabs(r2 - r2_ref) <= 1e-13);
+            ck_assert_int_eq(lr_max_abs(views[v], d->y, xmax, &ymax), LR_SUCCESS);
+            ck_assert_mem_eq(xmax, xm, sizeof xm);
+            ck_assert(ymax == ym);
+            ck_assert_int_eq(lr_design_check(views[v], 1, dep), 3);
+            for (size_t j = 0; j < p; j++)
+                ck_assert_int_eq(dep[j], j == 3 ? LR_COL_CONSTANT
+                                         : j == 7 ? 1
+                                         : j == 8 ? 5
+                                                  : LR_COL_OK);
+            if (t == 1) {
+                mse1 = mse;
+                r21 = r2;
+                memcpy(xm1, xmax, sizeof xm1);
+            } else {
+                ck_assert_msg(mse == mse1 && r2 == r21, "view %d, %d threads: %.17g %.17g",
+                              v, t, mse, mse1);
+                ck_assert_mem_eq(xmax, xm1, sizeof xm1);
+            }
+        }
+    }
+    omp_set_num_threads(saved);
+    free(Xf);
+    free(Xs);
     lr_data_free(d);
 }
 END_TEST
@@ -431,6 +520,7 @@ Suite *suite_api(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_gd_alloc_status);
     tcase_add_test(tc, test_strided_views);
+    tcase_add_test(tc, test_passes_threads);
     tcase_add_test(tc, test_f32_view);
     tcase_add_test(tc, test_auto_lr);
     tcase_add_test(tc, test_dist_hook_status);
