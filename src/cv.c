@@ -280,14 +280,23 @@ static void cv_unit_sse(const cv_rows *r, size_t lo, size_t hi,
     }
 }
 
+/* Doubles of one thread's scratch row in pass 3 (residuals and a row of
+ * X): whole pages and a page between threads, as the partial rows (each
+ * thread writes its row for every row of X; at p = 9 and one l2, rows of
+ * 11 doubles side by side shared cache lines). */
+static size_t cv_scratch_stride(size_t nl2, size_t p)
+{
+    return lr_part_stride(nl2 + p + 1);
+}
+
 /* Pass 3: fold_mse[a * folds + k] from the weights of each fold (Wt:
  * folds blocks of p x nl2, b: folds x nl2). upart: nunits x nl2;
- * scratch: threads x (nl2 + p + 1). */
+ * scratch: threads rows of cv_scratch_stride. */
 static void cv_score_pass(const cv_rows *r, const double *Wt, const double *b,
                           size_t nl2, double *upart, double *scratch,
                           double *fold_mse)
 {
-    const size_t p = r->p, sw = nl2 + p + 1;
+    const size_t p = r->p, sw = cv_scratch_stride(nl2, p);
     memset(upart, 0, r->nunits * nl2 * sizeof *upart);
 #pragma omp parallel num_threads(r->threads)
     {
@@ -530,24 +539,33 @@ static void cv_bufs_free(cv_bufs *B)
     free(B->x0);
 }
 
-/* Pass 3's buffers and the weights (every route); with gram, pass 1's. */
+/* a x b doubles from malloc, NULL when the size overflows */
+static double *cv_alloc(size_t a, size_t b)
+{
+    size_t m;
+    if (!lr_mul_ok(a, b, &m) || !lr_mul_ok(m, sizeof(double), &m))
+        return NULL;
+    return malloc(m ? m : sizeof(double));
+}
+
+/* Pass 3's buffers and the weights (every route); with gram, pass 1's.
+ * LR_ENOMEM when one cannot be had (cv_bufs_free releases the others). */
 static int cv_bufs_alloc(cv_bufs *B, const cv_rows *r, size_t nl2, int gram,
                          size_t *stride)
 {
     const size_t p = r->p, q = p + 1, T = (size_t)r->threads;
     memset(B, 0, sizeof *B);
     *stride = lr_pad8(q * q + q);
-    B->Wt = malloc(r->folds * p * nl2 * sizeof *B->Wt);
-    B->b = malloc(r->folds * nl2 * sizeof *B->b);
-    B->upart = malloc(r->nunits * nl2 * sizeof *B->upart);
-    B->scratch = malloc(T * (nl2 + q) * sizeof *B->scratch);
+    size_t fp;
+    const int sized = lr_mul_ok(r->folds, p, &fp);
+    B->Wt = sized ? cv_alloc(fp, nl2) : NULL;
+    B->b = cv_alloc(r->folds, nl2);
+    B->upart = cv_alloc(r->nunits, nl2);
+    B->scratch = lr_alloc_part(T, cv_scratch_stride(nl2, p));
     B->x0 = calloc(q, sizeof *B->x0);
     int ok = B->Wt && B->b && B->upart && B->scratch && B->x0;
     if (gram) {
-        size_t fl;
-        if (!lr_mul_ok(r->folds + T, *stride, &fl) || !lr_mul_ok(fl, 8, &fl))
-            return LR_ENOMEM;
-        B->F = malloc(r->folds * *stride * sizeof *B->F);
+        B->F = cv_alloc(r->folds, *stride);
         B->part = lr_alloc_part(T, cv_part_stride(r));
         ok = ok && B->F && B->part;
     }
