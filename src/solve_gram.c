@@ -121,12 +121,26 @@ static void gram_ws_free(gram_ws *ws)
     gsl_vector_free(ws->dx);
 }
 
-static int gram_ws_alloc(gram_ws *ws, size_t p, int threads, size_t kstride,
+/* The kernel's partial rows: a row a thread, a page apart (the heap mode;
+ * the clause mode takes the same, unused), or with --deterministic a row a
+ * block of rows, packed (as gd.c's). NULL when memory is short. */
+static double *gram_kpart(const lr_kernel_state *ks)
+{
+    size_t bytes;
+    if (ks->mode != LR_KMODE_DET)
+        return lr_alloc_part((size_t)ks->threads, ks->stride);
+    if (!lr_mul_ok(ks->nunits, ks->stride, &bytes)
+        || !lr_mul_ok(bytes, sizeof(double), &bytes))
+        return NULL;
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+static int gram_ws_alloc(gram_ws *ws, const lr_kernel_state *ks, size_t p,
                          size_t len)
 {
-    const size_t m = p + 1;
+    const size_t m = p + 1, kstride = ks->stride;
     ws->buf = malloc(len * sizeof *ws->buf);
-    ws->kpart = lr_alloc_part((size_t)threads, kstride);
+    ws->kpart = gram_kpart(ks);
     ws->acc = malloc(kstride * sizeof *ws->acc);
     ws->mu = calloc(p, sizeof *ws->mu);
     ws->sd = malloc(p * sizeof *ws->sd);
@@ -197,14 +211,22 @@ int lr_solve_gram(const double *X, const float *Xf, const double *y,
                   const lr_dist *dist, double *w, double *b, double *mse)
 {
     const size_t m = p + 1, len = m * m + m + 1;
-    const int threads = lr_threads_resolve(0);
+    /* the refinement's passes: with --deterministic by blocks of rows
+     * summed in order (kernels.c), so that the optimum's bits, like the
+     * Gram matrix's, do not depend on the thread count; otherwise by the
+     * reduction clause or per-thread rows */
+    const size_t cr = lr_chunk_rows(p), nchunks = n ? (n + cr - 1) / cr : 1;
+    int threads = lr_threads_resolve(0);
+    if ((size_t)threads > nchunks)
+        threads = (int)nchunks;
+    const int mode = par->deterministic ? LR_KMODE_DET
+                     : p > LR_CLAUSE_MAX_P ? LR_KMODE_HEAP : LR_KMODE_CLAUSE;
     lr_kernel_state ks;
-    lr_kernel_setup(&ks, X, Xf, y, n, p, threads,
-                    p > LR_CLAUSE_MAX_P ? LR_KMODE_HEAP : LR_KMODE_CLAUSE);
+    lr_kernel_setup(&ks, X, Xf, y, n, p, threads, mode);
     gram_ws ws;
     memset(&ws, 0, sizeof ws);
     double wb = 0.0;
-    int st = gram_ws_alloc(&ws, p, threads, ks.stride, len);
+    int st = gram_ws_alloc(&ws, &ks, p, len);
     if (st != LR_SUCCESS)
         goto done;
     ks.part = ws.kpart;
@@ -212,7 +234,7 @@ int lr_solve_gram(const double *X, const float *Xf, const double *y,
     ks.w = w;
     ks.b = &wb;
     /* G by the BLAS; with --deterministic the same bits for any thread
-     * count (the refinement's passes are not: they reduce by clause) */
+     * count */
     st = lr_gram_sums(&ks, par->deterministic, ws.buf);
     if (st != LR_SUCCESS)
         goto done;
