@@ -9,7 +9,7 @@ report=0
 if [ "${1:-}" = --report ]; then report=1; shift; fi
 what=${1:-all}
 pkgs_build="gcc make pkg-config libgsl-dev libcjson-dev libopenblas-openmp-dev"
-pkgs_check="check libsubunit-dev python3"
+pkgs_check="check libsubunit-dev python3 strace"
 pkgs_run="gnuplot-nox"
 case "$what" in
     build) want="$pkgs_build" ;;

@@ -26,6 +26,13 @@
 /* The spin count of CLI_SPIN_US on this CPU, within [100, 10000]; 400 where
  * there is no pause instruction to time. */
 long cli_spin_count(void);
+/* Bounds OpenMP's default team by --threads T (T > 0; 0 leaves it), as
+ * training is bounded: the library's own passes over X that take that
+ * default (lr_score, lr_max_abs, lr_design_check, the statistics) then
+ * use no more threads than the user gave, in a job of `batch` too.
+ * Returns the previous default, for cli_team_restore. */
+int cli_team_bound(int threads);
+void cli_team_restore(int saved);
 /* Sets GOMP_SPINCOUNT to cli_spin_count() and runs the program again
  * (libgomp reads it when loaded), unless the user chose a policy or a
  * binding. */

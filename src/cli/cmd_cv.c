@@ -546,7 +546,8 @@ int cmd_cv(int argc, char **argv)
         return cli_out_finish(&os, 1);
     }
     cli_dataset ds;
-    rc = cli_dataset_load(C, &ds, a.data, a.target, a.tfile, a.delim, 1, a.na_drop);
+    rc = cli_dataset_load_threads(C, &ds, a.data, a.target, a.tfile, a.delim, 1,
+                                  a.na_drop, a.par.threads);
     if (!rc) {
         cli_design_warn(C, &ds.view, ds.Xf, &a.par);
         rc = cv_run(C, &a, &ds, &os);

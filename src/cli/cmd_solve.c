@@ -204,8 +204,10 @@ int cmd_solve(int argc, char **argv)
         rc = 1;
     } else {
         lr_model_set_bias(m, b);
+        const int saved = cli_team_bound(par.threads);
         lr_score(lr_matrix_of(d->X, ds.Xf, d->n, d->p), d->y, lr_model_weights(m),
                  b, &mse, &r2);
+        cli_team_restore(saved);
         printf("samples         %zu\nfeatures        %zu\n", d->n, d->p);
         printf("weights        ");
         for (size_t j = 0; j < d->p; j++)

@@ -59,8 +59,13 @@ void cli_design_warn(const char *cmd, const lr_data *d, const float *Xf,
                      const lr_params *par)
 {
     long *dep = malloc((d->p ? d->p : 1) * sizeof *dep);
-    if (!dep || lr_design_check(lr_matrix_of(d->X, d->X ? NULL : Xf, d->n, d->p),
-                                par->intercept, dep) <= 0) {
+    const int saved = cli_team_bound(par->threads);
+    const long flagged = dep ? lr_design_check(lr_matrix_of(d->X, d->X ? NULL : Xf,
+                                                            d->n, d->p),
+                                               par->intercept, dep)
+                             : -1;
+    cli_team_restore(saved);
+    if (flagged <= 0) {
         free(dep);
         return;
     }

@@ -133,3 +133,16 @@ void cli_wait_policy(char **argv)
     execv("/proc/self/exe", argv);
     unsetenv("GOMP_SPINCOUNT"); /* not in effect */
 }
+
+int cli_team_bound(int threads)
+{
+    const int saved = omp_get_max_threads();
+    if (threads > 0)
+        omp_set_num_threads(threads);
+    return saved;
+}
+
+void cli_team_restore(int saved)
+{
+    omp_set_num_threads(saved);
+}

@@ -643,8 +643,8 @@ static int prepare(session *s)
     return 0;
 }
 
-int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
-              cJSON **rep_out)
+static int train_run(const char *cmd, const lr_data *d, const cli_train_opts *o,
+                     cJSON **rep_out)
 {
     session s;
     memset(&s, 0, sizeof s);
@@ -703,5 +703,14 @@ int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
     else
         cJSON_Delete(rep);
     session_free(&s);
+    return rc;
+}
+
+int cli_train(const char *cmd, const lr_data *d, const cli_train_opts *o,
+              cJSON **rep_out)
+{
+    const int saved = cli_team_bound(o->par.threads);
+    const int rc = train_run(cmd, d, o, rep_out);
+    cli_team_restore(saved);
     return rc;
 }

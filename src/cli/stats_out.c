@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <omp.h>
 
 #include "cli.h"
 
@@ -52,11 +51,9 @@ int cli_stats_compute(const lr_data *d, const float *Xf, const lr_params *par,
     }
     /* the library's statistics run on OpenMP's default team (the same
      * bits for any size): --threads T bounds it as it bounds training */
-    const int saved = omp_get_max_threads();
-    if (par->threads > 0)
-        omp_set_num_threads(par->threads);
+    const int saved = cli_team_bound(par->threads);
     int st = lr_stats_fit(lr_matrix_of(d->X, Xf, d->n, d->p), d->y, so, out);
-    omp_set_num_threads(saved);
+    cli_team_restore(saved);
     if (st != LR_SUCCESS) {
         snprintf(note, len, "no statistics: %s", lr_strerror(st));
         return -1;

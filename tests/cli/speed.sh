@@ -105,6 +105,40 @@ OMP_NUM_THREADS=3 run train --samples 5000 --features 9 --iters 3 --threads 2 \
 expect_rc 0; expect_out "threads         2"
 report "the default thread count follows the size of X; --threads overrides it"
 
+# ------------------------------------------- --threads 1 starts no thread
+
+# --threads T bounds every pass, not only the iterations: reading a CSV
+# file, the maxima of the columns, the design check, the final score, the
+# gram solve and cv. 60000 x 9 (540000 elements) takes every parallel path.
+# strace counts the threads each run starts (the re-exec for the spin
+# count is an execve, not a clone); --threads 2 shows it can count them.
+if strace -f -qq -o /dev/null true 2>/dev/null; then
+    run generate --samples 60000 --features 9 --out t1.csv
+    for c in "train --data t1.csv --iters 3" \
+             "train --data t1.csv --iters 3 --solver gram" \
+             "train --samples 60000 --features 9 --iters 3 --precision float" \
+             "cv --data t1.csv --folds 3 --l2 0.01"; do
+        for t in 1 2; do
+            # shellcheck disable=SC2086 # $c is a command line on purpose
+            strace -f -qq -e trace=clone,clone3 -o st.txt "$linreg" $c --threads $t \
+                >"$out" 2>"$err"
+            rc=$?
+            last_cmd="strace -f linreg $c --threads $t"
+            expect_rc 0
+            k=$(grep -c CLONE_THREAD st.txt)
+            if [ "$t" = 1 ] && [ "$k" != 0 ]; then
+                fail "$c: $k threads started with --threads 1"
+            fi
+            if [ "$t" = 2 ] && [ "$k" = 0 ]; then
+                fail "$c: no thread started with --threads 2: the count cannot see them"
+            fi
+        done
+    done
+    report "--threads 1 starts no thread in train (CSV, gram, float) or cv; --threads 2 does"
+else
+    echo "# strace cannot trace here: the thread-count check is skipped"
+fi
+
 # ------------------------------------------------------------ bench --sweep
 
 run bench --sweep --ps 1,5,33 --mb 1 --repeat 1 --threads 1 --out sweep.csv
