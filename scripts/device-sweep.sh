@@ -23,6 +23,12 @@
 # 2,4,8,16`: the default count against 1 thread at 8e3 to 8e6 elements)
 # and OUTDIR/load.csv (J = 3, 8 and 16 concurrent 20190 x 9 jobs, default
 # threads against --threads 1 each, two rounds, cases interleaved).
+# `device-sweep.sh --csv OUTDIR [BUILD]` is issue #10's S5 on the many
+# cores: OUTDIR/csv.txt, at THREADS (default 1,2,4,8,16), `linreg
+# generate` writing the 1e6 x 16 CSV (MB/s as it reports them: formatting
+# and writing, not the generation) and the wall time of `linreg train
+# --data FILE --iters 1 --no-exact` reading it, best of 3 each, as
+# scripts/bench-write.sh and bench-read.sh measure on 2 cores.
 # Each step has a time limit (STEP1_S, STEP2_S, in seconds) so that the
 # whole run ends inside the lease with what it finished. The plots are made
 # afterwards, here, by plot-scaling.sh and plot.sh.
@@ -43,6 +49,44 @@ if [ "${1:-}" = --bundle ]; then
         esac
     done
     du -sh "$dir"
+    exit 0
+fi
+if [ "${1:-}" = --csv ]; then
+    out=${2:?usage: device-sweep.sh --csv OUTDIR [BUILD]}
+    build=${3:-build}
+    mkdir -p "$out"
+    f=$out/big.csv
+    now() { date +%s.%N; }
+    best() { # best of 3 wall seconds of "$@"
+        b=
+        for _ in 1 2 3; do
+            t0=$(now); "$@" >/dev/null 2>&1 || return 1; t1=$(now)
+            b=$(awk -v a="$t0" -v z="$t1" -v b="$b" \
+                'BEGIN { d = z - a; print (b == "" || d < b) ? d : b }')
+        done
+        echo "$b"
+    }
+    {
+        echo "# $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores"
+        echo "threads write_MB/s read_s read_MB/s"
+        for t in $(echo "${THREADS:-1,2,4,8,16}" | tr , ' '); do
+            w=
+            for _ in 1 2 3; do
+                "$build/linreg" generate --samples 1000000 --features 16 \
+                    --threads "$t" --out "$f" >/dev/null 2>"$out/gen.err" || exit 1
+                m=$(sed -n 's/.*bytes of CSV.*(\([0-9.]*\) MB\/s).*/\1/p' "$out/gen.err")
+                w=$(awk -v m="$m" -v w="$w" 'BEGIN { print (w == "" || m > w) ? m : w }')
+            done
+            size=$(stat -c %s "$f")
+            r=$(best "$build/linreg" train --data "$f" --iters 1 --no-exact \
+                --quiet --threads "$t") || exit 1
+            awk -v t="$t" -v w="$w" -v r="$r" -v b="$size" 'BEGIN {
+                printf "%d %.0f %.3f %.0f\n", t, w, r, b / r / 1e6 }'
+        done
+        rm -f "$out/gen.err"
+        echo "# file: $(stat -c %s "$f") bytes"
+    } | tee "$out/csv.txt"
+    rm -f "$f"
     exit 0
 fi
 if [ "${1:-}" = --load ]; then
