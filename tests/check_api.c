@@ -143,7 +143,7 @@ END_TEST
  * CSV target of issue 10: lr_score, lr_max_abs and lr_design_check give
  * the same bits at 1 to 4 threads, on double, float and strided views.
  * 5003 x 9 (45027 elements: the parallel path; 2 chunks of lr_score's
- * 2048 rows and a tail of 907 = 4 x 226 + 3). Expected values from the
+ * 2048 rows and a tail of 907 = 8 x 113 + 3). Expected values from the
  * definitions: MSE and R^2 in long double (to 1e-13 relative), the maxima
  * exactly, and the columns planted: column 3 constant, column 7 a copy of
  * column 1, column 8 a copy of column 5 with every zero negated. */
