@@ -226,6 +226,106 @@ START_TEST(test_passes_threads)
 }
 END_TEST
 
+/* lr_score off the shapes above: p from 1 to 70 (one to three blocks of
+ * 32 columns in the 8-row vector residuals, chunks of 2048 down to 464
+ * rows), n = 12011 (a tail of 3 rows after the groups of 8), each row's
+ * residual cancelling to about 1e-6 of its terms. The bits are the same
+ * on every instruction set this CPU runs (lr_kernel_isa_set), at 1 to 3
+ * threads and for a strided copy (its NaN padding would show); MSE and
+ * R^2 agree with the definitions in long double to 1e-12 relative (1e-8
+ * where long double is no wider than double at run time, as under
+ * valgrind, whose reference then loses the digits the cancelling takes). */
+START_TEST(test_score_shapes)
+{
+    static const size_t ps[] = {1, 7, 8, 31, 32, 33, 70};
+    static const char *const isas[] = {"baseline", "avx2", "avx512"};
+    const size_t n = 12011;
+    const int saved = omp_get_max_threads();
+    volatile long double one = 1.0L, tiny = 0x1p-60L;
+    const double tol = one + tiny != one ? 1e-12 : 1e-8;
+    for (size_t q = 0; q < sizeof ps / sizeof *ps; q++) {
+        const size_t p = ps[q], stride = p + 3;
+        double *X = malloc(n * p * sizeof *X), *Xs = malloc(n * stride * sizeof *Xs);
+        double *y = malloc(n * sizeof *y), *w = malloc(p * sizeof *w);
+        float *Xf = malloc(n * p * sizeof *Xf);
+        ck_assert(X && Xs && y && w && Xf);
+        uint64_t st = 0x853c49e6748fea9bULL + p;
+        for (size_t j = 0; j < p; j++)
+            w[j] = (double)(j % 5) - 1.75;
+        const double b = 0.5;
+        for (size_t i = 0; i < n; i++) {
+            long double dot = b;
+            for (size_t j = 0; j < p; j++) {
+                st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+                /* magnitudes from 1e-3 to 1e3, either sign */
+                const double u = (double)(st >> 11) / 9007199254740992.0;
+                const double v = (u - 0.5) * pow(10.0, (double)((st >> 3) % 7) - 3.0);
+                X[i * p + j] = v;
+                Xf[i * p + j] = (float)v;
+                dot += (long double)v * w[j];
+            }
+            y[i] = (double)dot * (1.0 + 1e-6 * ((double)(i % 13) - 6.0));
+            for (size_t k = 0; k < stride; k++)
+                Xs[i * stride + k] = k < p ? X[i * p + k] : NAN;
+        }
+        for (int f = 0; f < 2; f++) {
+            /* the definitions */
+            long double sse = 0, sy = 0, sst = 0;
+            for (size_t i = 0; i < n; i++)
+                sy += y[i];
+            const long double mean = sy / (long double)n;
+            for (size_t i = 0; i < n; i++) {
+                long double r = (long double)b - y[i];
+                for (size_t j = 0; j < p; j++)
+                    r += (long double)(f ? (double)Xf[i * p + j] : X[i * p + j]) * w[j];
+                sse += r * r;
+                sst += (y[i] - mean) * (y[i] - mean);
+            }
+            const double mse_ref = (double)(sse / (long double)n);
+            const double r2_ref = (double)(1.0L - sse / sst);
+            double mse0 = 0, r20 = 0;
+            int first = 1;
+            for (int k = 0; k < 3; k++) {
+                if (lr_kernel_isa_set(isas[k]) != LR_SUCCESS)
+                    continue; /* not on this CPU */
+                for (int t = 1; t <= 3; t++) {
+                    omp_set_num_threads(t);
+                    for (int v = 0; v < (f ? 1 : 2); v++) {
+                        lr_matrix M = f ? lr_matrix_f32(Xf, n, p)
+                                    : lr_matrix_f64(v ? Xs : X, n, p);
+                        if (v)
+                            M.stride = stride;
+                        double mse, r2;
+                        ck_assert_int_eq(lr_score(M, y, w, b, &mse, &r2), LR_SUCCESS);
+                        if (first) {
+                            ck_assert_msg(fabs(mse - mse_ref) <= tol * mse_ref,
+                                          "p %zu %s: mse %.17g, ref %.17g", p,
+                                          f ? "float" : "double", mse, mse_ref);
+                            ck_assert(fabs(r2 - r2_ref) <= tol * fabs(r2_ref));
+                            mse0 = mse;
+                            r20 = r2;
+                            first = 0;
+                        } else {
+                            ck_assert_msg(mse == mse0 && r2 == r20,
+                                          "p %zu %s %s, %d threads, view %d: %a %a against %a %a",
+                                          p, f ? "float" : "double", isas[k], t, v,
+                                          mse, r2, mse0, r20);
+                        }
+                    }
+                }
+            }
+        }
+        free(X);
+        free(Xs);
+        free(Xf);
+        free(y);
+        free(w);
+    }
+    ck_assert_int_eq(lr_kernel_isa_set(NULL), LR_SUCCESS);
+    omp_set_num_threads(saved);
+}
+END_TEST
+
 /* lr_matrix_f32: the same fit as the float twin it replaces (X rounded to
  * float, then the double path on the rounded values: the kernels sum in
  * double either way, so the weights agree to rounding of the sums). */
@@ -521,6 +621,7 @@ Suite *suite_api(void)
     tcase_add_test(tc, test_gd_alloc_status);
     tcase_add_test(tc, test_strided_views);
     tcase_add_test(tc, test_passes_threads);
+    tcase_add_test(tc, test_score_shapes);
     tcase_add_test(tc, test_f32_view);
     tcase_add_test(tc, test_auto_lr);
     tcase_add_test(tc, test_dist_hook_status);
