@@ -371,6 +371,11 @@ static int scan_bytes(const char *p, const char *e, const char *end,
     __m128i lines = nul;
     for (; e - p >= 64 && end - p > 64; p += 64) {
         __m128i m = nul, n = nul;
+        /* a page ahead: the hardware's streams stop at each 4 KB page of
+         * the mapping, and this pass reads at memory speed (1e6 x 16, 333
+         * MB, 2 threads on the 2-core Intel VM: the whole train run 378
+         * -> 357 ms; 1024 bytes ahead, 360) */
+        __builtin_prefetch(p + 4096);
         for (int i = 0; i < 64; i += 16) {
             const __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
             const __m128i next = _mm_loadu_si128((const __m128i *)(p + i + 1));
@@ -751,6 +756,7 @@ static int csv_records(const char *path, const lr_csv_opts *opts, cur_t *c,
             break;
         if (fast) {
             const size_t r = row0 + n;
+            __builtin_prefetch(c->s + 4096); /* as in scan_bytes: 5 ms more */
             const char *next = fast_record(c->s, c->end, c->delim, ncol, tcol,
                                            d->X + r * d->p,
                                            d->y ? d->y + r : NULL);
