@@ -6,13 +6,12 @@
 
 #include "lr_internal.h"
 
-/* The bits of a value, with -0 as +0 (so that equal values hash equally). */
+/* The bits of a value, with -0 as +0 (so that equal values hash equally):
+ * x + 0.0 is +0 for either zero and x otherwise, without a branch. */
 static uint64_t value_bits(const lr_matrix *X, size_t i, size_t j)
 {
-    double v = lr_mat_at(X, i, j);
+    const double v = lr_mat_at(X, i, j) + 0.0;
     uint64_t u;
-    if (v == 0.0)
-        v = 0.0;
     memcpy(&u, &v, sizeof u);
     return u;
 }
@@ -38,32 +37,76 @@ static uint64_t hash_mix(uint64_t h, uint64_t v)
 
 static const uint64_t hash_seed = 0x9e3779b97f4a7c15u;
 
-/* Rows [lo, hi) folded into each column's hash h[j] and constant flag
- * c[j] (1 while every value equals row 0's); one loop per element type. */
+/* Rows [lo, hi) folded into each column's hashes and constant flag c[j]
+ * (1 while every value equals row 0's): the range's even rows (from lo)
+ * into h[j], its odd rows into h[p + j], two chains of multiplies a
+ * column instead of one, then folded together. The loop over j has no
+ * branch (the zeros as in value_bits) and vectorizes: one loop per element
+ * type and instruction set. 1e6 x 16 on the 2-core Intel VM, 2 threads:
+ * lr_design_check 14.5 -> 8.5 ms (one chain, a branch for -0, the hashes
+ * in memory); 1 thread 28.5 -> 18 ms. */
 #define DESIGN_ROWS(T)                                                        \
     do {                                                                      \
         const T *x0 = (const T *)X->data;                                     \
-        for (size_t i = lo; i < hi; i++) {                                    \
-            const T *xr = x0 + i * X->stride;                                 \
+        uint64_t *ha = h, *hb = h + p;                                        \
+        size_t i = lo;                                                        \
+        for (; i + 1 < hi; i += 2) {                                          \
+            const T *xa = x0 + i * X->stride, *xb = xa + X->stride;           \
             for (size_t j = 0; j < p; j++) {                                  \
-                double v = (double)xr[j];                                     \
-                uint64_t u;                                                   \
-                c[j] &= (uint64_t)(v == (double)x0[j]);                       \
-                if (v == 0.0)                                                 \
-                    v = 0.0; /* -0 as +0 */                                   \
-                memcpy(&u, &v, sizeof u);                                     \
-                h[j] = hash_mix(h[j], u);                                     \
+                const double a = (double)xa[j] + 0.0, b = (double)xb[j] + 0.0; \
+                const double z = (double)x0[j];                               \
+                uint64_t ua, ub;                                              \
+                memcpy(&ua, &a, sizeof ua);                                   \
+                memcpy(&ub, &b, sizeof ub);                                   \
+                c[j] &= (uint64_t)(a == z) & (uint64_t)(b == z);              \
+                ha[j] = hash_mix(ha[j], ua);                                  \
+                hb[j] = hash_mix(hb[j], ub);                                  \
             }                                                                 \
         }                                                                     \
+        if (i < hi) {                                                         \
+            const T *xa = x0 + i * X->stride;                                 \
+            for (size_t j = 0; j < p; j++) {                                  \
+                const double a = (double)xa[j] + 0.0;                         \
+                uint64_t ua;                                                  \
+                memcpy(&ua, &a, sizeof ua);                                   \
+                c[j] &= (uint64_t)(a == (double)x0[j]);                       \
+                ha[j] = hash_mix(ha[j], ua);                                  \
+            }                                                                 \
+        }                                                                     \
+        for (size_t j = 0; j < p; j++)                                        \
+            ha[j] = hash_mix(ha[j], hb[j]);                                   \
     } while (0)
+#define DESIGN_ROWS_FN(NAME, ATTR)                                            \
+    static void __attribute__((ATTR)) NAME(const lr_matrix *X, size_t lo,     \
+                                           size_t hi, uint64_t *h,            \
+                                           uint64_t *c)                       \
+    {                                                                         \
+        const size_t p = X->cols;                                             \
+        if (X->type == LR_F32)                                                \
+            DESIGN_ROWS(float);                                               \
+        else                                                                  \
+            DESIGN_ROWS(double);                                              \
+    }
+DESIGN_ROWS_FN(design_rows_base, )
+#if defined(__x86_64__) && defined(__GNUC__)
+DESIGN_ROWS_FN(design_rows_avx2, target("avx2"))
+DESIGN_ROWS_FN(design_rows_avx512, target("avx512f,avx512dq,avx512vl"))
+#endif
+
+/* The widest the row kernels run on (the hashes differ by nothing but
+ * speed: one instruction set for all the threads of a call). */
 static void design_rows(const lr_matrix *X, size_t lo, size_t hi, uint64_t *h,
                         uint64_t *c)
 {
-    const size_t p = X->cols;
-    if (X->type == LR_F32)
-        DESIGN_ROWS(float);
+#if defined(__x86_64__) && defined(__GNUC__)
+    const char *isa = lr_kernel_isa_name();
+    if (strcmp(isa, "avx512") == 0)
+        design_rows_avx512(X, lo, hi, h, c);
+    else if (strcmp(isa, "avx2") == 0)
+        design_rows_avx2(X, lo, hi, h, c);
     else
-        DESIGN_ROWS(double);
+#endif
+        design_rows_base(X, lo, hi, h, c);
 }
 
 /* Each column's hash of its rows: over ranges of rows, one a thread (each
@@ -77,7 +120,7 @@ static int design_hash(const lr_matrix *X, int intercept, col_hash *h,
 {
     const size_t n = X->rows, p = X->cols;
     const int nt = lr_pass_threads(X);
-    const size_t stride = lr_part_stride(2 * p);
+    const size_t stride = lr_part_stride(3 * p);
     uint64_t *part = lr_alloc_part((size_t)(nt > 1 ? nt : 1), stride);
     if (!part)
         return -1;
@@ -86,9 +129,9 @@ static int design_hash(const lr_matrix *X, int intercept, col_hash *h,
     {
         int t, k;
         lr_team(&t, &k);
-        uint64_t *ph = part + (size_t)t * stride, *pc = ph + p;
+        uint64_t *ph = part + (size_t)t * stride, *pc = ph + 2 * p;
         for (size_t j = 0; j < p; j++) {
-            ph[j] = hash_seed;
+            ph[j] = ph[p + j] = hash_seed;
             pc[j] = intercept || lr_mat_at(X, 0, j) == 0.0;
         }
         design_rows(X, lr_share_lo(n, k, t), lr_share_lo(n, k, t + 1), ph, pc);
@@ -102,7 +145,7 @@ static int design_hash(const lr_matrix *X, int intercept, col_hash *h,
         for (int t = 0; t < used; t++) {
             const uint64_t *ph = part + (size_t)t * stride;
             h[j].hash = hash_mix(h[j].hash, ph[j]);
-            cst[j] = cst[j] && ph[p + j];
+            cst[j] = cst[j] && ph[2 * p + j];
         }
     }
     free(part);
