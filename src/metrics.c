@@ -141,45 +141,56 @@ resid_at(const lr_matrix *X, size_t i, const double *w, double b, double yi)
     return ksum_get(&rs);
 }
 
-/* resid_at for 8 rows at once: a block of up to 32 columns of the 8 rows
- * is copied across (xt[j]: column j of the 8 rows, one lane a row), then
- * each column updates the 8 rows' sums side by side in vectors of 8 lanes
- * (GCC's generic vectors: one AVX-512 register, two AVX2 ones, four SSE
- * ones), lane u doing row u's operations in resid_at's order, so the same
- * bits, where resid_at waits an add latency per element. FMA8(r, a, b, c)
- * sets r to the lanes' fma(a, b, c), one rounding each, however built. */
+/* resid_at for 16 rows at once, two groups of 8: column j of each group
+ * is gathered into a vector of 8 lanes (GCC's generic vectors: one
+ * AVX-512 register, two AVX2 ones, four SSE ones), lane u doing row u's
+ * operations in resid_at's order, so the same bits. The two groups' sums
+ * are independent chains side by side, where resid_at waits an add
+ * latency per element. FMA8(r, a, b, c) sets r to the lanes' fma(a, b, c),
+ * one rounding each, however built. */
 typedef double v8d __attribute__((vector_size(64)));
 typedef long long v8i __attribute__((vector_size(64)));
-enum { RESID_COLS = 32 };
-#define RESID8(NAME, T, ATTR, FMA8)                                           \
+#define RESID_GATHER(T, xj, ld)                                               \
+    {(double)(xj)[0],        (double)(xj)[(ld)],                              \
+     (double)(xj)[2 * (ld)], (double)(xj)[3 * (ld)],                          \
+     (double)(xj)[4 * (ld)], (double)(xj)[5 * (ld)],                          \
+     (double)(xj)[6 * (ld)], (double)(xj)[7 * (ld)]}
+#define RESID_STEP(s, c, x, wj, FMA8)                                         \
+    do {                                                                      \
+        const v8d t_ = (x) * (wj), tu_ = (s) + t_;                            \
+        const v8d e1_ = ((s) - tu_) + t_, e2_ = (t_ - tu_) + (s);             \
+        const v8i m_ = (v8d)((v8i)(s) & absm) >= (v8d)((v8i)t_ & absm);       \
+        (c) += (v8d)((m_ & (v8i)e1_) | (~m_ & (v8i)e2_));                     \
+        (s) = tu_;                                                            \
+        v8d err_;                                                             \
+        FMA8(err_, x, wj, -t_);                                               \
+        (c) += err_;                                                          \
+    } while (0)
+#define RESID16(NAME, T, ATTR, FMA8)                                          \
     static inline __attribute__((always_inline)) __attribute__((ATTR)) void   \
-    NAME(                                                                     \
-        const lr_matrix *X, size_t i, const double *w, double b,              \
-        const double *y, double *r)                                           \
+    NAME(const lr_matrix *X, size_t i, const double *w, double b,             \
+         const double *y, double *r)                                          \
     {                                                                         \
         const size_t ld = X->stride, p = X->cols;                             \
-        const T *x0 = (const T *)X->data + i * ld;                            \
+        const T *x0 = (const T *)X->data + i * ld, *x8 = x0 + 8 * ld;         \
         const v8i absm = (v8i){0} + 0x7fffffffffffffffLL;                     \
-        v8d s = {0}, c = {0}, xt[RESID_COLS];                                 \
-        for (size_t j0 = 0; j0 < p; j0 += RESID_COLS) {                       \
-            const size_t nj = p - j0 < RESID_COLS ? p - j0 : RESID_COLS;      \
-            for (size_t u = 0; u < 8; u++)                                    \
-                for (size_t j = 0; j < nj; j++)                               \
-                    xt[j][u] = (double)x0[u * ld + j0 + j];                   \
-            for (size_t j = 0; j < nj; j++) {                                 \
-                const v8d x = xt[j], wj = (v8d){0} + w[j0 + j];               \
-                const v8d t = x * wj, tu = s + t;                             \
-                const v8d e1 = (s - tu) + t, e2 = (t - tu) + s;               \
-                const v8i m = (v8d)((v8i)s & absm) >= (v8d)((v8i)t & absm);   \
-                c += (v8d)((m & (v8i)e1) | (~m & (v8i)e2));                   \
-                s = tu;                                                       \
-                v8d err;                                                      \
-                FMA8(err, x, wj, -t);                                         \
-                c += err;                                                     \
-            }                                                                 \
+        v8d s0 = {0}, c0 = {0}, s1 = {0}, c1 = {0};                           \
+        /* the rows 32 on, line by line: the column-wise loads leave the  \
+         * hardware's prefetchers behind (1e6 x 16, 1 thread: 31 -> 20 ms   \
+         * a pass; 16 rows ahead the same, 64 rows 21) */                     \
+        const char *pf = (const char *)(x0 + 32 * ld);                        \
+        for (size_t o = 0; o < 16 * ld * sizeof(T); o += 64)                  \
+            __builtin_prefetch(pf + o);                                       \
+        for (size_t j = 0; j < p; j++) {                                      \
+            const double wv = w[j];                                           \
+            const v8d wj = {wv, wv, wv, wv, wv, wv, wv, wv};                  \
+            const v8d xa = RESID_GATHER(T, x0 + j, ld);                       \
+            const v8d xb = RESID_GATHER(T, x8 + j, ld);                       \
+            RESID_STEP(s0, c0, xa, wj, FMA8);                                 \
+            RESID_STEP(s1, c1, xb, wj, FMA8);                                 \
         }                                                                     \
-        for (size_t u = 0; u < 8; u++) {                                      \
-            ksum rs = {s[u], c[u]};                                           \
+        for (size_t u = 0; u < 16; u++) {                                     \
+            ksum rs = {u < 8 ? s0[u] : s1[u - 8], u < 8 ? c0[u] : c1[u - 8]}; \
             ksum_add(&rs, b);                                                 \
             ksum_add(&rs, -y[i + u]);                                         \
             r[u] = ksum_get(&rs);                                             \
@@ -193,19 +204,19 @@ enum { RESID_COLS = 32 };
         for (int u_ = 0; u_ < 8; u_++)                                        \
             (r)[u_] = fma((a)[u_], (b)[u_], (c)[u_]);                         \
     } while (0)
-RESID8(resid8_f64, double, , FMA8_LANES)
-RESID8(resid8_f32, float, , FMA8_LANES)
+RESID16(resid16_f64, double, , FMA8_LANES)
+RESID16(resid16_f32, float, , FMA8_LANES)
 
-/* r[i - lo] for rows [lo, hi): groups of 8 rows, the rest one at a time. */
+/* r[i - lo] for rows [lo, hi): groups of 16 rows, the rest one at a time. */
 #define SCORE_ROWS_BODY(R64, R32)                                             \
-    const size_t m = hi - lo, g = m / 8;                                      \
+    const size_t m = hi - lo, g = m / 16;                                     \
     for (size_t q = 0; q < g; q++) {                                          \
         if (X->type == LR_F32)                                                \
-            R32(X, lo + 8 * q, w, b, y, r + 8 * q);                           \
+            R32(X, lo + 16 * q, w, b, y, r + 16 * q);                         \
         else                                                                  \
-            R64(X, lo + 8 * q, w, b, y, r + 8 * q);                           \
+            R64(X, lo + 16 * q, w, b, y, r + 16 * q);                         \
     }                                                                         \
-    for (size_t i = lo + 8 * g; i < hi; i++)                                  \
+    for (size_t i = lo + 16 * g; i < hi; i++)                                 \
         r[i - lo] = resid_at(X, i, w, b, y[i]);
 
 typedef void (*score_rows_fn)(const lr_matrix *, const double *,
@@ -215,7 +226,7 @@ typedef void (*score_rows_fn)(const lr_matrix *, const double *,
 static void score_rows(const lr_matrix *X, const double *y, const double *w,
                        double b, size_t lo, size_t hi, double *r)
 {
-    SCORE_ROWS_BODY(resid8_f64, resid8_f32)
+    SCORE_ROWS_BODY(resid16_f64, resid16_f32)
 }
 
 /* The same for wider units: the FMA instruction for fma(), the 8 lanes in
@@ -244,8 +255,8 @@ typedef union {
         (r) = r_.v;                                                           \
     } while (0)
 #define SCORE_ROWS_FOR(NAME, ISA, FMA8)                                       \
-    RESID8(NAME##_f64, double, target(ISA), FMA8)                             \
-    RESID8(NAME##_f32, float, target(ISA), FMA8)                              \
+    RESID16(NAME##_f64, double, target(ISA), FMA8)                            \
+    RESID16(NAME##_f32, float, target(ISA), FMA8)                             \
     __attribute__((target(ISA))) static void NAME(                            \
         const lr_matrix *X, const double *y, const double *w, double b,       \
         size_t lo, size_t hi, double *r)                                      \
@@ -276,17 +287,16 @@ static score_rows_fn score_rows_pick(void) { return score_rows; }
  * residuals (computed by one thread, 16 KB on its stack) are summed with
  * compensation into the chunk's own sums; after each round one thread adds
  * the round's chunk sums in chunk order. A chunk is about 32768 elements
- * (64 to 2048 rows, a multiple of 8), fixed by n and p alone, so the bits
- * do not depend on the thread count. One summing thread with the team
- * waiting at each chunk took 27.6 ms of 2 threads' time at 1e6 x 16 on
- * the 2-core Intel VM (residuals 4 rows at a time); these chunks with
- * the 8-row vector residuals, 17 ms. */
+ * (64 to 2048 rows, a multiple of 16), fixed by n and p alone, so the bits
+ * do not depend on the thread count. 1e6 x 16 on the 2-core Intel VM, 2
+ * threads: 27.6 ms with residuals 4 rows at a time in scalar code and one
+ * thread summing each 2048 rows while the other waited; 11.5-12 ms so. */
 enum { SCORE_ROWS = 2048, SCORE_ROUND = 64 };
 
 static size_t score_chunk_rows(size_t p)
 {
     const size_t r = 32768 / (p ? p : 1);
-    return r < 64 ? 64 : r > SCORE_ROWS ? SCORE_ROWS : r / 8 * 8;
+    return r < 64 ? 64 : r > SCORE_ROWS ? SCORE_ROWS : r / 16 * 16;
 }
 
 /* MSE and R^2 of (w, b) on (X, y) without storing the predictions: no

@@ -144,7 +144,7 @@ END_TEST
  * the same bits at 1 to 4 threads and on every instruction set the CPU
  * runs (lr_kernel_isa_set), on double, float and strided views.
  * 5003 x 9 (45027 elements: the parallel path; 2 chunks of lr_score's
- * 2048 rows and a tail of 907 = 8 x 113 + 3). Expected values from the
+ * 2048 rows and a tail of 907 = 16 x 56 + 11). Expected values from the
  * definitions: MSE and R^2 in long double (to 1e-13 relative), the maxima
  * exactly, and the columns planted: column 3 constant, column 7 a copy of
  * column 1, column 8 a copy of column 5 with every zero negated. */
@@ -234,9 +234,9 @@ START_TEST(test_passes_threads)
 }
 END_TEST
 
-/* lr_score off the shapes above: p from 1 to 70 (one to three blocks of
- * 32 columns in the 8-row vector residuals, chunks of 2048 down to 464
- * rows), n = 12011 (a tail of 3 rows after the groups of 8), each row's
+/* lr_score off the shapes above: p from 1 to 70 (chunks of 2048 down to
+ * 464 rows in the 16-row vector residuals), n = 12011 (the last chunk's
+ * 11 rows after its groups of 16 one at a time), each row's
  * residual cancelling to about 1e-6 of its terms. The bits are the same
  * on every instruction set this CPU runs (lr_kernel_isa_set), at 1 to 3
  * threads and for a strided copy (its NaN padding would show); MSE and
