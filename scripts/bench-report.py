@@ -232,6 +232,22 @@ def read_gram_sections(d, w, verdict):
                 w("2 threads: %.0f MB/s (%s); peak RSS %.0f KB against %.0f KB "
                   "(%s).\n" % (mbs, verdict(mbs >= 1000), rss, bound,
                                 verdict(rss <= bound)))
+    passes = rows(os.path.join(d, "passes.csv"))
+    if passes:
+        w("The passes over X that every fit makes once besides its iterations "
+          "(after the parse, in the run above), `scripts/bench-passes.sh`: ms, "
+          "best of 5, against one plain parallel read of X in the same run "
+          "(no target; raw data `passes.csv`):\n")
+        w("| n | p | storage | threads | read of X | lr_max_abs | lr_design_check "
+          "| lr_null_mse | lr_score | score / read |")
+        w("|---|---|---|---|---|---|---|---|---|---|")
+        for r in passes:
+            w("| %s | %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |"
+              % (r["n"], r["p"], r["storage"], r["threads"], f(r["read_ms"]),
+                 f(r["max_abs_ms"]), f(r["design_check_ms"]),
+                 f(r["null_mse_ms"]), f(r["score_ms"]),
+                 f(r["score_over_read"])))
+        w("")
     gram = rows(os.path.join(d, "gram.csv"))
     fma = rows(os.path.join(d, "gram-fma.csv"))
     if gram and fma:

@@ -21,6 +21,7 @@ scripts/bench-gram.sh "$build"
 # (issue 10's 1 GB/s)
 "$build/linreg" bench --sizes a --threads 1 --repeat 3 --csv-mb 100 | grep '^csv:' | tee results/bench/bench-csv.txt
 scripts/bench-read.sh "$build"  # end to end through train: results/bench/bench-read.txt
+scripts/bench-passes.sh "$build"  # the checks and the score after it: results/bench/passes.csv
 # CSV writing speed (issue 10's 500 MB/s at 2 threads)
 scripts/bench-write.sh "$build"
 
