@@ -41,17 +41,57 @@ static inline void ksum_add(ksum *k, double v)
 
 static double ksum_get(const ksum *k) { return k->s + k->c; }
 
+/* Neumaier's sum of G(i) over i in [0, n) in four lanes (lane l takes
+ * i = l mod 4), each its own compensated sum, the lanes then added in
+ * order: four chains of dependent additions side by side instead of one
+ * (lr_null_mse, three passes over 1e6 values: 3.85 -> 2.4 ms on the
+ * 2-core Intel VM), in the same order whatever the thread count.
+ * KSUM_LANES(out, n, G) sets the ksum out; G is a macro of the index. */
+typedef double v2d __attribute__((vector_size(16)));
+typedef long long v2i __attribute__((vector_size(16)));
+/* one step of two lanes (16-byte vectors: SSE2's own width, whose
+ * comparisons the baseline build has; wider ones it splits into scalars) */
+#define KSUM_STEP2(s, c, v, am)                                               \
+    do {                                                                      \
+        const v2d t_ = (s) + (v);                                             \
+        const v2d e1_ = ((s) - t_) + (v), e2_ = ((v) - t_) + (s);             \
+        const v2i m_ = (v2d)((v2i)(s) & (am)) >= (v2d)((v2i)(v) & (am));      \
+        (c) += (v2d)((m_ & (v2i)e1_) | (~m_ & (v2i)e2_));                     \
+        (s) = t_;                                                             \
+    } while (0)
+#define KSUM_LANES(out, n, G)                                                 \
+    do {                                                                      \
+        const v2i am_ = (v2i){0} + 0x7fffffffffffffffLL;                      \
+        v2d s0_ = {0}, c0_ = {0}, s1_ = {0}, c1_ = {0};                       \
+        size_t i_ = 0;                                                        \
+        for (; i_ + 4 <= (n); i_ += 4) {                                      \
+            const v2d v0_ = {G(i_), G(i_ + 1)}, v1_ = {G(i_ + 2), G(i_ + 3)}; \
+            KSUM_STEP2(s0_, c0_, v0_, am_);                                   \
+            KSUM_STEP2(s1_, c1_, v1_, am_);                                   \
+        }                                                                     \
+        const double sl_[4] = {s0_[0], s0_[1], s1_[0], s1_[1]};               \
+        const double cl_[4] = {c0_[0], c0_[1], c1_[0], c1_[1]};               \
+        ksum k_ = {0, 0};                                                     \
+        for (int l_ = 0; l_ < 4; l_++) {                                      \
+            ksum_add(&k_, sl_[l_]);                                           \
+            k_.c += cl_[l_];                                                  \
+        }                                                                     \
+        for (; i_ < (n); i_++)                                                \
+            ksum_add(&k_, G(i_));                                             \
+        (out) = k_;                                                           \
+    } while (0)
+
 /* The mean of y in two passes: the compensated sum over n, then the mean
  * of the deviations from it added back (which removes the rounding of the
  * first division). */
 static double mean_of(const double *y, size_t n)
 {
-    ksum a = {0, 0}, d = {0, 0};
-    for (size_t i = 0; i < n; i++)
-        ksum_add(&a, y[i]);
+    ksum a, d;
+#define Y_AT(k) y[k]
+    KSUM_LANES(a, n, Y_AT);
     const double m = ksum_get(&a) / (double)n;
-    for (size_t i = 0; i < n; i++)
-        ksum_add(&d, y[i] - m);
+#define Y_DEV(k) (y[k] - m)
+    KSUM_LANES(d, n, Y_DEV);
     return m + ksum_get(&d) / (double)n;
 }
 
@@ -416,8 +456,8 @@ int lr_max_abs(lr_matrix X, const double *y, double *xmax, double *ymax)
 double lr_null_mse(const double *y, size_t n, int center)
 {
     const double m = center ? mean_of(y, n) : 0.0;
-    ksum s = {0, 0};
-    for (size_t i = 0; i < n; i++)
-        ksum_add(&s, (y[i] - m) * (y[i] - m));
+    ksum s;
+#define Y_DEV2(k) ((y[k] - m) * (y[k] - m))
+    KSUM_LANES(s, n, Y_DEV2);
     return ksum_get(&s) / (double)n;
 }

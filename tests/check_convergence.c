@@ -177,7 +177,7 @@ END_TEST
 
 /* lr_null_mse: var(y) and mean(y^2) against plain sums (1e-14 relative),
  * and var(y) of y + 1e9 (mean large against the spread) equal to var(y)
- * to 1e-9 (the shifted doubles round y at 1e-7 absolute: var changes by
+ * to 1e-9, over 1000 values and over 997 (a tail after the lanes) (the shifted doubles round y at 1e-7 absolute: var changes by
  * about 1e-7 sd(y) relative at most here). lr_max_abs per column. */
 START_TEST(test_scale_helpers)
 {
@@ -199,6 +199,16 @@ START_TEST(test_scale_helpers)
     for (size_t i = 0; i < n; i++)
         ys[i] = d->y[i] + 1e9;
     ck_assert_double_le(fabs(lr_null_mse(ys, n, 1) - v), 1e-9 * v);
+    /* 997 values: the four lanes' sums and a tail of one after them */
+    long double m2 = 0, v2 = 0;
+    for (size_t i = 0; i < 997; i++)
+        m2 += d->y[i];
+    m2 /= 997;
+    for (size_t i = 0; i < 997; i++)
+        v2 += (d->y[i] - m2) * (d->y[i] - m2);
+    v2 /= 997;
+    ck_assert_double_le(fabs(lr_null_mse(d->y, 997, 1) - (double)v2), 1e-14 * (double)v2);
+    ck_assert_double_le(fabs(lr_null_mse(ys, 997, 1) - (double)v2), 1e-9 * (double)v2);
     free(ys);
     double xm[3], ym, want[3] = {0, 0, 0}, wy = 0;
     d->X[7 * 3 + 1] = -1e50;
