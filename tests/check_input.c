@@ -6,6 +6,7 @@
  * trailing text or duplicate keys refused. Expected values are written
  * into the inputs by hand (the transpose: element (i, j) = 10 i + j). */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -330,12 +331,106 @@ START_TEST(test_model_json)
 }
 END_TEST
 
+/* The whole-file scan (NUL bytes, CRs that end no line, quotes, line
+ * feeds counted for the threads' shares) runs 64 bytes a step in vectors,
+ * SSE2 or AVX2 by the kernels' instruction set: a file of 120 rows
+ * (about 1.7 KB) with, at each offset from 256 to 383 (two whole steps,
+ * so every lane and both edges of a step), a NUL in place of a digit
+ * (refused: binary data), the LF ending that row turned into a CR
+ * (refused with the row's line), CRLF (read as the plain file) and a
+ * quoted field (read as the plain file), on every instruction set this
+ * CPU runs, at 1 and 2 threads. */
+START_TEST(test_scan_offsets)
+{
+    static const char *const isas[] = {"baseline", "avx2", "avx512"};
+    char base[4096];
+    size_t len = (size_t)snprintf(base, sizeof base, "x1,x2,y\n");
+    for (int i = 0; i < 120; i++)
+        len += (size_t)snprintf(base + len, sizeof base - len, "%d.25,%d,-%d.5\n",
+                                i, 3 * i + 1, 7 * i);
+    const char *plain = write_text(base);
+    lr_csv_opts o = lr_csv_opts_default();
+    lr_data *want = NULL;
+    char err[512] = "", buf[4200];
+    ck_assert_int_eq(lr_csv_read_opts(plain, &o, &want, err, sizeof err), LR_SUCCESS);
+    unlink(plain);
+    const int saved = omp_get_max_threads();
+    for (int k = 0; k < 3; k++) {
+        if (lr_kernel_isa_set(isas[k]) != LR_SUCCESS)
+            continue; /* not on this CPU */
+        for (int t = 1; t <= 2; t++) {
+            omp_set_num_threads(t);
+            for (size_t at = 256; at < 384; at++) {
+                lr_data *d = NULL;
+                /* a NUL where a digit or a comma was */
+                memcpy(buf, base, len);
+                buf[at] = base[at] == '\n' ? buf[at] : '\0';
+                if (base[at] != '\n') {
+                    const char *path = write_bytes(".csv", buf, len);
+                    ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err),
+                                     LR_EFORMAT);
+                    ck_assert_msg(strstr(err, "NUL") != NULL, "%s at %zu: %s", isas[k], at, err);
+                    unlink(path);
+                }
+                /* the LF at or after `at` as a CR alone, then as CRLF */
+                const size_t lf = (size_t)(strchr(base + at, '\n') - base);
+                size_t line = 1;
+                for (size_t q = 0; q < lf; q++)
+                    line += base[q] == '\n';
+                memcpy(buf, base, len);
+                buf[lf] = '\r';
+                const char *path = write_bytes(".csv", buf, len);
+                ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err), LR_EFORMAT);
+                char where[32];
+                snprintf(where, sizeof where, ":%zu:", line);
+                ck_assert_msg(strstr(err, where) != NULL && strstr(err, "carriage return"),
+                              "%s, %d threads, CR at %zu: '%s' lacks '%s'", isas[k], t, lf,
+                              err, where);
+                unlink(path);
+                memcpy(buf, base, lf);
+                buf[lf] = '\r';
+                memcpy(buf + lf + 1, base + lf, len - lf);
+                path = write_bytes(".csv", buf, len + 1);
+                ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err), LR_SUCCESS);
+                same_data(d, want);
+                lr_data_free(d);
+                unlink(path);
+                /* the field at `at` quoted (digits only: a field of its own) */
+                size_t a = at, b = at;
+                while (a > 0 && base[a - 1] != ',' && base[a - 1] != '\n')
+                    a--;
+                while (base[b] != ',' && base[b] != '\n')
+                    b++;
+                if (b > a) {
+                    memcpy(buf, base, a);
+                    buf[a] = '"';
+                    memcpy(buf + a + 1, base + a, b - a);
+                    buf[b + 1] = '"';
+                    memcpy(buf + b + 2, base + b, len - b);
+                    path = write_bytes(".csv", buf, len + 2);
+                    d = NULL;
+                    ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err),
+                                     LR_SUCCESS);
+                    same_data(d, want);
+                    lr_data_free(d);
+                    unlink(path);
+                }
+            }
+        }
+    }
+    ck_assert_int_eq(lr_kernel_isa_set(NULL), LR_SUCCESS);
+    omp_set_num_threads(saved);
+    lr_data_free(want);
+}
+END_TEST
+
 Suite *suite_input(void)
 {
     Suite *s = suite_create("input");
     TCase *tc = tcase_create("input");
     tcase_add_test(tc, test_line_ends);
     tcase_add_test(tc, test_stray_cr);
+    tcase_add_test(tc, test_scan_offsets);
     tcase_add_test(tc, test_parts);
     tcase_add_test(tc, test_missing);
     tcase_add_test(tc, test_quoted_space);
