@@ -456,7 +456,7 @@ static int scan_file(const cur_t *c, scan_t *sc)
 #if defined(__x86_64__) && defined(__GNUC__)
     /* the kernels' instruction set (LR_ISA=baseline: the SSE2 loop) */
     __builtin_cpu_init();
-    const int avx2 = strcmp(lr_kernel_isa_name(), "baseline") != 0
+    const int avx2 = lr_kernel_isa_level() != LR_ISA_BASELINE
                      && __builtin_cpu_supports("avx2")
                      && __builtin_cpu_supports("popcnt");
 #else

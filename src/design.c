@@ -101,10 +101,10 @@ static void design_rows(const lr_matrix *X, size_t lo, size_t hi, uint64_t *h,
                         uint64_t *c)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    const char *isa = lr_kernel_isa_name();
-    if (strcmp(isa, "avx512") == 0)
+    const int isa = lr_kernel_isa_level();
+    if (isa == LR_ISA_AVX512)
         design_rows_avx512(X, lo, hi, h, c);
-    else if (strcmp(isa, "avx2") == 0)
+    else if (isa == LR_ISA_AVX2)
         design_rows_avx2(X, lo, hi, h, c);
     else
 #endif

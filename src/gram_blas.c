@@ -76,14 +76,11 @@ static int cpu_fma(void)
 
 int lr_gram_path(void)
 {
-    const char *isa = lr_kernel_isa_name();
     if (!cpu_fma())
         return LR_GRAM_DSYRK;
-    if (strcmp(isa, "avx512") == 0)
-        return LR_GRAM_AVX512;
-    if (strcmp(isa, "avx2") == 0)
-        return LR_GRAM_AVX2;
-    return LR_GRAM_BASE;
+    const int isa = lr_kernel_isa_level();
+    return isa == LR_ISA_AVX512 ? LR_GRAM_AVX512
+           : isa == LR_ISA_AVX2 ? LR_GRAM_AVX2 : LR_GRAM_BASE;
 }
 
 const char *lr_gram_path_name(int path)

@@ -103,6 +103,13 @@ const char *lr_kernel_isa_name(void)
     return kops()->name;
 }
 
+int lr_kernel_isa_level(void)
+{
+    const lr_kernel_ops *o = kops();
+    return o == &lr_kops_avx512 ? LR_ISA_AVX512
+           : o == &lr_kops_avx2 ? LR_ISA_AVX2 : LR_ISA_BASELINE;
+}
+
 /* Elements of X (n p) per thread below which the default thread count
  * takes fewer threads: each iteration pays two barriers, a few
  * microseconds each, whatever the size, which a pass over fewer elements

@@ -224,6 +224,12 @@ static inline size_t lr_share_lo(size_t n, int k, int t)
  * of p only, never of the thread count. */
 size_t lr_chunk_rows(size_t p);
 
+/* The row kernels' instruction set (lr_kernel_isa_name's, as a level):
+ * the other passes built for several (the score, the design hash, the CSV
+ * scan, the Gram kernels) follow it, so that LR_ISA forces them too. */
+enum { LR_ISA_BASELINE = 0, LR_ISA_AVX2 = 1, LR_ISA_AVX512 = 2 };
+int lr_kernel_isa_level(void);
+
 /* The iteration driver calls step(ctx, LR_PHASE_EVAL) on one thread after
  * each pass (acc holds the sums of the current weights; nonzero return
  * stops), and step(ctx, LR_PHASE_UPDATE) before each pass to move the

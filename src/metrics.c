@@ -314,10 +314,9 @@ static score_rows_fn score_rows_pick(void)
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("fma"))
         return score_rows;
-    const char *isa = lr_kernel_isa_name();
-    return strcmp(isa, "avx512") == 0 ? score_rows_avx512
-           : strcmp(isa, "avx2") == 0 ? score_rows_avx2
-                                      : score_rows_fma;
+    const int isa = lr_kernel_isa_level();
+    return isa == LR_ISA_AVX512 ? score_rows_avx512
+           : isa == LR_ISA_AVX2 ? score_rows_avx2 : score_rows_fma;
 }
 #else
 static score_rows_fn score_rows_pick(void) { return score_rows; }
