@@ -41,6 +41,18 @@ static inline void ksum_add(ksum *k, double v)
 
 static double ksum_get(const ksum *k) { return k->s + k->c; }
 
+/* ksum_add in each lane of vectors of type VD (VI: integers of its width;
+ * am: the lanes' sign-clearing mask), the error term chosen by a mask: the
+ * same operations in the same order as ksum_add, so the same bits. */
+#define KSUM_VADD(VD, VI, s, c, v, am)                                        \
+    do {                                                                      \
+        const VD sum_ = (s) + (v);                                            \
+        const VD e1_ = ((s) - sum_) + (v), e2_ = ((v) - sum_) + (s);          \
+        const VI m_ = (VD)((VI)(s) & (am)) >= (VD)((VI)(v) & (am));           \
+        (c) += (VD)((m_ & (VI)e1_) | (~m_ & (VI)e2_));                        \
+        (s) = sum_;                                                           \
+    } while (0)
+
 /* Neumaier's sum of G(i) over i in [0, n) in four lanes (lane l takes
  * i = l mod 4), each its own compensated sum, the lanes then added in
  * order: four chains of dependent additions side by side instead of one
@@ -49,16 +61,8 @@ static double ksum_get(const ksum *k) { return k->s + k->c; }
  * KSUM_LANES(out, n, G) sets the ksum out; G is a macro of the index. */
 typedef double v2d __attribute__((vector_size(16)));
 typedef long long v2i __attribute__((vector_size(16)));
-/* one step of two lanes (16-byte vectors: SSE2's own width, whose
- * comparisons the baseline build has; wider ones it splits into scalars) */
-#define KSUM_STEP2(s, c, v, am)                                               \
-    do {                                                                      \
-        const v2d t_ = (s) + (v);                                             \
-        const v2d e1_ = ((s) - t_) + (v), e2_ = ((v) - t_) + (s);             \
-        const v2i m_ = (v2d)((v2i)(s) & (am)) >= (v2d)((v2i)(v) & (am));      \
-        (c) += (v2d)((m_ & (v2i)e1_) | (~m_ & (v2i)e2_));                     \
-        (s) = t_;                                                             \
-    } while (0)
+/* two lanes a step: 16-byte vectors, SSE2's own width, whose comparisons
+ * the baseline build has (wider ones it splits into scalars) */
 #define KSUM_LANES(out, n, G)                                                 \
     do {                                                                      \
         const v2i am_ = (v2i){0} + 0x7fffffffffffffffLL;                      \
@@ -66,8 +70,8 @@ typedef long long v2i __attribute__((vector_size(16)));
         size_t i_ = 0;                                                        \
         for (; i_ + 4 <= (n); i_ += 4) {                                      \
             const v2d v0_ = {G(i_), G(i_ + 1)}, v1_ = {G(i_ + 2), G(i_ + 3)}; \
-            KSUM_STEP2(s0_, c0_, v0_, am_);                                   \
-            KSUM_STEP2(s1_, c1_, v1_, am_);                                   \
+            KSUM_VADD(v2d, v2i, s0_, c0_, v0_, am_);                          \
+            KSUM_VADD(v2d, v2i, s1_, c1_, v1_, am_);                          \
         }                                                                     \
         const double sl_[4] = {s0_[0], s0_[1], s1_[0], s1_[1]};               \
         const double cl_[4] = {c0_[0], c0_[1], c1_[0], c1_[1]};               \
@@ -197,11 +201,8 @@ typedef long long v8i __attribute__((vector_size(64)));
      (double)(xj)[6 * (ld)], (double)(xj)[7 * (ld)]}
 #define RESID_STEP(s, c, x, wj, FMA8)                                         \
     do {                                                                      \
-        const v8d t_ = (x) * (wj), tu_ = (s) + t_;                            \
-        const v8d e1_ = ((s) - tu_) + t_, e2_ = (t_ - tu_) + (s);             \
-        const v8i m_ = (v8d)((v8i)(s) & absm) >= (v8d)((v8i)t_ & absm);       \
-        (c) += (v8d)((m_ & (v8i)e1_) | (~m_ & (v8i)e2_));                     \
-        (s) = tu_;                                                            \
+        const v8d t_ = (x) * (wj);                                            \
+        KSUM_VADD(v8d, v8i, s, c, t_, absm);                                  \
         v8d err_;                                                             \
         FMA8(err_, x, wj, -t_);                                               \
         (c) += err_;                                                          \
