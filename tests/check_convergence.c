@@ -4,6 +4,7 @@
  * made here from the serial reference gradient (lr_gradient) and plain
  * sums. */
 #include <math.h>
+#include <omp.h>
 
 #include "check_common.h"
 
@@ -226,6 +227,41 @@ START_TEST(test_scale_helpers)
 }
 END_TEST
 
+/* The compensated sums keep what plain sums drop: sixteen values whose
+ * squares are 2^54, then 1s, which a plain sum past 2^54 drops (below
+ * half an ulp): in lr_null_mse's four vector lanes (KSUM_LANES) and in
+ * lr_score's sums of squared residuals (ksum_add over each chunk of
+ * rows; residuals -y with w = 0 and b = 0). The sums, 2^58 + 40000 and
+ * 2^58 + 160000, are doubles, so the compensated means are those divided
+ * by n, correctly rounded, to the bit; a plain sum is off by 1.4e-13
+ * relative or more. (test_score_shapes covers the compensated dot
+ * products of lr_score's row lanes.) */
+START_TEST(test_sum_compensation)
+{
+    const size_t n = 40016, ns = 160016;
+    double *y = malloc(ns * sizeof *y), *x = calloc(ns, sizeof *x);
+    ck_assert(y && x);
+    const double big = 0x1p27;
+    for (size_t i = 0; i < ns; i++)
+        y[i] = i < 16 ? (i % 2 ? -big : big) : 1.0;
+    const double want = (0x1p58 + 40000.0) / (double)n;
+    double got = lr_null_mse(y, n, 0);
+    ck_assert_msg(got == want, "lr_null_mse: %a, want %a", got, want);
+    const double w = 0.0, want_s = (0x1p58 + 160000.0) / (double)ns;
+    const int saved = omp_get_max_threads();
+    for (int t = 1; t <= 2; t++) {
+        omp_set_num_threads(t);
+        double mse = 0, r2 = 0;
+        ck_assert_int_eq(lr_score(lr_matrix_f64(x, ns, 1), y, &w, 0.0, &mse, &r2),
+                         LR_SUCCESS);
+        ck_assert_msg(mse == want_s, "lr_score, %d threads: %a, want %a", t, mse, want_s);
+    }
+    omp_set_num_threads(saved);
+    free(x);
+    free(y);
+}
+END_TEST
+
 Suite *suite_convergence(void)
 {
     Suite *s = suite_create("convergence");
@@ -236,6 +272,7 @@ Suite *suite_convergence(void)
     tcase_add_test(tc, test_diverge_short);
     tcase_add_test(tc, test_stop_excess_gram);
     tcase_add_test(tc, test_scale_helpers);
+    tcase_add_test(tc, test_sum_compensation);
     suite_add_tcase(s, tc);
     return s;
 }
