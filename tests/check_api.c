@@ -193,10 +193,9 @@ START_TEST(test_passes_threads)
         const double r2_ref = (double)(1.0L - sse / sst);
         double mse1 = 0, r21 = 0, xm1[9];
         int first = 1;
-        for (int q = 0; q < 12; q++) {
-            static const char *const isas[] = {"avx512", "avx2", "baseline"};
+        for (int q = 0; q < 4 * CK_NISA; q++) {
             const int t = q % 4 + 1;
-            if (lr_kernel_isa_set(isas[q / 4]) != LR_SUCCESS)
+            if (!ck_isa_use(CK_NISA - 1 - q / 4))
                 continue; /* not on this CPU */
             omp_set_num_threads(t);
             double mse, r2, xmax[9], ymax;
@@ -246,7 +245,6 @@ END_TEST
 START_TEST(test_score_shapes)
 {
     static const size_t ps[] = {1, 7, 8, 31, 32, 33, 70};
-    static const char *const isas[] = {"baseline", "avx2", "avx512"};
     const size_t n = 12011;
     const int saved = omp_get_max_threads();
     volatile long double one = 1.0L, tiny = 0x1p-60L;
@@ -293,8 +291,8 @@ START_TEST(test_score_shapes)
             const double r2_ref = (double)(1.0L - sse / sst);
             double mse0 = 0, r20 = 0;
             int first = 1;
-            for (int k = 0; k < 3; k++) {
-                if (lr_kernel_isa_set(isas[k]) != LR_SUCCESS)
+            for (int k = 0; k < CK_NISA; k++) {
+                if (!ck_isa_use(k))
                     continue; /* not on this CPU */
                 for (int t = 1; t <= 3; t++) {
                     omp_set_num_threads(t);
@@ -316,7 +314,7 @@ START_TEST(test_score_shapes)
                         } else {
                             ck_assert_msg(mse == mse0 && r2 == r20,
                                           "p %zu %s %s, %d threads, view %d: %a %a against %a %a",
-                                          p, f ? "float" : "double", isas[k], t, v,
+                                          p, f ? "float" : "double", ck_isa(k), t, v,
                                           mse, r2, mse0, r20);
                         }
                     }

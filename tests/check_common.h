@@ -52,6 +52,24 @@ static inline lr_gd *ck_gd_alloc(lr_matrix X, const double *y,
     lr_gd *gd;
     return lr_gd_alloc(X, y, par, &gd) == LR_SUCCESS ? gd : NULL;
 }
+/* The row kernels' instruction sets, narrowest first: the tests that
+ * compare the paths loop k over [0, CK_NISA) and skip the ones this CPU
+ * cannot run (ck_isa_use); lr_kernel_isa_set(NULL) restores the default. */
+enum { CK_NISA = 3 };
+static inline const char *ck_isa(int k)
+{
+    static const char *const name[CK_NISA] = {"baseline", "avx2", "avx512"};
+    return name[k];
+}
+/* Runs the kernels on ck_isa(k): 1, or 0 where this CPU lacks it (the
+ * baseline, which every x86-64 CPU runs, is never skipped: a loop that
+ * skipped every path would compare nothing). */
+static inline int ck_isa_use(int k)
+{
+    const int ok = lr_kernel_isa_set(ck_isa(k)) == LR_SUCCESS;
+    ck_assert_msg(ok || k > 0, "the baseline kernels were refused");
+    return ok;
+}
 /* A temporary file name (static buffer, unique per call). */
 const char *tmp_path(const char *suffix);
 

@@ -342,7 +342,6 @@ END_TEST
  * CPU runs, at 1 and 2 threads. */
 START_TEST(test_scan_offsets)
 {
-    static const char *const isas[] = {"baseline", "avx2", "avx512"};
     char base[4096];
     size_t len = (size_t)snprintf(base, sizeof base, "x1,x2,y\n");
     for (int i = 0; i < 120; i++)
@@ -355,8 +354,8 @@ START_TEST(test_scan_offsets)
     ck_assert_int_eq(lr_csv_read_opts(plain, &o, &want, err, sizeof err), LR_SUCCESS);
     unlink(plain);
     const int saved = omp_get_max_threads();
-    for (int k = 0; k < 3; k++) {
-        if (lr_kernel_isa_set(isas[k]) != LR_SUCCESS)
+    for (int k = 0; k < CK_NISA; k++) {
+        if (!ck_isa_use(k))
             continue; /* not on this CPU */
         for (int t = 1; t <= 2; t++) {
             omp_set_num_threads(t);
@@ -369,7 +368,7 @@ START_TEST(test_scan_offsets)
                     const char *path = write_bytes(".csv", buf, len);
                     ck_assert_int_eq(lr_csv_read_opts(path, &o, &d, err, sizeof err),
                                      LR_EFORMAT);
-                    ck_assert_msg(strstr(err, "NUL") != NULL, "%s at %zu: %s", isas[k], at, err);
+                    ck_assert_msg(strstr(err, "NUL") != NULL, "%s at %zu: %s", ck_isa(k), at, err);
                     unlink(path);
                 }
                 /* the LF at or after `at` as a CR alone, then as CRLF */
@@ -384,7 +383,7 @@ START_TEST(test_scan_offsets)
                 char where[32];
                 snprintf(where, sizeof where, ":%zu:", line);
                 ck_assert_msg(strstr(err, where) != NULL && strstr(err, "carriage return"),
-                              "%s, %d threads, CR at %zu: '%s' lacks '%s'", isas[k], t, lf,
+                              "%s, %d threads, CR at %zu: '%s' lacks '%s'", ck_isa(k), t, lf,
                               err, where);
                 unlink(path);
                 memcpy(buf, base, lf);

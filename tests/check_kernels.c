@@ -11,8 +11,6 @@
 #include "check_common.h"
 #include "lr_internal.h"
 
-static const char *const isas[] = {"baseline", "avx2", "avx512"};
-
 /* Rows for width p: at least 32768 elements (the parallel path, not the
  * small problems' long-double one), and a count that leaves a partial last
  * block and chunk (odd, not a multiple of 4 or 8). */
@@ -68,21 +66,21 @@ static void check_width(size_t p)
         double scale = fabs(gbref);
         for (size_t j = 0; j < p; j++)
             scale = fmax(scale, fabs(gref[j]));
-        for (int k = 0; k < 3; k++) {
-            if (lr_kernel_isa_available(isas[k]) != 1) {
+        for (int k = 0; k < CK_NISA; k++) {
+            if (lr_kernel_isa_available(ck_isa(k)) != 1) {
                 fprintf(stderr, "check_kernels: this CPU lacks %s: not tested\n",
-                        isas[k]);
+                        ck_isa(k));
                 continue;
             }
             for (int det = 0; det <= 1; det++) {
                 for (int t = 1; t <= 2; t++) {
                     double gb, mse;
-                    kgrad(d, prec ? Xf : NULL, isas[k], t, det, g, &gb, &mse);
+                    kgrad(d, prec ? Xf : NULL, ck_isa(k), t, det, g, &gb, &mse);
                     for (size_t j = 0; j < p; j++)
                         ck_assert_msg(fabs(g[j] - gref[j]) <= 1e-10 * scale,
                                       "p=%zu %s %s det=%d t=%d: g[%zu] %.17g, "
                                       "reference %.17g", p, prec ? "float" : "double",
-                                      isas[k], det, t, j, g[j], gref[j]);
+                                      ck_isa(k), det, t, j, g[j], gref[j]);
                     ck_assert_double_le(fabs(gb - gbref), 1e-10 * scale);
                     ck_assert_double_le(rel_err(mse, mseref), 1e-10);
                     if (!det)
@@ -97,7 +95,7 @@ static void check_width(size_t p)
                                   && mse == mse0,
                                   "p=%zu %s: %s at %d threads differs from "
                                   "baseline at 1", p, prec ? "float" : "double",
-                                  isas[k], t);
+                                  ck_isa(k), t);
                 }
             }
         }
@@ -148,11 +146,11 @@ START_TEST(test_fit_bits)
     lr_data *d = gen_fast_data(n, p, 77, 2.25, -1.375);
     lr_model *m0 = lr_model_alloc(p), *m = lr_model_alloc(p);
     lr_result r0, r;
-    for (int k = 0; k < 3; k++) {
-        if (lr_kernel_isa_available(isas[k]) != 1)
+    for (int k = 0; k < CK_NISA; k++) {
+        if (lr_kernel_isa_available(ck_isa(k)) != 1)
             continue;
         for (int t = 1; t <= 3; t += 2) {
-            ck_assert_int_eq(lr_kernel_isa_set(isas[k]), LR_SUCCESS);
+            ck_assert_int_eq(lr_kernel_isa_set(ck_isa(k)), LR_SUCCESS);
             lr_params par = lr_params_default();
             par.lr = 0.1;
             par.max_iter = 40;
@@ -170,7 +168,7 @@ START_TEST(test_fit_bits)
                           && memcmp(&b, &b0, sizeof b) == 0
                           && memcmp(&r.final_mse, &r0.final_mse, sizeof b) == 0,
                           "p=%zu: %s at %d threads differs from baseline", p,
-                          isas[k], t);
+                          ck_isa(k), t);
         }
     }
     lr_model_free(m0);
@@ -230,16 +228,16 @@ START_TEST(test_symv_bits)
                 t += G[j * m + k] * x[k];
             ref[j] = t;
         }
-        for (int k = 0; k < 3; k++) {
-            if (lr_kernel_isa_available(isas[k]) != 1)
+        for (int k = 0; k < CK_NISA; k++) {
+            if (lr_kernel_isa_available(ck_isa(k)) != 1)
                 continue;
-            ck_assert_int_eq(lr_kernel_isa_set(isas[k]), LR_SUCCESS);
+            ck_assert_int_eq(lr_kernel_isa_set(ck_isa(k)), LR_SUCCESS);
             memset(s, 0xff, m * sizeof *s);
             lr_kernel_symv(G, m, x, s);
             for (size_t j = 0; j < m; j++)
                 ck_assert_msg(memcmp(&s[j], &ref[j], sizeof *s) == 0,
                               "m=%zu %s: s[%zu] %.17g, row loop %.17g", m,
-                              isas[k], j, s[j], ref[j]);
+                              ck_isa(k), j, s[j], ref[j]);
         }
         ck_assert_int_eq(lr_kernel_isa_set(""), LR_SUCCESS);
         free(G);
