@@ -147,6 +147,21 @@ LR_FN(dot_pf_ok)(const LR_T *x, size_t p, const void *lim)
 /* The last element of rows [0, end) of X, p wide: the prefetch limit. */
 #define LR_PF_LIM(X, p, end) ((const void *)((X) + (end) * (p) - 1))
 
+/* The products of the last part < 4 elements of a row at x with w, in
+ * lanes 0, 1, ...; the unused lanes hold -0.0, the exact identity of
+ * addition (dot16's tail, which adds them to one of its four vectors) */
+static inline __attribute__((always_inline)) lr_v4d
+LR_FN(dot_part)(const LR_T *x, const double *w, size_t part)
+{
+    lr_v4d u = {-0.0, -0.0, -0.0, -0.0};
+    u[0] = (double)x[0] * w[0];
+    if (part > 1)
+        u[1] = (double)x[1] * w[1];
+    if (part > 2)
+        u[2] = (double)x[2] * w[2];
+    return u;
+}
+
 #if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
 /* Float dot16 in two vectors of eight (lanes 0-7 and 8-15 of the
  * sixteen), the same adds lane by lane: half the instructions of four
@@ -247,12 +262,7 @@ LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
 #undef LR_DOT_GROUP
     j += 4 * full;
     if (part) {
-        lr_v4d u = {-0.0, -0.0, -0.0, -0.0};
-        u[0] = (double)x[j] * w[j];
-        if (part > 1)
-            u[1] = (double)x[j + 1] * w[j + 1];
-        if (part > 2)
-            u[2] = (double)x[j + 2] * w[j + 2];
+        const lr_v4d u = LR_FN(dot_part)(x + j, w + j, part);
         if (full == 0)
             t0 += u;
         else if (full == 1)
@@ -992,6 +1002,220 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_
     LR_FN(rows_pr_run)(X, y, P, R, w, wt, b, lo, hi, end, acc, 0, NULL);
 }
 
+/* ---- Wide rows, pipelined: a block's dot products alongside the
+ * previous block's rank update ----
+ *
+ * A row wider than the L1 cache was read twice, by its dot product (from
+ * memory, prefetching LR_DOT_PF_T bytes ahead as it goes) and then by its
+ * rank update (from the L2 cache), each pass with all of w or acc from
+ * the L2 cache too. While the update ran the stream from memory issued
+ * nothing, and w and acc moved 24 bytes an element through the L2 cache
+ * for the 8 (double) or 4 (float) that came from memory: 1.2-1.4x a plain
+ * read at double p = 2048 to 5000, 1.4-1.7x for float. Here R rows make a
+ * block, and one sweep over the columns, sixteen a step, does both: the
+ * dot products of block s (each row's own lanes, tail and tree as dot16:
+ * the same bits), one load of w serving the R rows, and the rank update of
+ * block s - 1 (acc_j + r_k x_kj for its rows in order, as blk_pr: the
+ * same bits), one load and store of acc serving R rows. nd and nu (0 or
+ * R, constants where inlined) say which of the two a sweep does. */
+#ifndef LR_PIPE_R
+#if defined(__AVX512F__)
+#define LR_PIPE_R 4
+#else
+#define LR_PIPE_R 2
+#endif
+#endif
+/* Widths past which rows take the pipelined pass: float rows past
+ * LR_XS_FITS's one row (1024), double past 1536, where one row, w and acc
+ * (24 p bytes) outgrow the L1 cache. Intel Xeon VM (family 6 model 207),
+ * 1 thread, X of 128 MB, bench --sweep, iteration / a plain read, blocks
+ * of rows as before -> pipelined (two or three rounds): double p = 1100
+ * to 1400 1.00-1.03 -> 1.05-1.10 (so not there), p = 1700 1.18 -> 1.09-1.12,
+ * p = 2048 to 5000 1.24-1.38 -> 1.00-1.12; float p = 1100 to 1400
+ * 1.37-1.47 -> 1.19-1.26, p = 1500 to 5000 1.08-1.79 -> 1.09-1.45. The
+ * AVX2 path (LR_ISA=avx2) gained alike: double p = 3000, 5000 1.43-1.47
+ * -> 1.10-1.26, float 1.80-1.94 -> 1.45-1.73. */
+#ifndef LR_PIPE_MIN_F64
+#define LR_PIPE_MIN_F64 1536
+#endif
+#ifndef LR_PIPE_MIN_F32
+#define LR_PIPE_MIN_F32 1024
+#endif
+static inline __attribute__((always_inline)) void
+LR_FN(sweep_du)(const LR_T *restrict x, size_t nd, const double *restrict w,
+                const double *wt, size_t p, int stream,
+                const LR_T *restrict xp, size_t nu, const double *restrict rp,
+                double *restrict acc, double *restrict dots)
+{
+#if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
+    /* float: dot16s's two vectors of eight a row (lanes 0-7 and 8-15 of
+     * the sixteen: the same adds lane by lane), each element widened by
+     * one 512-bit conversion, where four of four took three FP port slots
+     * an element more than the loads gave time for (1 thread, p = 1500 to
+     * 5000: 1.35-1.45x a plain read) */
+    __m512d A[LR_PIPE_R], B[LR_PIPE_R], rv[LR_PIPE_R];
+    for (size_t k = 0; k < LR_PIPE_R; k++) {
+        A[k] = B[k] = _mm512_setzero_pd();
+        rv[k] = _mm512_set1_pd(k < nu ? rp[k] : 0.0);
+    }
+    size_t j = 0;
+    for (; j + 16 <= p; j += 16) {
+        if (nd) {
+            const __m512d w0 = _mm512_loadu_pd(w + j), w1 = _mm512_loadu_pd(w + j + 8);
+            for (size_t k = 0; k < nd; k++) {
+                LR_FN(dot_pf)(x + k * p + j, p, stream);
+                A[k] = _mm512_add_pd(A[k], _mm512_mul_pd(LR_FN(ld8x)(x + k * p + j), w0));
+                B[k] = _mm512_add_pd(B[k], _mm512_mul_pd(LR_FN(ld8x)(x + k * p + j + 8), w1));
+            }
+        }
+        if (nu) {
+            __m512d a0 = _mm512_loadu_pd(acc + j), a1 = _mm512_loadu_pd(acc + j + 8);
+            for (size_t k = 0; k < nu; k++) {
+                a0 = _mm512_add_pd(a0, _mm512_mul_pd(rv[k], LR_FN(ld8x)(xp + k * p + j)));
+                a1 = _mm512_add_pd(a1, _mm512_mul_pd(rv[k], LR_FN(ld8x)(xp + k * p + j + 8)));
+            }
+            _mm512_storeu_pd(acc + j, a0);
+            _mm512_storeu_pd(acc + j + 8, a1);
+        }
+    }
+    const size_t rd = p - j;
+    if (rd) {
+        /* dot16s's tail (masked: nothing read past a row or w, whose
+         * last weights come from wt), then upd_pr's */
+        const __mmask8 m0 = (__mmask8)(rd >= 8 ? 0xffu : (1u << rd) - 1u);
+        const __mmask8 m1 = (__mmask8)(rd > 8 ? (1u << (rd - 8)) - 1u : 0u);
+        for (size_t k = 0; k < nd; k++) {
+            A[k] = _mm512_mask_add_pd(A[k], m0, A[k],
+                                      _mm512_mul_pd(LR_FN(ld8m)(x + k * p + j, m0),
+                                                    _mm512_loadu_pd(wt)));
+            if (rd > 8)
+                B[k] = _mm512_mask_add_pd(B[k], m1, B[k],
+                                          _mm512_mul_pd(LR_FN(ld8m)(x + k * p + j + 8, m1),
+                                                        _mm512_loadu_pd(wt + 8)));
+        }
+        if (nu) {
+            __m512d a0 = _mm512_maskz_loadu_pd(m0, acc + j);
+            for (size_t k = 0; k < nu; k++)
+                a0 = _mm512_add_pd(a0, _mm512_mul_pd(rv[k], LR_FN(ld8m)(xp + k * p + j, m0)));
+            _mm512_mask_storeu_pd(acc + j, m0, a0);
+            if (rd > 8) {
+                __m512d a1 = _mm512_maskz_loadu_pd(m1, acc + j + 8);
+                for (size_t k = 0; k < nu; k++)
+                    a1 = _mm512_add_pd(a1, _mm512_mul_pd(rv[k], LR_FN(ld8m)(xp + k * p + j + 8, m1)));
+                _mm512_mask_storeu_pd(acc + j + 8, m1, a1);
+            }
+        }
+    }
+    for (size_t k = 0; k < nd; k++) {
+        const __m512d s = _mm512_add_pd(A[k], B[k]);
+        dots[k] = lr_sum02((lr_v4d)_mm256_add_pd(_mm512_castpd512_pd256(s),
+                                                 _mm512_extractf64x4_pd(s, 1)));
+    }
+#else
+    (void)wt;
+    lr_v4d t[LR_PIPE_R][4], rv[LR_PIPE_R], wv, a;
+    for (size_t k = 0; k < LR_PIPE_R; k++) {
+        t[k][0] = t[k][1] = t[k][2] = t[k][3] = (lr_v4d){0, 0, 0, 0};
+        rv[k] = (lr_v4d){0, 0, 0, 0} + (k < nu ? rp[k] : 0.0);
+    }
+    size_t j = 0;
+#define LR_DU_STEP(q)                                                          \
+    do {                                                                       \
+        if (nd) {                                                              \
+            memcpy(&wv, w + j + 4 * (q), sizeof wv);                           \
+            for (size_t k = 0; k < nd; k++)                                    \
+                t[k][q] += LR_FN(v4_cvt)(x + k * p + j + 4 * (q)) * wv;        \
+        }                                                                      \
+        if (nu) {                                                              \
+            memcpy(&a, acc + j + 4 * (q), sizeof a);                           \
+            for (size_t k = 0; k < nu; k++)                                    \
+                a = a + rv[k] * LR_FN(v4_cvt)(xp + k * p + j + 4 * (q));       \
+            memcpy(acc + j + 4 * (q), &a, sizeof a);                           \
+        }                                                                      \
+    } while (0)
+    for (; j + 16 <= p; j += 16) {
+        for (size_t k = 0; k < nd; k++)
+            LR_FN(dot_pf)(x + k * p + j, p, stream);
+        LR_DU_STEP(0);
+        LR_DU_STEP(1);
+        LR_DU_STEP(2);
+        LR_DU_STEP(3);
+    }
+    /* dot16's tail: whole groups of four, then a part with -0.0 lanes */
+    const size_t full = (p - j) / 4, part = (p - j) % 4;
+    if (full > 0)
+        LR_DU_STEP(0);
+    if (full > 1)
+        LR_DU_STEP(1);
+    if (full > 2)
+        LR_DU_STEP(2);
+#undef LR_DU_STEP
+    j += 4 * full;
+    if (part) {
+        for (size_t k = 0; k < nd; k++) {
+            const lr_v4d u = LR_FN(dot_part)(x + k * p + j, w + j, part);
+            if (full == 0)
+                t[k][0] += u;
+            else if (full == 1)
+                t[k][1] += u;
+            else if (full == 2)
+                t[k][2] += u;
+            else
+                t[k][3] += u;
+        }
+        for (size_t q = j; q < p; q++) {
+            double aq = acc[q];
+            for (size_t k = 0; k < nu; k++)
+                aq = aq + rp[k] * (double)xp[k * p + q];
+            acc[q] = aq;
+        }
+    }
+    for (size_t k = 0; k < nd; k++)
+        dots[k] = lr_sum02((t[k][0] + t[k][2]) + (t[k][1] + t[k][3]));
+#endif
+}
+
+/* Rows [lo, hi) of width P, LR_PIPE_R a block, pipelined (sweep_du); the
+ * rows after the last whole block one at a time, as blk_pr. */
+static inline __attribute__((always_inline)) void
+LR_FN(rows_pipe)(const LR_T *restrict X, const double *restrict y, size_t P,
+                 const double *restrict w, double b, size_t lo, size_t hi,
+                 size_t end, double *restrict acc)
+{
+    enum { R = LR_PIPE_R };
+    double wt[16], d[R] = {0}, r[R] = {0}, gb = 0.0, sse = 0.0;
+    lr_wtail(w, P, wt);
+    const void *pfl = LR_PF_LIM(X, P, end);
+    const size_t nb = (hi - lo) / R;
+    for (size_t s = 0; s <= nb; s++) {
+        const LR_T *xd = X + (lo + s * R) * P, *xu = xd - R * P;
+        const int stream = s < nb && LR_FN(dot_pf_ok)(xd + (R - 1) * P, P, pfl);
+        if (s == 0 && nb > 0)
+            LR_FN(sweep_du)(xd, R, w, wt, P, stream, NULL, 0, NULL, acc, d);
+        else if (s < nb)
+            LR_FN(sweep_du)(xd, R, w, wt, P, stream, xu, R, r, acc, d);
+        else if (nb > 0)
+            LR_FN(sweep_du)(NULL, 0, w, wt, P, 0, xu, R, r, acc, d);
+        if (s < nb)
+            for (size_t k = 0; k < R; k++) {
+                r[k] = (d[k] + b) - y[lo + s * R + k];
+                gb = gb + r[k];
+                sse = sse + r[k] * r[k];
+            }
+    }
+    for (size_t i = lo + nb * R; i < hi; i++) {
+        double ri = 0.0;
+        LR_FN(sweep_du)(X + i * P, 1, w, wt, P, LR_FN(dot_pf_ok)(X + i * P, P, pfl),
+                        NULL, 0, NULL, acc, d);
+        ri = (d[0] + b) - y[i];
+        LR_FN(sweep_du)(NULL, 0, w, wt, P, 0, X + i * P, 1, &ri, acc, d);
+        gb = gb + ri;
+        sse = sse + ri * ri;
+    }
+    acc[P] += gb;
+    acc[P + 1] += sse;
+}
+
 /* Rows a block for width P: the block stays within 32 KiB (in the L1
  * cache between its two phases), at most LR_VROWS. */
 #ifndef LR_VBLK
@@ -1504,6 +1728,8 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
         else if (p <= 512) /* four from 129: double p = 200 went from
                             * 1.11-1.18x a plain read to 1.06-1.08x */
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, end, acc);
+        else if (p > (sizeof(LR_T) == sizeof(double) ? LR_PIPE_MIN_F64 : LR_PIPE_MIN_F32))
+            LR_FN(rows_pipe)(X, y, p, w, b, lo, hi, end, acc);
         else if (sizeof(LR_T) == sizeof(double) && p > 768)
             /* two double rows, w and acc (32 p bytes) overflowed the L1
              * cache: 1.1-1.35x a read at p = 800, 1000 (median 1.3), one

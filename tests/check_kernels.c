@@ -125,10 +125,15 @@ START_TEST(test_widths)
 END_TEST
 
 /* generic widths with 8, 4, 2 and 1 rows a block; float on AVX-512
- * widens a block's rows once up to p = 1024 (one row a block from 769)
- * and twice past it */
+ * widens a block's rows once up to p = 1024 (one row a block from 769);
+ * float past 1024 and double past 1536 take the pipelined pass
+ * (rows_pipe), whose tails after the last sixteen columns are p mod 16 =
+ * 1 and 2 (a part of one or two only), 5 (a group of four and a part), 8
+ * (two groups: float on AVX-512 one whole vector of eight), 12 (three
+ * groups), 13 and 15 (three and a part of one or three) here */
 static const size_t wide_ps[] = {50, 64, 100, 256, 257, 512, 513, 768, 769,
-                                 1000, 1024, 1025, 1100, 2049};
+                                 1000, 1024, 1025, 1100, 1536, 1537, 1538,
+                                 1541, 1544, 1548, 1549, 1551, 2049};
 
 START_TEST(test_wide_rows)
 {
