@@ -323,6 +323,22 @@ def sweep_ratio_table(w, by, ps, mark):
     return worst
 
 
+def off_section(d, w):
+    """S1's sweep at widths off the issue's list (bench-sweep-off.csv)."""
+    by, ps = sweep_table(rows(os.path.join(d, "bench-sweep-off.csv")))
+    if not ps:
+        return
+    w("### S1 at widths off the list\n")
+    w("The listed p are a sample of every p: `build/linreg bench --sweep "
+      "--threads 1,2 --ps %s` (X about 128 MB, raw data "
+      "`bench-sweep-off.csv`), the same ratio (no target is listed at these "
+      "widths; above 1.15 is marked):\n" % ",".join(str(p) for p in ps))
+    worst = sweep_ratio_table(w, by, ps, " (above 1.15)")
+    w("\nWorst per curve off the list: " + ", ".join(
+        "%s %s thr %.3f" % (c[0], c[1], q) for c, q in sorted(worst.items()))
+      + ".\n")
+
+
 def llc_section(d, w):
     """S1's sweep again with X past the L3 (scripts/bench-speed.sh writes it
     where the L3 is large enough to hold much of the 128 MB X)."""
@@ -372,6 +388,7 @@ def speed_sections(d, w, verdict):
     w("\nWorst per curve: " + ", ".join(
         "%s %s thr %.3f (%s)" % (c[0], c[1], q, verdict(q <= 1.15))
         for c, q in sorted(worst.items())) + ".\n")
+    off_section(d, w)
     llc_section(d, w)
 
     w("## S2. Float pays (targets: float at least 1.6x faster than double "

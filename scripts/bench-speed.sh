@@ -11,6 +11,7 @@
 #                      and 2 threads with libgomp's own spin
 #   bench-sweep-isa.csv the same on the narrower paths (LR_ISA=avx2,
 #                      baseline), 1 thread, p = 1 .. 200
+#   bench-sweep-off.csv the sweep at widths off the issue's list
 #   bench-sweep-llc.csv the sweep with X of four times the L3 cache (and
 #                      bench-sweep-llc.txt: the L3's size and the command)
 #   bench-sweep.png    the sweep's ratio against p (gnuplot, when present)
@@ -41,6 +42,12 @@ for isa in avx2 baseline; do
         cp "$tmp_isa" results/bench/bench-sweep-isa.csv
     fi
 done
+# Widths off the issue's list (the list is a sample of every p): between
+# its points, on both sides of the kernels' thresholds (16/17, 32/33,
+# 128/129, 1024/1025, 1536/1537) and past 1000.
+"$linreg" bench --sweep --threads 1,2 \
+    --ps 4,6,9,11,17,20,31,33,40,48,65,80,127,129,300,700,1025,1537,2048,3000,5000 \
+    --out results/bench/bench-sweep-off.csv
 # The same sweep with X past the last-level cache: at the issue's 128 MB a
 # large L3 (260 MiB on the Intel VM, 300 MiB on the 16-core device) holds
 # much of X, and the plain read then runs at the cache's speed, not
