@@ -1176,7 +1176,7 @@ LR_FN(sweep_du)(const LR_T *restrict x, size_t nd, const double *restrict w,
 }
 
 /* Rows [lo, hi) of width P, LR_PIPE_R a block, pipelined (sweep_du); the
- * rows after the last whole block one at a time, as blk_pr. */
+ * rows after the last whole block one at a time (blk_pr: the same bits). */
 static inline __attribute__((always_inline)) void
 LR_FN(rows_pipe)(const LR_T *restrict X, const double *restrict y, size_t P,
                  const double *restrict w, double b, size_t lo, size_t hi,
@@ -1203,15 +1203,8 @@ LR_FN(rows_pipe)(const LR_T *restrict X, const double *restrict y, size_t P,
                 sse = sse + r[k] * r[k];
             }
     }
-    for (size_t i = lo + nb * R; i < hi; i++) {
-        double ri = 0.0;
-        LR_FN(sweep_du)(X + i * P, 1, w, wt, P, LR_FN(dot_pf_ok)(X + i * P, P, pfl),
-                        NULL, 0, NULL, acc, d);
-        ri = (d[0] + b) - y[i];
-        LR_FN(sweep_du)(NULL, 0, w, wt, P, 0, X + i * P, 1, &ri, acc, d);
-        gb = gb + ri;
-        sse = sse + ri * ri;
-    }
+    for (size_t i = lo + nb * R; i < hi; i++)
+        LR_FN(blk_pr)(X + i * P, y + i, P, 1, pfl, w, wt, b, acc, &gb, &sse, 0, NULL);
     acc[P] += gb;
     acc[P + 1] += sse;
 }
