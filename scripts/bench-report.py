@@ -29,6 +29,11 @@ def f(x):
     return float(x)
 
 
+def threads_text(t):
+    """'1 thread', '2 threads'"""
+    return "%s thread%s" % (t, "" if str(t) == "1" else "s")
+
+
 def main():
     d = sys.argv[1] if len(sys.argv) > 1 else "results/bench"
     bench = rows(os.path.join(d, "bench.csv"))
@@ -75,6 +80,23 @@ def main():
     w("\nThe pass also reads y (1/p of X: 12.5% more bytes at d, 6% at b), "
       "which the read of X alone does not; the rest is the residual and "
       "gradient arithmetic between loads.\n")
+    why = []
+    for r in bench:
+        ratio = f(r["ratio_to_read"])
+        if r["size"] == "a" or ratio <= 1.10:
+            continue
+        p = int(r["p"])
+        more = (p + 1.0) / p  # the bytes of X and y over those of X
+        why.append("%s at %s: %.3fx, %.1f%% over the target. The "
+                   "pass moves X and y, %.3f times the bytes of the read of "
+                   "X, so per byte it took %.3fx the read's time%s." % (
+                       r["size"], threads_text(r["threads_used"]), ratio,
+                       100 * (ratio / 1.10 - 1), more, ratio / more,
+                       "" if ratio / more <= 1.10 else
+                       ": more than y's bytes explain, the arithmetic "
+                       "between loads"))
+    if why:
+        w("Missed, by how much and why: " + " ".join(why) + "\n")
 
     w("## 2. The tutorial's size, 500 x 1 (target: at most 1.0 us per "
       "iteration at every thread count)\n")
@@ -90,11 +112,14 @@ def main():
     w("## 3. Against the tutorial's NumPy code (targets: 9x at a, 2x at b, "
       "3.5x at c, 3x at d)\n")
     if cnp:
+        lib = cnp[0]["blas"].split(" /")[0]
+        if " threads)" in lib:  # threadpoolctl's count: the table's T
+            lib = lib.rsplit(",", 1)[0] + ")"
         w("NumPy %s with %s; `scripts/compare-numpy.py` on the same data "
-          "(written as .npy) and thread count. Reference BLAS is "
-          "single-threaded, so NumPy runs on one thread at any T; Debian's "
-          "OpenBLAS (`libopenblas0-pthread`) is not installed here.\n"
-          % (cnp[0]["numpy_version"], cnp[0]["blas"].split(" /")[0]))
+          "(written as .npy) and thread count, the BLAS's threads set to T "
+          "(`OMP_NUM_THREADS`, `OPENBLAS_NUM_THREADS`; the BLAS's own count "
+          "per row is in `compare-numpy.csv`).\n"
+          % (cnp[0]["numpy_version"], lib))
         w("| size | threads | NumPy (s/iter) | linreg (s/iter) | speedup | target | |")
         w("|---|---|---|---|---|---|---|")
         for r in cnp:
@@ -102,6 +127,26 @@ def main():
                 r["size"], r["threads"], f(r["numpy_s_per_iter"]),
                 f(r["linreg_s_per_iter"]), f(r["speedup"]), r["target"],
                 verdict(r["status"] == "met")))
+        read = {(r["size"], r["threads_used"]): f(r["read_s"]) for r in bench}
+        why = []
+        for r in cnp:
+            rd = read.get((r["size"], r["linreg_threads_used"]))
+            if r["status"] == "met" or not rd:
+                continue
+            nr, lr = f(r["numpy_s_per_iter"]) / rd, f(r["linreg_s_per_iter"]) / rd
+            why.append("%s at %s: %.2fx against %sx; NumPy took "
+                       "%.2f reads of X, linreg %.2f, and %sx would need "
+                       "linreg at %.2f%s." % (
+                           r["size"], threads_text(r["threads"]), f(r["speedup"]),
+                           r["target"], nr, lr, r["target"],
+                           nr / f(r["target"]),
+                           " (less than one read)" if nr / f(r["target"]) < 1
+                           else ""))
+        if why:
+            w("\nMissed, by how much and why: NumPy's iteration is two "
+              "matrix-vector products (X w, then X^T r), a pass over X "
+              "each, and linreg's is one pass. Against table 1's read of X "
+              "at the same size and threads: " + " ".join(why))
     else:
         w("Not run (python3-numpy missing).")
     w("")
@@ -120,6 +165,27 @@ def main():
                 verdict(sp >= 1.8) if r["size"] in "bd" else "(c: no target)"))
     w("\nThe weight difference is that of the float-X model from the double "
       "one after the same iterations.\n")
+    why = []
+    for r in bench:
+        sp = f(r["double_over_float"])
+        if r["size"] not in "bd" or sp >= 1.8:
+            continue
+        p = int(r["p"])
+        bound = (8.0 * p + 8) / (4.0 * p + 8)  # y stays double
+        why.append("%s (p = %d) at %s: %.3fx, %.1f%% under the "
+                   "target; the bound is %.2fx, and float moved %.1f GB/s "
+                   "against double's %.1f." % (
+                       r["size"], p, threads_text(r["threads_used"]), sp,
+                       100 * (1 - sp / 1.8), bound,
+                       (4.0 * p + 8) * int(r["n"]) / f(r["float_s"]) / 1e9,
+                       (8.0 * p + 8) * int(r["n"]) / f(r["clause_s"]) / 1e9))
+    if why:
+        w("Missed, by how much and why: a float row moves 4p + 8 bytes "
+          "against 8p + 8 (y stays double), so the gain is at most (8p + 8) "
+          "/ (4p + 8), 1.80x at p = 8: there the target asks float X to "
+          "stream as many bytes a second as double X, though each float is "
+          "widened to double before its arithmetic (S1 below holds each "
+          "against a read of its own bytes). " + " ".join(why) + "\n")
 
     w("## 5. `--deterministic` against the reduction clause (target: within "
       "5%)\n")
@@ -265,6 +331,7 @@ def read_gram_sections(d, w, verdict):
           "**%s**.\n" % run)
         w("| p | threads | path | GFMA/s | % of peak | |")
         w("|---|---|---|---|---|---|")
+        missed, rate = [], {}
         for r in gram:
             if r["storage"] != "double" or r["path"] not in (
                     run, run + "-deterministic", "dsyrk", "numpy"):
@@ -275,7 +342,42 @@ def read_gram_sections(d, w, verdict):
             w("| %s | %s | %s | %.1f | %.0f%% | %s |" % (
                 r["p"], r["threads"], r["path"], f(r["gfma"]), 100 * q,
                 verdict(q >= 0.6) if r["path"].startswith(run) else ""))
+            if r["path"].startswith(run) and q < 0.6:
+                missed.append((int(r["p"]), r["threads"], r["path"], q))
+            rate[(int(r["p"]), r["threads"], r["path"])] = f(r["gfma"])
+        if missed:
+            def vs_plain(p, t, path):
+                if path == run or (p, t, run) not in rate:
+                    return ""
+                return ", %.3fx the plain kernel's rate in this run" % (
+                    rate[(p, t, path)] / rate[(p, t, run)])
+            w("\nMissed, by how much and why: " + "; ".join(
+                "%s at p = %d, %s: %.1f%% of the peak, %.1f points "
+                "under%s" % (path, p, threads_text(t), 100 * q, 100 * (0.6 - q),
+                             vs_plain(p, t, path))
+                for p, t, path, q in missed) + (
+                    ". The deterministic path sums fixed slabs of blocks "
+                    "of rows, each into a partial matrix of its own, added "
+                    "in slab order: the same FMAs in more partial sums"
+                    if any(m[2].endswith("-deterministic") for m in missed)
+                    else "") + ". Of the FMA lanes the "
+              "kernel's tiles run (`gram_kernel_t.h`: they also sum the "
+              "columns of 1 and y and the lower halves of the diagonal "
+              "blocks), the counted n p (p + 1) / 2 are " + ", ".join(
+                  "%.0f%% at p = %d" % (100 * counted_lanes(p), p)
+                  for p in sorted({int(r["p"]) for r in gram})) + ".")
         w("")
+
+
+def counted_lanes(p):
+    """The share of the FMA lanes of gram_kernel_t.h's AVX-512 tiles that
+    are the counted n p (p + 1) / 2: per row of X, the F = (p + 2) // 8
+    full panels' upper triangle of 8 x 8 blocks, then the R = p + 2 - 8 F
+    remainder rows against every column (p + 2 rounded up to 8)."""
+    ld = p + 2
+    full, rem = ld // 8, ld - ld // 8 * 8
+    lanes = 64 * full * (full + 1) // 2 + rem * (ld + 7) // 8 * 8
+    return p * (p + 1) / 2.0 / lanes
 
 
 SWEEP_CURVES = [("double", "1"), ("double", "2"), ("float", "1"),
@@ -367,6 +469,54 @@ def llc_section(d, w):
       + ".\n")
 
 
+def s1_why(d, w, by, ps):
+    """S1's misses: how many, by how much, and the same curves past the L3
+    where bench-sweep-llc.csv has them."""
+    llc, _ = sweep_table(rows(os.path.join(d, "bench-sweep-llc.csv")))
+    l3 = None
+    try:
+        with open(os.path.join(d, "bench-sweep-llc.txt")) as fh:
+            for line in fh:
+                if line.startswith("l3_bytes="):
+                    l3 = int(line.split("=", 1)[1]) / 2.0**20
+    except OSError:
+        pass
+    parts = []
+    for c in SWEEP_CURVES:
+        qs = [f(by[c][p]["ratio_to_read"]) for p in ps if p in by.get(c, {})]
+        miss = [q for q in qs if q > 1.15]
+        if not miss:
+            continue
+        txt = "%s at %s: %d of %d p, by up to %.0f%%" % (
+            c[0], threads_text(c[1]), len(miss), len(qs), 100 * (max(miss) / 1.15 - 1))
+        past = [f(r["ratio_to_read"]) for r in llc.get(c, {}).values()]
+        if past:
+            txt += " (past the L3, below: worst %.3f)" % max(past)
+        parts.append(txt)
+    if not parts:
+        return
+    why = ("Missed, by how much and why: " + "; ".join(parts) + ".")
+
+    def median_read(table, c):
+        v = sorted(f(r["read_gbs"]) for r in table.get(c, {}).values())
+        return v[len(v) // 2] if v else float("nan")
+    if l3 and llc:
+        why += (" The plain read each ratio is held against finds much of "
+                "X in this CPU's %.0f MiB L3 (float X is half of double's "
+                "128 MB), where it runs faster than from memory (float, 1 "
+                "thread: a median %.1f GB/s here against %.1f past the L3), "
+                "while the "
+                "kernel's arithmetic a byte is the same in the cache and "
+                "out of it: each float is widened to double and takes a "
+                "multiply and an add in the dot product and again in the "
+                "gradient, without FMA (every dispatch path sums in one "
+                "order without it, for `--deterministic`'s bits). With X "
+                "past the L3 the same kernels are within the ratios below."
+                % (l3, median_read(by, ("float", "1")),
+                   median_read(llc, ("float", "1"))))
+    w(why + "\n")
+
+
 def speed_sections(d, w, verdict):
     """The memory-speed issue's targets 1-4 (scripts/bench-speed.sh)."""
     sweep = rows(os.path.join(d, "bench-sweep.csv"))
@@ -388,6 +538,7 @@ def speed_sections(d, w, verdict):
     w("\nWorst per curve: " + ", ".join(
         "%s %s thr %.3f (%s)" % (c[0], c[1], q, verdict(q <= 1.15))
         for c, q in sorted(worst.items())) + ".\n")
+    s1_why(d, w, by, ps)
     off_section(d, w)
     llc_section(d, w)
 
@@ -411,6 +562,29 @@ def speed_sections(d, w, verdict):
                 p, t, f(rd["iter_s"]), f(rf["iter_s"]), sp, bound,
                 verdict(sp >= 1.6) if bound >= 1.6 else "(bound < 1.6)", dq,
                 verdict(dq <= 1.05)))
+    dqs = {(p, t): f(by[("float", t)][p]["det_over_clause"]) for p in ps
+           for t in ("1", "2") if p in by.get(("float", t), {})}
+    over = sorted((k for k, q in dqs.items() if q > 1.05), key=lambda k: k)
+    if over:
+        def extra(p):  # the partial rows' bytes over float X's, a block
+            rb = max(128, 16384 // p)  # lr_chunk_rows (src/kernels.c)
+            return 16.0 * (p + 2) / (4.0 * p * rb)
+        w("\nMissed, by how much and why: float `--deterministic` over 1.05x "
+          "the clause path at %s, by up to %.1f points. The deterministic "
+          "pass runs the clause path's kernels on the same blocks of rows "
+          "(`lr_chunk_rows`: max(128, 16384 / p) rows) and besides writes "
+          "each block's partial row of p + 2 doubles and reads them back "
+          "to add in block order, which adds %s to the bytes of float X. "
+          "It does no "
+          "less work than the clause path, yet across the %d cells of this "
+          "run the ratio ran from %.3f to %.3f: the rest is this shared "
+          "machine's run-to-run noise." % (
+              ", ".join("p = %d (%s, %.4f)" % (p, threads_text(t), dqs[(p, t)])
+                        for p, t in over),
+              100 * (max(dqs[k] for k in over) - 1.05),
+              ", ".join("%.1f%% (p = %d)" % (100 * extra(p), p)
+                        for p in sorted({p for p, _ in over})),
+              len(dqs), min(dqs.values()), max(dqs.values())))
     w("")
 
     w("## S3. The instruction set of the machine\n")
