@@ -1266,8 +1266,10 @@ static int header_end(const char *path, int fd, size_t size, size_t *h,
     }
 }
 
-static int open_size(const char *path, int *fd, size_t *size, char *err,
-                     size_t errlen)
+/* Opens the regular file at path (*fd), its *size and the byte after its
+ * header (*h); on an error nothing is left open. */
+static int open_header(const char *path, int *fd, size_t *size, size_t *h,
+                       char *err, size_t errlen)
 {
     struct stat sb;
     *fd = open(path, O_RDONLY);
@@ -1279,7 +1281,10 @@ static int open_size(const char *path, int *fd, size_t *size, char *err,
         return lr_set_err(LR_EIO, err, errlen, "%s: not a regular file", path);
     }
     *size = (size_t)sb.st_size;
-    return LR_SUCCESS;
+    const int st = header_end(path, *fd, *size, h, err, errlen);
+    if (st)
+        close(*fd);
+    return st;
 }
 
 int lr_csv_scan(const char *path, size_t lo, size_t hi, size_t *data_start,
@@ -1287,12 +1292,8 @@ int lr_csv_scan(const char *path, size_t lo, size_t hi, size_t *data_start,
 {
     int fd, st;
     size_t size = 0, h = 0;
-    if ((st = open_size(path, &fd, &size, err, errlen)))
+    if ((st = open_header(path, &fd, &size, &h, err, errlen)))
         return st;
-    if ((st = header_end(path, fd, size, &h, err, errlen))) {
-        close(fd);
-        return st;
-    }
     *data_start = h;
     *nrec = 0;
     *starts = NULL;
@@ -1340,12 +1341,8 @@ int lr_csv_read_part(const char *path, const lr_csv_opts *opts, size_t lo,
     size_t size = 0, h = 0;
     if (st)
         return st;
-    if ((st = open_size(path, &fd, &size, err, errlen)))
+    if ((st = open_header(path, &fd, &size, &h, err, errlen)))
         return st;
-    if ((st = header_end(path, fd, size, &h, err, errlen))) {
-        close(fd);
-        return st;
-    }
     if (hi > size)
         hi = size;
     if (lo < h || lo > hi) {
@@ -1382,12 +1379,8 @@ int lr_csv_columns(const char *path, const lr_csv_opts *opts, lr_data **out,
     size_t size = 0, h = 0;
     if (st)
         return st;
-    if ((st = open_size(path, &fd, &size, err, errlen)))
+    if ((st = open_header(path, &fd, &size, &h, err, errlen)))
         return st;
-    if ((st = header_end(path, fd, size, &h, err, errlen))) {
-        close(fd);
-        return st;
-    }
     char *buf = read_range(path, fd, 0, h, err, errlen, &st);
     close(fd);
     if (!buf)
