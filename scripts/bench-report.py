@@ -441,9 +441,10 @@ def off_section(d, w):
       + ".\n")
 
 
-def llc_section(d, w):
-    """S1's sweep again with X past the L3 (scripts/bench-speed.sh writes it
-    where the L3 is large enough to hold much of the 128 MB X)."""
+def read_llc(d):
+    """The sweep past the L3 (bench-sweep-llc.csv) and what
+    scripts/bench-speed.sh wrote of it (bench-sweep-llc.txt: l3_bytes, mb,
+    command); empty where either is missing."""
     llc = rows(os.path.join(d, "bench-sweep-llc.csv"))
     info = {}
     try:
@@ -452,8 +453,17 @@ def llc_section(d, w):
                 k, _, v = line.strip().partition("=")
                 info[k] = v
     except OSError:
-        return
+        return [], {}
     if not llc or "l3_bytes" not in info:
+        return [], {}
+    return llc, info
+
+
+def llc_section(d, w):
+    """S1's sweep again with X past the L3 (scripts/bench-speed.sh writes it
+    where the L3 is large enough to hold much of the 128 MB X)."""
+    llc, info = read_llc(d)
+    if not llc:
         return
     by, ps = sweep_table(llc)
     l3 = int(info["l3_bytes"]) / 2.0**20
@@ -472,15 +482,9 @@ def llc_section(d, w):
 def s1_why(d, w, by, ps):
     """S1's misses: how many, by how much, and the same curves past the L3
     where bench-sweep-llc.csv has them."""
-    llc, _ = sweep_table(rows(os.path.join(d, "bench-sweep-llc.csv")))
-    l3 = None
-    try:
-        with open(os.path.join(d, "bench-sweep-llc.txt")) as fh:
-            for line in fh:
-                if line.startswith("l3_bytes="):
-                    l3 = int(line.split("=", 1)[1]) / 2.0**20
-    except OSError:
-        pass
+    llc_rows, info = read_llc(d)
+    llc, _ = sweep_table(llc_rows)
+    l3 = int(info["l3_bytes"]) / 2.0**20 if info else None
     parts = []
     for c in SWEEP_CURVES:
         qs = [f(by[c][p]["ratio_to_read"]) for p in ps if p in by.get(c, {})]
@@ -574,7 +578,7 @@ def speed_sections(d, w, verdict):
                 verdict(dq <= 1.05)))
     dqs = {(p, t): f(by[("float", t)][p]["det_over_clause"]) for p in ps
            for t in ("1", "2") if p in by.get(("float", t), {})}
-    over = sorted((k for k, q in dqs.items() if q > 1.05), key=lambda k: k)
+    over = sorted(k for k, q in dqs.items() if q > 1.05)
     if over:
         def extra(p):  # the partial rows' bytes over float X's, a block
             rb = max(128, 16384 // p)  # lr_chunk_rows (src/kernels.c)
