@@ -479,6 +479,101 @@ def llc_section(d, w):
       + ".\n")
 
 
+# A pass from memory at least this share of its rate with X in the cache is
+# bound by its arithmetic: memory would not make it faster.
+CACHE_BOUND = 0.9
+
+
+def read_cache(d):
+    """The 1-thread sweep with X of 1 MB (bench-sweep-cache.csv):
+    {precision: {p: row}}; empty where it is missing."""
+    by, _ = sweep_table(rows(os.path.join(d, "bench-sweep-cache.csv")))
+    return {c[0]: t for c, t in by.items() if c[1] == "1"}
+
+
+def cache_share(by, cache, prec, p):
+    """The pass's GB/s of X from memory (1 thread) over its GB/s in the
+    cache, or None where either is missing."""
+    r, c = by.get((prec, "1"), {}).get(p), cache.get(prec, {}).get(p)
+    if not r or not c or f(c["iter_gbs"]) <= 0:
+        return None
+    return f(r["iter_gbs"]) / f(c["iter_gbs"])
+
+
+def cache_section(d, w, by):
+    """S1's 1-thread curves against the same kernels with X in the cache."""
+    cache = read_cache(d)
+    if not cache:
+        return
+    ps = sorted(set(p for t in cache.values() for p in t))
+    w("### S1 with X in the cache: memory or arithmetic\n")
+    w("`build/linreg bench --sweep --mb 1 --threads 1 --repeat 21` (X of "
+      "1 MB, which stays in the cache; raw data `bench-sweep-cache.csv`): "
+      "the kernels' own rate, with no wait for memory. Where the pass from "
+      "memory (S1's 1-thread curves) runs at %.0f%% or more of its rate in "
+      "the cache, memory is not what limits it: its arithmetic is (marked "
+      "*arithmetic*). GB/s of X moved by one iteration:\n" % (100 * CACHE_BOUND))
+    precs = [c for c in ("double", "float") if c in cache]
+    w("| p | " + " | ".join("%s: from memory | in the cache | share" % c
+                            for c in precs) + " |")
+    w("|---|" + "---|---|---|" * len(precs))
+    for p in ps:
+        cells = []
+        for c in precs:
+            r, k = by.get((c, "1"), {}).get(p), cache[c].get(p)
+            q = cache_share(by, cache, c, p)
+            if r is None or k is None or q is None:
+                cells.append(" | | ")
+                continue
+            cells.append("%.1f | %.1f | %.2f%s" % (
+                f(r["iter_gbs"]), f(k["iter_gbs"]), q,
+                " *arithmetic*" if q >= CACHE_BOUND else ""))
+        w("| %d | %s |" % (p, " | ".join(cells)))
+    w("")
+
+
+def and_list(xs):
+    """a, b and c"""
+    return xs[0] if len(xs) == 1 else ", ".join(xs[:-1]) + " and " + xs[-1]
+
+
+def s1_cache_why(d, by, ps):
+    """What the sweep in the cache says of S1's 1-thread misses: the
+    sentences, or "" where it is missing or says nothing."""
+    cache = read_cache(d)
+    out = []
+    for prec in ("double", "float"):
+        miss = [p for p in ps if p in by.get((prec, "1"), {})
+                and f(by[(prec, "1")][p]["ratio_to_read"]) > 1.15]
+        shares = [(p, cache_share(by, cache, prec, p)) for p in miss]
+        shares = [(p, q) for p, q in shares if q is not None]
+        if not shares:
+            continue
+        bound = [p for p, q in shares if q >= CACHE_BOUND]
+        other = [(p, q) for p, q in shares if q < CACHE_BOUND]
+        txt = "%s at 1 thread: " % prec.capitalize()
+        if bound:
+            txt += ("at %d of the %d missed p (%s) the pass ran at %.0f%% or "
+                    "more of its rate with X in the cache (below), so there "
+                    "the kernel's arithmetic, not memory, sets the time" % (
+                        len(bound), len(shares), ", ".join(map(str, bound)),
+                        100 * CACHE_BOUND))
+            if prec == "float":
+                txt += (": each float is widened to double and takes a "
+                        "multiply and an add in the dot product and again in "
+                        "the gradient, without FMA (every dispatch path sums "
+                        "in one order without it, for `--deterministic`'s "
+                        "bits)")
+        if other:
+            txt += ("; " if bound else "") + (
+                "at p = %s it ran at %s of its rate in the cache: there the "
+                "pass waits on memory more than the plain read does" % (
+                    and_list(["%d" % p for p, _ in other]),
+                    and_list(["%.2f" % q for _, q in other])))
+        out.append(txt + ".")
+    return " ".join(out)
+
+
 def s1_why(d, w, by, ps):
     """S1's misses: how many, by how much, and the same curves past the L3
     where bench-sweep-llc.csv has them."""
@@ -500,6 +595,9 @@ def s1_why(d, w, by, ps):
     if not parts:
         return
     why = ("Missed, by how much and why: " + "; ".join(parts) + ".")
+    cache_why = s1_cache_why(d, by, ps)
+    if cache_why:
+        why += " " + cache_why
 
     def median_read(table, c):
         v = sorted(f(r["read_gbs"]) for r in table.get(c, {}).values())
@@ -513,18 +611,20 @@ def s1_why(d, w, by, ps):
                     "of X in this CPU's %.0f MiB L3 (float X is half of "
                     "double's 128 MB), where it ran faster than from memory "
                     "(float, 1 thread: a median %.1f GB/s here against %.1f "
-                    "past the L3), while the kernel's arithmetic a byte is "
+                    "past the L3)%s." % (l3, here, past, "" if cache_why else
+                    ", while the kernel's arithmetic a byte is "
                     "the same in the cache and out of it: each float is "
                     "widened to double and takes a multiply and an add in "
                     "the dot product and again in the gradient, without FMA "
                     "(every dispatch path sums in one order without it, for "
-                    "`--deterministic`'s bits)." % (l3, here, past))
+                    "`--deterministic`'s bits)"))
         else:
             why += (" In this run the read of float X ran at about the same "
                     "rate as past the %.0f MiB L3 (float, 1 thread: a median "
-                    "%.1f GB/s here against %.1f), so the cache does not "
-                    "explain these misses; nothing else this run measures "
-                    "does." % (l3, here, past))
+                    "%.1f GB/s here against %.1f), so the L3 does not "
+                    "explain these misses%s." % (
+                        l3, here, past, "" if cache_why else
+                        "; nothing else this run measures does"))
         if worst_past <= 1.15:
             why += (" With X past the L3 the same kernels are within 1.15x "
                     "on every curve (below).")
@@ -553,6 +653,7 @@ def speed_sections(d, w, verdict):
         "%s %s thr %.3f (%s)" % (c[0], c[1], q, verdict(q <= 1.15))
         for c, q in sorted(worst.items())) + ".\n")
     s1_why(d, w, by, ps)
+    cache_section(d, w, by)
     off_section(d, w)
     llc_section(d, w)
 

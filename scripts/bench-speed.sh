@@ -14,6 +14,9 @@
 #   bench-sweep-off.csv the sweep at widths off the issue's list
 #   bench-sweep-llc.csv the sweep with X of four times the L3 cache (and
 #                      bench-sweep-llc.txt: the L3's size and the command)
+#   bench-sweep-cache.csv the sweep with X of 1 MB, in the cache, 1 thread:
+#                      the kernels' own speed, to tell a pass bound by its
+#                      arithmetic from one bound by memory
 #   bench-sweep.png    the sweep's ratio against p (gnuplot, when present)
 # Timings are reported, never asserted; run on a quiet machine.
 set -e
@@ -75,6 +78,13 @@ if [ "$l3" -ge 33554432 ]; then
         echo "bench-speed.sh: X of $mb MB would not fit: no sweep past the L3" >&2
     fi
 fi
+# The same widths with X of 1 MB (in the L2 or L3 cache), 1 thread: the
+# rate of the kernels' arithmetic. A pass as fast from memory as from the
+# cache is bound by its arithmetic, not by memory (AMD EPYC family 26 VM:
+# float p = 3 to 1000 ran at 0.76-1.06 of its rate in the cache, double at
+# 0.44-0.92). Many repeats: an iteration takes about 15 us.
+"$linreg" bench --sweep --mb 1 --threads 1 --repeat 21 \
+    --out results/bench/bench-sweep-cache.csv
 "$linreg" bench --crossover 9 --threads 2 --out results/bench/bench-threads.csv
 
 # Three jobs at once, each 20190 x 9 (a statsmodels-sized problem), per
