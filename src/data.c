@@ -5,6 +5,17 @@
 
 #include "lr_internal.h"
 
+void *lr_alloc_huge(size_t bytes)
+{
+    const size_t h = (size_t)1 << 21, rh = (bytes + h - 1) & ~(h - 1);
+    void *m = rh < bytes ? NULL : aligned_alloc(h, rh ? rh : h);
+#ifdef MADV_HUGEPAGE
+    if (m)
+        (void)madvise(m, rh ? rh : h, MADV_HUGEPAGE);
+#endif
+    return m;
+}
+
 void *lr_alloc_rows(size_t bytes)
 {
     const size_t r = (bytes + 63) & ~(size_t)63;
@@ -12,13 +23,7 @@ void *lr_alloc_rows(size_t bytes)
         return NULL;
     if (r < LR_HUGE_ROWS)
         return aligned_alloc(64, r ? r : 64);
-    const size_t h = (size_t)1 << 21, rh = (r + h - 1) & ~(h - 1);
-    void *m = rh < r ? NULL : aligned_alloc(h, rh);
-#ifdef MADV_HUGEPAGE
-    if (m)
-        (void)madvise(m, rh, MADV_HUGEPAGE);
-#endif
-    return m;
+    return lr_alloc_huge(r);
 }
 
 void *lr_alloc_part(size_t rows, size_t stride)

@@ -26,7 +26,6 @@
  * Measured (scripts/bench-gram.sh, results/bench/gram.md): see README. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <gsl/gsl_cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -132,15 +131,9 @@ static int path_tiles(int path, lr_gram_tiles_fn *fn)
 #endif
 static double *alloc_partials(size_t bytes)
 {
-    const size_t h = (size_t)1 << 21, rh = (bytes + h - 1) & ~(h - 1);
-    if (bytes < LR_GRAM_HUGE || rh < bytes)
+    if (bytes < LR_GRAM_HUGE)
         return aligned_alloc(64, (bytes + 63) & ~(size_t)63);
-    double *m = aligned_alloc(h, rh);
-#ifdef MADV_HUGEPAGE
-    if (m)
-        (void)madvise(m, rh, MADV_HUGEPAGE);
-#endif
-    return m;
+    return lr_alloc_huge(bytes);
 }
 
 int lr_gram_ws_alloc(lr_gram_ws *ws, const lr_kernel_state *ks, int det,

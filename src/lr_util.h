@@ -42,6 +42,13 @@ int lr_numpy_rand(uint64_t seed, size_t p, double *out);
 #define LR_HUGE_ROWS ((size_t)8 << 20)
 void *lr_alloc_rows(size_t bytes);
 
+/* bytes rounded up to whole 2 MB pages, 2 MB aligned and marked for
+ * transparent huge pages (NULL when out of memory); free() releases it.
+ * lr_alloc_rows' large blocks, and the CSV reader's pread buffers: a
+ * buffer filled again and again faults once for each 2 MB, not each 4 KB
+ * (see csv.c's scan_file). */
+void *lr_alloc_huge(size_t bytes);
+
 /* Partial rows that threads each sum into through a whole pass (one row
  * a thread): m doubles padded to whole 4 KB pages plus one page between
  * rows, the block 4 KB aligned (lr_alloc_part). Where two threads' rows
