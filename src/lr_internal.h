@@ -136,6 +136,14 @@ const char *lr_parse_number(const char *s, const char *end, double *out);
 const char *lr_parse_row(const char *s, const char *end, char delim,
                          size_t n, double *out);
 
+/* ---- csv.c ---- */
+
+/* The bytes of the pread windows the CSV reader parses a mapped file's
+ * records from (2 MB; the tests set smaller ones, to cross many window
+ * edges in a small file); 0: through the mapping alone, the reference the
+ * windows must equal. */
+extern size_t lr_csv_window;
+
 /* ---- NumPy legacy RandomState samplers on top of GSL's MT19937 ---- */
 typedef struct lr_nprng lr_nprng;
 lr_nprng *lr_nprng_alloc(uint32_t seed);
