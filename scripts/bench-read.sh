@@ -24,7 +24,8 @@ xy_kb=$((n * (p + 1) * 8 / 1024))
 {
     echo "# linreg train --data FILE --iters 1 --no-exact --quiet --threads T"
     echo "# FILE: linreg generate --samples $n --features $p ($size bytes)"
-    echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cores"
+    echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') (family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //') model $(grep -m1 '^model[[:space:]]' /proc/cpuinfo | sed 's/.*: //')), $(nproc) cores"
+    echo "# run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '(not a git checkout)')"
     echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     for t in 1 2; do
         best=

@@ -295,13 +295,16 @@ def read_gram_sections(d, w, verdict):
             rss = float(line.split("peak RSS ")[1].split()[0])
             bound = float(line.split("bound ")[1].split()[0])
             if t == "2":
-                w("2 threads: %.0f MB/s (%s); peak RSS %.0f KB against %.0f KB "
-                  "(%s).\n" % (mbs, verdict(mbs >= 1000), rss, bound,
-                                verdict(rss <= bound)))
+                short = ("" if mbs >= 1000 else
+                         ", %.1f%% short of 1000" % (100 * (1 - mbs / 1000)))
+                w("2 threads: %.0f MB/s (%s%s); peak RSS %.0f KB against %.0f "
+                  "KB (%s).\n" % (mbs, verdict(mbs >= 1000), short, rss, bound,
+                                   verdict(rss <= bound)))
     passes = rows(os.path.join(d, "passes.csv"))
     if passes:
         w("The passes over X that every fit makes once besides its iterations "
-          "(after the parse, in the run above), `scripts/bench-passes.sh`: ms, "
+          "(after the parse; `make bench`'s run, which may be older than the S5 "
+          "run above: see its `# run:` line), `scripts/bench-passes.sh`: ms, "
           "best of 5, against one plain parallel read of X in the same run "
           "(no target; raw data `passes.csv`):\n")
         w("| n | p | storage | threads | read of X | lr_max_abs | lr_design_check "
