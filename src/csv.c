@@ -121,6 +121,16 @@ typedef struct {
 /* The bytes of csv_windows' windows (see lr_internal.h). */
 size_t lr_csv_window = (size_t)1 << 21;
 
+/* A buffer for pread: from 2 MB on, on huge pages (lr_alloc_huge: filled
+ * again and again, it faults once for each 2 MB), below that from the
+ * heap. A huge page is zeroed whole on its first touch: for a small file,
+ * read a few thousand times in a row by the tests, huge buffers for each
+ * read made the reads 10 times slower. */
+static char *pread_buf(size_t bytes)
+{
+    return bytes >= ((size_t)1 << 21) ? lr_alloc_huge(bytes) : malloc(bytes);
+}
+
 /* pread of len bytes at off into b, as many calls as it takes: the bytes
  * read (fewer at the end of the file or on an error). */
 static size_t pread_all(int fd, char *b, size_t len, size_t off)
@@ -503,8 +513,11 @@ static int scan_file(const cur_t *c, scan_t *sc)
         cur_t ck = *c;
         const char *hi = share(sc, k + 1);
         size_t nl = 0;
-        char *buf = W && c->map && c->fd >= 0 && hi > share(sc, k)
-                    ? lr_alloc_huge(blk + 1) : NULL;
+        const size_t part = (size_t)(hi - share(sc, k));
+        /* (a share of a window or less: through the mapping, whose few
+         * faults cost less than a buffer) */
+        char *buf = W && c->map && c->fd >= 0 && part > W
+                    ? pread_buf((part < blk ? part : blk) + 1) : NULL;
         ck.kept = ck.s = c->s + (share(sc, k) - c->s);
         for (const char *b = ck.s; b < hi; b += blk) {
             const size_t len = (size_t)(hi - b) < blk ? (size_t)(hi - b) : blk;
@@ -930,8 +943,9 @@ static int csv_windows(const char *path, const lr_csv_opts *opts, cur_t *c,
     const size_t W = lr_csv_window;
     size_t n = 0, dr = 0;
     int st = LR_SUCCESS;
-    char *buf = W && c->map && c->fd >= 0 && (size_t)(c->end - c->s) > W / 4
-                ? lr_alloc_huge(W) : NULL;
+    const size_t range = (size_t)(c->end - c->s);
+    char *buf = W && c->map && c->fd >= 0 && range > W / 4
+                ? pread_buf(range < W ? range : W) : NULL;
     while (buf && !st && c->s < c->end && n + dr < nrows) {
         const size_t len = (size_t)(c->end - c->s) < W ? (size_t)(c->end - c->s)
                                                      : W;

@@ -384,6 +384,8 @@ Suite *suite_io(void)
 {
     Suite *s = suite_create("io");
     TCase *tc = tcase_create("core");
+    /* not Check's default of 4 s, too close on a loaded 2-core machine */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_csv_errors);
     tcase_add_test(tc, test_csv_accepts);
     tcase_add_test(tc, test_csv_roundtrip);
