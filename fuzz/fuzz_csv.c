@@ -1,9 +1,10 @@
 /* fuzz_csv.c -- libFuzzer target for the CSV reader: any bytes must give
  * LR_SUCCESS with finite values of consistent shape, or an error status
  * with a message; never a crash or a sanitizer report. The reader by
- * ranges (3 threads' worth) must equal the serial one (1 thread): status,
- * message and data to the bit; and the fast float parser must equal strtod
- * on every token of the input, wherever it answers. */
+ * ranges (3 threads' worth) and from pread windows of a few bytes must
+ * equal the serial one through the mapping alone (1 thread, no windows):
+ * status, message and data to the bit; and the fast float parser must
+ * equal strtod on every token of the input, wherever it answers. */
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -78,12 +79,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         lr_data *d = NULL, *d3 = NULL;
         err[0] = err3[0] = '\0';
+        /* the reference: 1 thread through the mapping alone */
+        const size_t w0 = lr_csv_window;
         o.threads = 1;
+        lr_csv_window = 0;
         int st = lr_csv_read_opts(path, &o, &d, err, sizeof err);
-        o.threads = 3;
-        int st3 = lr_csv_read_opts(path, &o, &d3, err3, sizeof err3);
-        same_result(st, d, err, st3, d3, err3);
-        lr_data_free(d3);
+        /* pread windows of 37 bytes (most lines longer than one) at 1 and
+         * 3 threads, and of 100 bytes at 3 */
+        static const struct {
+            int threads;
+            size_t window;
+        } other[] = {{1, 37}, {3, 37}, {3, 100}};
+        for (size_t k = 0; k < sizeof other / sizeof *other; k++) {
+            o.threads = other[k].threads;
+            lr_csv_window = other[k].window;
+            err3[0] = '\0';
+            d3 = NULL;
+            int st3 = lr_csv_read_opts(path, &o, &d3, err3, sizeof err3);
+            same_result(st, d, err, st3, d3, err3);
+            lr_data_free(d3);
+        }
+        lr_csv_window = w0;
         if (st == LR_SUCCESS) {
             if (!d || d->n == 0 || d->p == 0 || !d->names
                 || (!o.na_drop && d->dropped))
