@@ -423,9 +423,46 @@ def sweep_ratio_table(w, by, ps, mark):
             n = r["n"]
             q = f(r["ratio_to_read"])
             worst[c] = max(worst.get(c, 0.0), q)
-            cells.append("%.3f%s" % (q, "" if q <= 1.15 else mark))
+            cells.append("%.3f%s%s" % (q, pair_text(r, "ratio"),
+                                       "" if q <= 1.15 else mark))
         w("| %d | %s | %s |" % (p, n, " | ".join(cells)))
     return worst
+
+
+def pair_text(r, what):
+    """ " [q1-q3]": the quartiles of the sweep's paired ratios (what:
+    ratio, an iteration against the read timed just before it; det, the
+    deterministic fit against the clause fit), or "" for a CSV without
+    them (written before bench --sweep reported them)."""
+    if not r.get(what + "_q1"):
+        return ""
+    return " [%.2f-%.2f]" % (f(r[what + "_q1"]), f(r[what + "_q3"]))
+
+
+def noise_text(cells, what, target):
+    """For the misses among cells [(label, row)]: how many the noise of the
+    run explains. A miss whose pairs' lower quartile is at or below the
+    target had at least a quarter of its pairs meet it; one whose lower
+    quartile is above it missed in three quarters of its pairs or more."""
+    cells = [(k, r) for k, r in cells if r.get(what + "_q1")]
+    if not cells:
+        return ""
+    within = [k for k, r in cells if f(r[what + "_q1"]) <= target]
+    beyond = [k for k, r in cells if f(r[what + "_q1"]) > target]
+    reps = sorted({r.get("repeats", "") for _, r in cells})
+    text = ("Against the run's own noise (the quartiles in brackets are those "
+            "of the %s timed pairs of each cell): " % "/".join(reps))
+    parts = []
+    if beyond:
+        parts.append("%d of the %d misses are beyond it, their lower "
+                     "quartile above %.2f (%s)" % (len(beyond), len(cells),
+                                                   target, and_list(beyond)))
+    if within:
+        parts.append("%d %s within it, at least a quarter of the pairs "
+                     "at or below %.2f (%s)" % (len(within),
+                                                "is" if len(within) == 1 else "are",
+                                                target, and_list(within)))
+    return text + "; ".join(parts) + "."
 
 
 def off_section(d, w):
@@ -655,6 +692,13 @@ def speed_sections(d, w, verdict):
     w("\nWorst per curve: " + ", ".join(
         "%s %s thr %.3f (%s)" % (c[0], c[1], q, verdict(q <= 1.15))
         for c, q in sorted(worst.items())) + ".\n")
+    noise = noise_text([("%s %s thr p = %d" % (c[0], c[1], p), by[c][p])
+                        for c in SWEEP_CURVES for p in ps
+                        if p in by.get(c, {})
+                        and f(by[c][p]["ratio_to_read"]) > 1.15],
+                       "ratio", 1.15)
+    if noise:
+        w(noise + "\n")
     s1_why(d, w, by, ps)
     cache_section(d, w, by)
     off_section(d, w)
@@ -676,10 +720,10 @@ def speed_sections(d, w, verdict):
             sp = f(rd["iter_s"]) / f(rf["iter_s"])
             bound = (8.0 * p + 8) / (4.0 * p + 8)
             dq = f(rf["det_over_clause"])
-            w("| %d | %s | %.4g | %.4g | %.3f | %.2f | %s | %.3f | %s |" % (
+            w("| %d | %s | %.4g | %.4g | %.3f | %.2f | %s | %.3f%s | %s |" % (
                 p, t, f(rd["iter_s"]), f(rf["iter_s"]), sp, bound,
                 verdict(sp >= 1.6) if bound >= 1.6 else "(bound < 1.6)", dq,
-                verdict(dq <= 1.05)))
+                pair_text(rf, "det"), verdict(dq <= 1.05)))
     dqs = {(p, t): f(by[("float", t)][p]["det_over_clause"]) for p in ps
            for t in ("1", "2") if p in by.get(("float", t), {})}
     over = sorted(k for k, q in dqs.items() if q > 1.05)
@@ -706,6 +750,11 @@ def speed_sections(d, w, verdict):
               "path, so cells this far from 1 either way are this shared "
               "machine's run-to-run noise" if min(dqs.values()) < 0.97
               else ""))
+        noise = noise_text([("p = %d (%s)" % (p, threads_text(t)),
+                             by[("float", t)][p]) for p, t in over],
+                           "det", 1.05)
+        if noise:
+            w(noise)
     w("")
 
     w("## S3. The instruction set of the machine\n")

@@ -377,7 +377,7 @@ enum {
 };
 int cli_cmp_double(const void *a, const void *b);
 typedef struct {
-    double med, iqr, min, max;
+    double med, iqr, min, max, q1, q3;
 } cli_stats;
 /* Sorts v[0..n), n >= 1; quartiles interpolated linearly (NumPy's default). */
 cli_stats cli_stats_of(double *v, size_t n);

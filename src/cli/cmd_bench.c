@@ -41,6 +41,10 @@ static void usage(FILE *f)
           "stored as double and as float: a plain read of the bytes of X and y,\n"
           "and the time per iteration with the reduction clause and with\n"
           "--deterministic, each the median of R runs, for each thread count.\n"
+          "The R runs take the three in turn; the quartiles of the R pairs\n"
+          "(an iteration against the read just before it, the deterministic\n"
+          "fit against the clause fit) show how far the machine's noise moves\n"
+          "each ratio.\n"
           "\n"
           "--crossover P: for n P from 2^13 to 2^23 elements, the time per\n"
           "iteration at 1 thread, at each of --threads and at the default count\n"
@@ -247,7 +251,7 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
     const char *C = b->C;
     char pbuf[256];
     int rc = 0;
-    double *tt = malloc(3 * b->repeat * sizeof *tt);
+    double *tt = malloc(5 * b->repeat * sizeof *tt);
     if (!tt) {
         cli_err(C, "out of memory");
         return 1;
@@ -255,11 +259,13 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
     snprintf(pbuf, sizeof pbuf, "%s", ps);
     printf("linreg bench --sweep on %s (%d cores); %s; kernels: %s; median of %zu\n",
            b->cpu, b->cores, cli_build_flags(), lr_kernel_isa_name(), b->repeat);
-    printf("%5s %9s %6s %4s %11s %11s %7s %11s %8s\n", "p", "n", "prec", "thr",
-           "read s", "iter s", "/read", "determ. s", "/clause");
+    printf("%5s %9s %6s %4s %11s %11s %7s %13s %11s %8s %13s\n", "p", "n", "prec",
+           "thr", "read s", "iter s", "/read", "(pairs q1-q3)", "determ. s",
+           "/clause", "(pairs q1-q3)");
     csv_row(b, "cpu,cores,compiler,flags,isa,p,n,precision,threads,"
                "threads_used,bytes,read_s,read_gbs,iter_s,iter_gbs,"
-               "ratio_to_read,det_s,det_over_clause\n");
+               "ratio_to_read,det_s,det_over_clause,repeats,ratio_q1,ratio_q3,"
+               "det_q1,det_q3\n");
     for (char *tok = strtok(pbuf, ","); tok && !rc; tok = strtok(NULL, ",")) {
         size_t p;
         if (cli_size(C, "ps", tok, 1, &p)) {
@@ -301,18 +307,32 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
                 }
                 if (rc)
                     break;
+                /* the spread of the R pairs, each iteration against the
+                 * read (and the deterministic fit against the clause fit)
+                 * timed just before it: how far this machine's noise moves
+                 * one ratio (the medians below sort the timings, so the
+                 * pairs are taken first) */
+                double *pr = tt + 3 * R, *pd = tt + 4 * R;
+                for (size_t r = 0; r < R; r++) {
+                    pr[r] = tcs[r] / tr[r];
+                    pd[r] = tds[r] / tcs[r];
+                }
+                const cli_stats sr = cli_stats_of(pr, R), sd = cli_stats_of(pd, R);
                 const double rd = median(tr, R), tc = median(tcs, R),
                              tdet = median(tds, R);
-                printf("%5zu %9zu %6s %4d %11.5g %11.5g %7.3f %11.5g %8.3f\n", p, n,
-                       prec ? "float" : "double", used, rd, tc, tc / rd, tdet,
-                       tdet / tc);
+                printf("%5zu %9zu %6s %4d %11.5g %11.5g %7.3f  (%5.3f-%5.3f) %11.5g "
+                       "%8.3f  (%5.3f-%5.3f)\n",
+                       p, n, prec ? "float" : "double", used, rd, tc, tc / rd, sr.q1,
+                       sr.q3, tdet, tdet / tc, sd.q1, sd.q3);
                 fflush(stdout);
                 csv_row(b, "\"%s\",%d,\"gcc %s\",\"%s\",%s,%zu,%zu,%s,%d,%d,%.6g,"
-                           "%.6g,%.4g,%.6g,%.4g,%.4f,%.6g,%.4f\n",
+                           "%.6g,%.4g,%.6g,%.4g,%.4f,%.6g,%.4f,%zu,%.4f,%.4f,%.4f,"
+                           "%.4f\n",
                         b->cpu, b->cores, __VERSION__, cli_build_flags(),
                         lr_kernel_isa_name(), p, n, prec ? "float" : "double",
                         tl[k], used, bytes, rd, bytes / rd / 1e9, tc,
-                        bytes / tc / 1e9, tc / rd, tdet, tdet / tc);
+                        bytes / tc / 1e9, tc / rd, tdet, tdet / tc, R, sr.q1,
+                        sr.q3, sd.q1, sd.q3);
             }
         }
         lr_data_free(d);

@@ -47,7 +47,9 @@ cli_stats cli_stats_of(double *v, size_t n)
     cli_stats s;
     qsort(v, n, sizeof *v, cli_cmp_double);
     s.med = quantile(v, n, 0.5);
-    s.iqr = quantile(v, n, 0.75) - quantile(v, n, 0.25);
+    s.q1 = quantile(v, n, 0.25);
+    s.q3 = quantile(v, n, 0.75);
+    s.iqr = s.q3 - s.q1;
     s.min = v[0];
     s.max = v[n - 1];
     return s;

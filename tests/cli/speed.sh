@@ -152,6 +152,23 @@ ok = len(r) == 6 and {x['p'] for x in r} == {'1','5','33'} \
  and all(float(x['ratio_to_read']) > 0 and x['isa'] for x in r); sys.exit(not ok)"
 report "bench --sweep writes one row per p, precision and thread count"
 
+# the quartiles of the paired ratios, against the same pairs recomputed
+# from nothing but the definition: with --repeat 1 all three are the one
+# pair's ratio, so q1 = q3 and the ratio of medians equals them (to the
+# CSV's four decimals); with --repeat 5, q1 <= q3 and both positive
+pycheck "sweep.csv (--repeat 1): the pair quartiles are not the one pair's ratio" \
+    "import csv,sys; r=list(csv.DictReader(open('sweep.csv'))); \
+ok = all(x['repeats'] == '1' and abs(float(x['ratio_q1']) - float(x['ratio_to_read'])) <= 1e-4 \
+ and x['ratio_q1'] == x['ratio_q3'] and x['det_q1'] == x['det_q3'] \
+ and abs(float(x['det_q1']) - float(x['det_over_clause'])) <= 1e-4 for x in r); sys.exit(not ok)"
+run bench --sweep --ps 3 --mb 1 --repeat 5 --threads 1 --out sweep5.csv
+expect_rc 0; expect_out "(pairs q1-q3)"
+pycheck "sweep5.csv: quartiles out of order or missing" \
+    "import csv,sys; r=list(csv.DictReader(open('sweep5.csv'))); \
+ok = len(r) == 2 and all(x['repeats'] == '5' and 0 < float(x['ratio_q1']) <= float(x['ratio_q3']) \
+ and 0 < float(x['det_q1']) <= float(x['det_q3']) for x in r); sys.exit(not ok)"
+report "bench --sweep reports the quartiles of its paired ratios"
+
 run bench --sweep --ps 1,x --mb 1
 expect_rc 2; expect_prefix bench; expect_err "--ps"
 report "usage error: bench --sweep --ps with a bad width"
