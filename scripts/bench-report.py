@@ -688,6 +688,13 @@ def speed_sections(d, w, verdict):
       "Kernels: **%s**.\n" % sweep[0]["isa"])
     w("## S1. Every p: time per iteration against one plain read of the "
       "bytes of X and y (target: at most 1.15x)\n")
+    meta = os.path.join(d, "bench-sweep.txt")
+    if os.path.exists(meta):
+        w("The sweep's run (`bench-sweep.txt`; S1 and S2 below come from it, "
+          "and it may be newer than the rest of this page):\n")
+        w("```")
+        w(open(meta).read().rstrip("\n"))
+        w("```\n")
     worst = sweep_ratio_table(w, by, ps, " **missed**")
     w("\nWorst per curve: " + ", ".join(
         "%s %s thr %.3f (%s)" % (c[0], c[1], q, verdict(q <= 1.15))

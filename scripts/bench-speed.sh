@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench-speed.sh BUILD -- the memory-speed measurements of `make bench`
 # (part of scripts/bench.sh; about 4 minutes on 2 cores), under results/bench/:
+#   bench-sweep.txt    the sweep's command, CPU, time and commit
 #   bench-sweep.csv    time per iteration against one plain read of X and y
 #                      for p = 1 .. 1000 (X about 128 MB), double and float,
 #                      1 and 2 threads, reduction clause and --deterministic
@@ -26,6 +27,13 @@ mkdir -p results/bench
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/linreg-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 tmp_isa=$tmp/sweep-isa.csv
+# the sweep's own run (bench.md's S1 and S2 name it: a sweep may be rerun
+# alone, after the rest of make bench)
+{
+    echo "# $linreg bench --sweep --threads 1,2 --out results/bench/bench-sweep.csv"
+    echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') (family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //') model $(grep -m1 '^model[[:space:]]' /proc/cpuinfo | sed 's/.*: //')), $(nproc) cores"
+    echo "# run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '(not a git checkout)'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > results/bench/bench-sweep.txt
 "$linreg" bench --sweep --threads 1,2 --out results/bench/bench-sweep.csv
 # The narrower instruction-set paths this CPU also runs (LR_ISA), 1 thread,
 # fewer widths: what a machine without the widest unit gets (the AVX2
