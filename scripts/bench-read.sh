@@ -7,6 +7,7 @@
 # X and y (the issue's bound: X and y plus 10% plus one 8 MB chunk). Writes
 # results/bench/bench-read.txt. Timings are reported, never asserted.
 set -e
+. "$(dirname "$0")/run-stamp.sh"
 build=${1:-build}
 out=results/bench/bench-read.txt
 if [ ! -x /usr/bin/time ]; then
@@ -24,8 +25,7 @@ xy_kb=$((n * (p + 1) * 8 / 1024))
 {
     echo "# linreg train --data FILE --iters 1 --no-exact --quiet --threads T"
     echo "# FILE: linreg generate --samples $n --features $p ($size bytes)"
-    echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') (family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //') model $(grep -m1 '^model[[:space:]]' /proc/cpuinfo | sed 's/.*: //')), $(nproc) cores"
-    echo "# run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '(not a git checkout)')"
+    run_stamp
     echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     for t in 1 2; do
         best=

@@ -21,6 +21,7 @@
 #   bench-sweep.png    the sweep's ratio against p (gnuplot, when present)
 # Timings are reported, never asserted; run on a quiet machine.
 set -e
+. "$(dirname "$0")/run-stamp.sh"
 build=${1:-build}
 linreg=$build/linreg
 mkdir -p results/bench
@@ -31,8 +32,7 @@ tmp_isa=$tmp/sweep-isa.csv
 # alone, after the rest of make bench)
 {
     echo "# $linreg bench --sweep --threads 1,2 --out results/bench/bench-sweep.csv"
-    echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') (family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //') model $(grep -m1 '^model[[:space:]]' /proc/cpuinfo | sed 's/.*: //')), $(nproc) cores"
-    echo "# run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '(not a git checkout)'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    run_stamp ", load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > results/bench/bench-sweep.txt
 "$linreg" bench --sweep --threads 1,2 --out results/bench/bench-sweep.csv
 # The narrower instruction-set paths this CPU also runs (LR_ISA), 1 thread,
