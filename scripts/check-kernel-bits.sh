@@ -11,7 +11,7 @@
 # for byte with DIR's, listing every one that differs. Exit 0 when all are
 # identical, 1 otherwise.
 # The rows of each run: 40000 / p + 5003 (odd: every kernel's tail rows;
-# n p >= 32768: the fused pass, not the small problems' long double one).
+# n p >= 32768: the fused pass, not the small problems' double-double one).
 set -e
 mode=$1
 dir=$2

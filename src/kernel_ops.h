@@ -21,7 +21,7 @@ typedef struct {
     void (*rows_f32)(const float *X, const double *y, size_t p,
                      const double *w, double b, size_t lo, size_t hi,
                      size_t end, double *acc);
-    /* the same in long double (small problems) */
+    /* the same in double-double (small problems) */
     void (*rows_ld)(const double *X, const double *y, size_t p,
                     const double *w, double b, size_t lo, size_t hi,
                     double *acc);

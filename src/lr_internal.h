@@ -172,7 +172,7 @@ typedef struct {
     size_t nunits;           /* rows of part */
     size_t chunk_rows;       /* rows per chunk, or per deterministic block */
     int mode;                /* LR_KMODE_* */
-    int precise;             /* long-double accumulation (small problems) */
+    int precise;             /* double-double sums (small problems) */
     int combine_later;       /* det mode, distributed: leave the block
                                 partials for a global combine */
     int threads;             /* threads used (1: serial path) */
@@ -225,7 +225,7 @@ static inline size_t lr_share_lo(size_t n, int k, int t)
 }
 
 /* Small problems (below LR_PAR_MIN_ELEMS, on the serial path) with
- * 2 <= p <= LR_LD_MAX_P accumulate in long double (kernel_rows.h). */
+ * 2 <= p <= LR_LD_MAX_P sum in double-double (kernel_rows_t.h: rows_ld). */
 #define LR_LD_MAX_P 64
 
 /* Rows per chunk (and per deterministic block) for p features: a function

@@ -12,7 +12,7 @@
 #include "lr_internal.h"
 
 /* Rows for width p: at least 32768 elements (the parallel path, not the
- * small problems' long-double one), and a count that leaves a partial last
+ * small problems' double-double one), and a count that leaves a partial last
  * block and chunk (odd, not a multiple of 4 or 8). */
 static size_t krows(size_t p)
 {
@@ -253,6 +253,86 @@ START_TEST(test_symv_bits)
 }
 END_TEST
 
+/* Small problems (n p < 32768, 2 <= p <= 64: the serial path's
+ * double-double pass) on ill-conditioned data: x_ij = 1000 + u (float
+ * values), y_i = x_i.w rounded, plus e_i of 1e-7 to 1e-6, so that the
+ * residuals at the initial weights are 1e9 times smaller than x_i.w.
+ * Reference: the same sums in binary128 (__float128, GCC's software
+ * arithmetic, 113-bit significands) from the same double inputs. The
+ * gradient within 1e-12 of each component (plain double loses about 1e-5
+ * of a residual here, x87 long double 1e-8), the bias gradient and the
+ * mse too; every instruction set, both modes and 1 and 2 threads give the
+ * same bits, and float X the bits of double X. */
+__extension__ typedef __float128 ck_q;
+static const size_t small_ps[] = {2, 3, 5, 9, 17, 33, 64};
+START_TEST(test_small_precise)
+{
+    const size_t p = small_ps[_i], n = (32767 / p - 3) | 1;
+    lr_data *d = lr_data_alloc(n, p);
+    float *Xf = malloc(n * p * sizeof *Xf);
+    double *w = malloc(p * sizeof *w), *g = malloc(p * sizeof *g);
+    double *g0 = malloc(p * sizeof *g0), *gref = malloc(p * sizeof *gref);
+    ck_q *gq = calloc(p, sizeof *gq);
+    ck_assert_ptr_nonnull(gq);
+    ck_assert_int_eq(lr_numpy_rand(55, p, w), LR_SUCCESS); /* kgrad's init */
+    uint64_t st = 4242 + p;
+    ck_q sbq = 0, sseq = 0;
+    for (size_t i = 0; i < n; i++) {
+        ck_q s = 0;
+        for (size_t j = 0; j < p; j++) {
+            Xf[i * p + j] = (float)(1000.0 + ck_unif(&st));
+            d->X[i * p + j] = (double)Xf[i * p + j];
+            s += (ck_q)d->X[i * p + j] * (ck_q)w[j];
+        }
+        d->y[i] = (double)s + (ck_unif(&st) + 0.1) * 1e-6 * (i % 2 ? 1 : -1);
+        const ck_q r = s - (ck_q)d->y[i]; /* b = 0 */
+        for (size_t j = 0; j < p; j++)
+            gq[j] += r * (ck_q)d->X[i * p + j];
+        sbq += r;
+        sseq += r * r;
+    }
+    for (size_t j = 0; j < p; j++)
+        gref[j] = (double)(gq[j] / (ck_q)n);
+    const double gbref = (double)(sbq / (ck_q)n), mseref = (double)(sseq / (ck_q)n);
+    double gb0 = 0, mse0 = 0;
+    int first = 1;
+    for (int k = 0; k < CK_NISA; k++) {
+        if (lr_kernel_isa_available(ck_isa(k)) != 1)
+            continue;
+        for (int prec = 0; prec < 2; prec++)
+            for (int det = 0; det <= 1; det++)
+                for (int t = 1; t <= 2; t++) {
+                    double gb, mse;
+                    kgrad(d, prec ? Xf : NULL, ck_isa(k), t, det, g, &gb, &mse);
+                    for (size_t j = 0; j < p; j++)
+                        ck_assert_msg(fabs(g[j] - gref[j]) <= 1e-12 * fabs(gref[j]),
+                                      "p=%zu %s: g[%zu] %.17g, binary128 %.17g", p,
+                                      ck_isa(k), j, g[j], gref[j]);
+                    ck_assert_double_le(fabs(gb - gbref), 1e-12 * fabs(gbref));
+                    ck_assert_double_le(rel_err(mse, mseref), 1e-12);
+                    if (first) {
+                        memcpy(g0, g, p * sizeof *g);
+                        gb0 = gb;
+                        mse0 = mse;
+                        first = 0;
+                    }
+                    ck_assert_msg(memcmp(g, g0, p * sizeof *g) == 0 && gb == gb0
+                                  && mse == mse0,
+                                  "p=%zu: %s %s det=%d t=%d differs from the first",
+                                  p, ck_isa(k), prec ? "float" : "double", det, t);
+                }
+    }
+    lr_kernel_isa_set(NULL);
+    free(gq);
+    free(gref);
+    free(g0);
+    free(g);
+    free(w);
+    free(Xf);
+    lr_data_free(d);
+}
+END_TEST
+
 /* One thread per 24576 elements, at most OpenMP's default, at least 1. */
 START_TEST(test_threads_default)
 {
@@ -278,6 +358,8 @@ Suite *suite_kernels(void)
     tcase_add_test(tc, test_isa_names);
     tcase_add_test(tc, test_threads_default);
     tcase_add_test(tc, test_symv_bits);
+    tcase_add_loop_test(tc, test_small_precise, 0,
+                        (int)(sizeof small_ps / sizeof *small_ps));
     suite_add_tcase(s, tc);
     return s;
 }
