@@ -1796,47 +1796,64 @@ static void LR_FN(xtxv_rows)(const LR_T *restrict X, size_t p,
 #ifndef LR_DD_DEFINED
 #define LR_DD_DEFINED
 /* Double-double arithmetic (Dekker, Knuth; Ogita, Rump and Oishi's Dot2)
- * in plain double operations, four lanes at a time. The transformations
- * are exact: a * b = p + e and a + b = s + e with p, s the rounded results,
- * without FMA (the build contracts nothing), so every instruction set
- * gives the same bits. */
+ * in plain double operations on the eight lanes of lr_d8 (the widest
+ * vectors of the instruction set: one, two or four of them). The
+ * transformations are exact: a * b = p + e and a + b = s + e with p, s
+ * the rounded results, without FMA (the build contracts nothing), and
+ * every operation is lane by lane: every instruction set gives the same
+ * bits. */
+#define LR_DD_EACH LR_D8_EACH(h)
+#define LR_DD_L(a) ((a).v[h])
 /* a = hi + lo, hi with the upper 26 bits of a's significand */
 static inline __attribute__((always_inline)) void
-lr_dd_split(lr_v4d a, lr_v4d *hi, lr_v4d *lo)
+lr_dd_split(lr_d8 a, lr_d8 *hi, lr_d8 *lo)
 {
-    const lr_v4d c = a * 134217729.0; /* 2^27 + 1 */
-    *hi = c - (c - a);
-    *lo = a - *hi;
+    LR_DD_EACH {
+        const lr_dn c = LR_DD_L(a) * 134217729.0; /* 2^27 + 1 */
+        hi->v[h] = c - (c - LR_DD_L(a));
+        lo->v[h] = LR_DD_L(a) - hi->v[h];
+    }
 }
-/* the rounding error of p = a * b, from the splits of a and b */
-static inline __attribute__((always_inline)) lr_v4d
-lr_dd_prod_err(lr_v4d p, lr_v4d ah, lr_v4d al, lr_v4d bh, lr_v4d bl)
+/* the rounding error of q = a * b, from the splits of a and b */
+static inline __attribute__((always_inline)) lr_d8
+lr_dd_prod_err(lr_d8 q, lr_d8 ah, lr_d8 al, lr_d8 bh, lr_d8 bl)
 {
-    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+    lr_d8 e;
+    LR_DD_EACH e.v[h] = ((LR_DD_L(ah) * LR_DD_L(bh) - LR_DD_L(q)) + LR_DD_L(ah) * LR_DD_L(bl)
+                         + LR_DD_L(al) * LR_DD_L(bh)) + LR_DD_L(al) * LR_DD_L(bl);
+    return e;
 }
-/* *s = *s + p, its rounding error added to *c with e */
+/* *s = *s + q, its rounding error added to *c with e */
 static inline __attribute__((always_inline)) void
-lr_dd_acc(lr_v4d *s, lr_v4d *c, lr_v4d p, lr_v4d e)
+lr_dd_acc(lr_d8 *s, lr_d8 *c, lr_d8 q, lr_d8 e)
 {
-    const lr_v4d t = *s + p, bb = t - *s;
-    *c = *c + (((*s - (t - bb)) + (p - bb)) + e);
-    *s = t;
+    LR_DD_EACH {
+        const lr_dn t = s->v[h] + LR_DD_L(q), bb = t - s->v[h];
+        c->v[h] = c->v[h] + (((s->v[h] - (t - bb)) + (LR_DD_L(q) - bb)) + LR_DD_L(e));
+        s->v[h] = t;
+    }
 }
 /* (h, l) = h + l exactly, l below half an ulp of h */
-static inline __attribute__((always_inline)) void lr_dd_norm(lr_v4d *h, lr_v4d *l)
+static inline __attribute__((always_inline)) void lr_dd_norm(lr_d8 *hi, lr_d8 *lo)
 {
-    const lr_v4d t = *h + *l, bb = t - *h;
-    *l = (*h - (t - bb)) + (*l - bb);
-    *h = t;
+    LR_DD_EACH {
+        const lr_dn t = hi->v[h] + lo->v[h], bb = t - hi->v[h];
+        lo->v[h] = (hi->v[h] - (t - bb)) + (lo->v[h] - bb);
+        hi->v[h] = t;
+    }
 }
 /* (h, l) + d, normalised */
-static inline __attribute__((always_inline)) void lr_dd_add1(lr_v4d *h, lr_v4d *l, lr_v4d d)
+static inline __attribute__((always_inline)) void lr_dd_add1(lr_d8 *hi, lr_d8 *lo, lr_d8 d)
 {
-    const lr_v4d t = *h + d, bb = t - *h;
-    *l = *l + ((*h - (t - bb)) + (d - bb));
-    *h = t;
-    lr_dd_norm(h, l);
+    LR_DD_EACH {
+        const lr_dn t = hi->v[h] + LR_DD_L(d), bb = t - hi->v[h];
+        lo->v[h] = lo->v[h] + ((hi->v[h] - (t - bb)) + (LR_DD_L(d) - bb));
+        hi->v[h] = t;
+    }
+    lr_dd_norm(hi, lo);
 }
+#undef LR_DD_L
+#undef LR_DD_EACH
 /* (h, l) + (bh, bl), normalised: l below half an ulp of h */
 static inline __attribute__((always_inline)) void
 lr_dd_add(double *h, double *l, double bh, double bl)
@@ -1848,80 +1865,92 @@ lr_dd_add(double *h, double *l, double bh, double bl)
 }
 #endif
 
-/* The same pass in double-double (about 106 bits), four rows at a time,
- * one a lane (lane k takes rows lo + k mod 4): each residual by Dot2 along
+/* The same pass in double-double (about 106 bits), eight rows at a time,
+ * one a lane (lane k takes rows lo + k mod 8): each residual by Dot2 along
  * its row (j in order; the sum and the error terms of the products and
  * adds kept apart), r = (x.w + b) - y normalised, then the sums of r x_ij,
- * r and r^2 in each lane, compensated the same way; the four lanes are
- * combined in lane order at the end. Rows past hi take r = 0. Used for
- * small problems on the serial path (n p < LR_PAR_MIN_ELEMS,
- * 2 <= p <= LR_LD_MAX_P), where ill-conditioned data (NIST Wampler5:
- * residuals of 2e7 against x^5 of 3e6) need the gradient's cancellation
- * to lose fewer digits: GD's digits on Wampler1, 3, 4 and 5 went from
- * 8.0-8.7 to 9.8 (results/nist). It replaced long double (x87, 64-bit
- * significands), one row at a time, one chain of adds, its accumulators
- * in memory. 1 thread, AMD EPYC VM, train --no-exact --tol 0 --iters
- * 20000, us an iteration, long double against this: 3640 x 9 122 and 54
- * (the fused pass at 3641 rows: 6), 200 x 50 43.5 and 12.7, 1000 x 5
- * 21.8 and 10.5. */
+ * r and r^2 in each lane, compensated the same way; the eight lanes are
+ * combined in lane order at the end. The last rows are copied into a block
+ * of zeros; the rows past hi take r = 0. Used for small problems on the
+ * serial path (n p < LR_PAR_MIN_ELEMS, 2 <= p <= LR_LD_MAX_P), where
+ * ill-conditioned data (NIST Wampler5: residuals of 2e7 against x^5 of
+ * 3e6) need the gradient's cancellation to lose fewer digits: GD's digits
+ * on Wampler1, 3, 4 and 5 went from 8.0-8.7 to 9.8 (results/nist). It
+ * replaced long double (x87, 64-bit significands), one row at a time, one
+ * chain of adds, its accumulators in memory. 1 thread, AMD EPYC VM, train
+ * --no-exact --tol 0 --iters 20000, us an iteration, long double against
+ * this on AVX-512: 3640 x 9 122 and 29 (the fused pass at 3641 rows: 6),
+ * 200 x 50 43.5 and 7.5, 1000 x 5 21.8 and 5.7. Four rows a block (one
+ * vector of four) took 54, 12.7 and 10.5, and 4.5x the time on the
+ * baseline (SSE2) path; eight lanes as one vector type that AVX2 lacks,
+ * 5x on AVX2. */
 static void LR_FN(rows_ld)(const LR_T *restrict X, const double *restrict y,
                            size_t p, const double *restrict w, double b,
                            size_t lo, size_t hi, double *restrict acc)
 {
-    const lr_v4d zero = {0, 0, 0, 0}, bv = {b, b, b, b};
-    lr_v4d A[LR_LD_MAX_P], Ac[LR_LD_MAX_P];
-    double wh[LR_LD_MAX_P], wl[LR_LD_MAX_P];
+    const lr_d8 zero = d8_splat(0.0), bv = d8_splat(b);
+    lr_d8 A[LR_LD_MAX_P], Ac[LR_LD_MAX_P];
+    lr_d8 wv[LR_LD_MAX_P], wh[LR_LD_MAX_P], wl[LR_LD_MAX_P];
     for (size_t j = 0; j < p; j++) {
-        const double c = w[j] * 134217729.0;
-        wh[j] = c - (c - w[j]);
-        wl[j] = w[j] - wh[j];
+        wv[j] = d8_splat(w[j]);
+        lr_dd_split(wv[j], &wh[j], &wl[j]);
         A[j] = Ac[j] = zero;
     }
-    lr_v4d G = zero, Gc = zero, Q = zero, Qc = zero;
-    for (size_t i = lo; i < hi; i += 4) {
-        const size_t nr = hi - i < 4 ? hi - i : 4;
-        const LR_T *xr[4];
-        lr_v4d yv = zero;
-        for (size_t k = 0; k < 4; k++) {
-            xr[k] = X + (i + (k < nr ? k : 0)) * p;
-            if (k < nr)
-                yv[k] = y[i + k];
+    lr_d8 G = zero, Gc = zero, Q = zero, Qc = zero;
+    LR_T tail[8 * LR_LD_MAX_P];
+    double ytail[8];
+    for (size_t i = lo; i < hi; i += 8) {
+        const size_t nr = hi - i < 8 ? hi - i : 8;
+        const LR_T *xb = X + i * p;
+        const double *yb = y + i;
+        if (nr < 8) {
+            memset(tail, 0, 8 * p * sizeof *tail);
+            memcpy(tail, xb, nr * p * sizeof *tail);
+            memset(ytail, 0, sizeof ytail);
+            memcpy(ytail, yb, nr * sizeof *ytail);
+            xb = tail;
+            yb = ytail;
         }
-        /* column j of the four rows, and its halves */
-        lr_v4d xv[LR_LD_MAX_P], xh[LR_LD_MAX_P], xl[LR_LD_MAX_P];
-        lr_v4d S = zero, C = zero;
+        /* column j of the eight rows, and its halves */
+        lr_d8 xv[LR_LD_MAX_P], xh[LR_LD_MAX_P], xl[LR_LD_MAX_P];
+        lr_d8 S = zero, C = zero;
         for (size_t j = 0; j < p; j++) {
-            xv[j] = (lr_v4d){(double)xr[0][j], (double)xr[1][j],
-                             (double)xr[2][j], (double)xr[3][j]};
+            xv[j] = LR_FN(d8_gatherx)(xb + j, p);
             lr_dd_split(xv[j], &xh[j], &xl[j]);
-            const lr_v4d q = xv[j] * w[j];
-            lr_dd_acc(&S, &C, q, ((xh[j] * wh[j] - q) + xh[j] * wl[j] + xl[j] * wh[j])
-                                 + xl[j] * wl[j]);
+            const lr_d8 q = d8_mul(xv[j], wv[j]);
+            lr_dd_acc(&S, &C, q, lr_dd_prod_err(q, xh[j], xl[j], wh[j], wl[j]));
         }
         /* r = ((S + C) + b) - y, each step normalised; 0 past hi */
-        lr_v4d rh = S, rl = C;
+        lr_d8 rh = S, rl = C;
         lr_dd_norm(&rh, &rl);
         lr_dd_add1(&rh, &rl, bv);
-        lr_dd_add1(&rh, &rl, -yv);
-        for (size_t k = nr; k < 4; k++)
-            rh[k] = rl[k] = 0.0;
-        lr_v4d rhh, rhl;
+        lr_dd_add1(&rh, &rl, d8_sub(zero, d8_ld(yb)));
+        if (nr < 8) {
+            double keep[8];
+            for (size_t k = 0; k < 8; k++)
+                keep[k] = k < nr ? 1.0 : 0.0;
+            rh = d8_mul(rh, d8_ld(keep));
+            rl = d8_mul(rl, d8_ld(keep));
+        }
+        lr_d8 rhh, rhl;
         lr_dd_split(rh, &rhh, &rhl);
         for (size_t j = 0; j < p; j++) {
-            const lr_v4d q = rh * xv[j];
+            const lr_d8 q = d8_mul(rh, xv[j]);
             lr_dd_acc(&A[j], &Ac[j], q,
-                      lr_dd_prod_err(q, rhh, rhl, xh[j], xl[j]) + rl * xv[j]);
+                      d8_add(lr_dd_prod_err(q, rhh, rhl, xh[j], xl[j]), d8_mul(rl, xv[j])));
         }
         lr_dd_acc(&G, &Gc, rh, rl);
-        const lr_v4d r2 = rh * rh;
-        lr_dd_acc(&Q, &Qc, r2, lr_dd_prod_err(r2, rhh, rhl, rhh, rhl) + 2.0 * rh * rl);
+        const lr_d8 r2 = d8_mul(rh, rh);
+        lr_dd_acc(&Q, &Qc, r2, d8_add(lr_dd_prod_err(r2, rhh, rhl, rhh, rhl),
+                                      d8_mul(d8_mul(d8_splat(2.0), rh), rl)));
     }
     /* each sum's lanes, in lane order */
     for (size_t j = 0; j < p + 2; j++) {
-        const lr_v4d s = j < p ? A[j] : j == p ? G : Q;
-        const lr_v4d c = j < p ? Ac[j] : j == p ? Gc : Qc;
+        double s[8], c[8];
+        d8_st(s, j < p ? A[j] : j == p ? G : Q);
+        d8_st(c, j < p ? Ac[j] : j == p ? Gc : Qc);
         double h = s[0], l = c[0];
-        for (size_t k = 1; k < 4; k++)
+        for (size_t k = 1; k < 8; k++)
             lr_dd_add(&h, &l, s[k], c[k]);
         acc[j] += h + l;
     }
