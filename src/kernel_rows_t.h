@@ -1823,32 +1823,35 @@ lr_dd_prod_err(lr_d8 q, lr_d8 ah, lr_d8 al, lr_d8 bh, lr_d8 bl)
                          + LR_DD_L(al) * LR_DD_L(bh)) + LR_DD_L(al) * LR_DD_L(bl);
     return e;
 }
+/* Knuth's TwoSum in each lane: a + b = s + *e exactly, s rounded */
+static inline __attribute__((always_inline)) lr_dn lr_two_sum(lr_dn a, lr_dn b, lr_dn *e)
+{
+    const lr_dn s = a + b, bb = s - a;
+    *e = (a - (s - bb)) + (b - bb);
+    return s;
+}
 /* *s = *s + q, its rounding error added to *c with e */
 static inline __attribute__((always_inline)) void
 lr_dd_acc(lr_d8 *s, lr_d8 *c, lr_d8 q, lr_d8 e)
 {
     LR_DD_EACH {
-        const lr_dn t = s->v[h] + LR_DD_L(q), bb = t - s->v[h];
-        c->v[h] = c->v[h] + (((s->v[h] - (t - bb)) + (LR_DD_L(q) - bb)) + LR_DD_L(e));
-        s->v[h] = t;
+        lr_dn err;
+        s->v[h] = lr_two_sum(s->v[h], LR_DD_L(q), &err);
+        c->v[h] = c->v[h] + (err + LR_DD_L(e));
     }
 }
 /* (h, l) = h + l exactly, l below half an ulp of h */
 static inline __attribute__((always_inline)) void lr_dd_norm(lr_d8 *hi, lr_d8 *lo)
 {
-    LR_DD_EACH {
-        const lr_dn t = hi->v[h] + lo->v[h], bb = t - hi->v[h];
-        lo->v[h] = (hi->v[h] - (t - bb)) + (lo->v[h] - bb);
-        hi->v[h] = t;
-    }
+    LR_DD_EACH hi->v[h] = lr_two_sum(hi->v[h], lo->v[h], &lo->v[h]);
 }
 /* (h, l) + d, normalised */
 static inline __attribute__((always_inline)) void lr_dd_add1(lr_d8 *hi, lr_d8 *lo, lr_d8 d)
 {
     LR_DD_EACH {
-        const lr_dn t = hi->v[h] + LR_DD_L(d), bb = t - hi->v[h];
-        lo->v[h] = lo->v[h] + ((hi->v[h] - (t - bb)) + (LR_DD_L(d) - bb));
-        hi->v[h] = t;
+        lr_dn err;
+        hi->v[h] = lr_two_sum(hi->v[h], LR_DD_L(d), &err);
+        lo->v[h] = lo->v[h] + err;
     }
     lr_dd_norm(hi, lo);
 }
