@@ -58,8 +58,8 @@ LIB_SRC := src/error.c src/clock.c src/threads.c src/gsl_guard.c src/matrix.c \
            src/data.c src/output.c src/csv.c src/csv_write.c src/npy.c \
             src/model_io.c src/parse_double.c src/cv.c src/stats.c \
             src/dtoa.c
-# the team that follows the load
-LIB_SRC += src/load.c
+# the team that follows the load, and its barrier
+LIB_SRC += src/load.c src/barrier.c
 # the Gram pass by the BLAS (dsyrk)
 LIB_SRC += src/gram_blas.c
 # its own rank-k kernel, one build per instruction set (gram_kernel_t.h)

@@ -111,13 +111,17 @@ int lr_kernel_isa_level(void)
 }
 
 /* Elements of X (n p) per thread below which the default thread count
- * takes fewer threads: each iteration pays two barriers, a few
- * microseconds each, whatever the size, which a pass over fewer elements
- * than this does not win back. `linreg bench --crossover 9` and timed
- * `train` runs (p = 9), time on 2 threads against 1:
+ * takes fewer threads: each iteration pays two barriers, about a
+ * microsecond each on the 2-core VMs, whatever the size, which a pass over
+ * fewer elements than this does not win back. `linreg bench --crossover 9`
+ * and timed `train` runs (p = 9), time on 2 threads against 1:
  *   2-core Intel Xeon VM: 1.16x at 33300 elements, 0.92x at 40500,
  *     0.74-0.91x at 49500, 0.81x at 65529;
- *   2-core AMD EPYC VM: 0.80x at 65529, 0.66x at 131067;
+ *   2-core AMD EPYC VM: 0.80x at 65529, 0.66x at 131067 in one session,
+ *     1.13-1.25x at 65529 and 0.81-1.02x at 131067 in another, with
+ *     libgomp's barriers and chunks of 1820 rows (three of five on one
+ *     thread); with barrier.c's and equal units, 0.57-0.61x at 65529,
+ *     0.50x at 131067 and 0.82-1.09x at 32769;
  *   16-core Intel Xeon (results/scaling-16core/load): 0.82x at 65529,
  *     4 threads 0.62x there; 4 threads 0.44x and 8 0.34x at 131067.
  * At 32768 a thread (the earlier rule) 65529 elements ran on 1 thread and
@@ -139,18 +143,19 @@ int lr_threads_default(size_t n, size_t p)
 }
 
 /* out[k] = sum over r < rows of part[r*stride + k], k < m, rows in order;
- * shared by the team (an orphaned `omp for`). Combines per-thread or
- * per-block partial rows. Columns go in groups of SUM_COLS, each group's
- * sums running down the rows together: the order of one column at a time,
- * vectorised across the group (one column at a time waited one add
- * latency per row and column: 0.4 ms for 500 blocks of p = 1000, a fifth
- * of a float pass). */
+ * shared by the team (an orphaned `omp for` without its barrier: the
+ * caller ends it with lr_barrier_wait, or with the end of its region).
+ * Combines per-thread or per-block partial rows. Columns go in groups of
+ * SUM_COLS, each group's sums running down the rows together: the order
+ * of one column at a time, vectorised across the group (one column at a
+ * time waited one add latency per row and column: 0.4 ms for 500 blocks
+ * of p = 1000, a fifth of a float pass). */
 enum { SUM_COLS = 32 };
 static void sum_rows_from(const double *part, size_t rows, size_t stride,
                           size_t m, int onto, double *out)
 {
     const size_t ng = (m + SUM_COLS - 1) / SUM_COLS;
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
     for (size_t g = 0; g < ng; g++) {
         const size_t k0 = g * SUM_COLS, nk = m - k0 < SUM_COLS ? m - k0 : SUM_COLS;
         double s[SUM_COLS] = {0};
@@ -189,44 +194,72 @@ static inline void rows(const lr_kernel_state *ks, const lr_kernel_ops *o,
         o->rows(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, ks->n, acc);
 }
 
-static void pass_team(const lr_kernel_state *ks)
+/* The first row of unit c of n rows cut into nu near-equal units (the
+ * first n % nu take one row more); c = nu gives n. */
+static inline size_t unit_lo(size_t n, size_t nu, size_t c)
+{
+    const size_t q = n / nu, r = n % nu;
+    return q * c + (c < r ? c : r);
+}
+
+/* One pass by the team (or by one thread outside a region), ended by a
+ * barrier of `bar`: every thread may then read acc. The clause and heap
+ * modes split the rows in units of near-equal size, as many on each
+ * thread, when the team has more than one thread: chunks of cr rows left
+ * one thread three of five chunks at 7281 x 9 (cr = 1820), and 2 threads
+ * took 1.25x the time of 1 (AMD EPYC VM); on one thread the units are the
+ * chunks, whose bits the serial and deterministic paths share. */
+static void pass_team(const lr_kernel_state *ks, lr_barrier *bar)
 {
     const size_t n = ks->n, p = ks->p, cr = ks->chunk_rows;
     const size_t nchunks = (n + cr - 1) / cr;
     const size_t m = p + 2;
     double *acc = ks->acc;
     const lr_kernel_ops *o = kops();
+    int t, nt;
+    lr_team(&t, &nt);
+    /* units: nchunks on one thread, else a multiple of the team of about
+     * as many rows as a chunk */
+    const size_t nu = nt > 1 ? (nchunks + (size_t)nt - 1) / (size_t)nt * (size_t)nt
+                             : nchunks;
+#define UNIT_LO(c) (nt > 1 ? unit_lo(n, nu, (c)) : (c) * cr)
+#define UNIT_HI(c) (nt > 1 ? unit_lo(n, nu, (c) + 1) \
+                           : (c + 1) * cr < n ? ((c) + 1) * cr : n)
 
     switch (ks->mode) {
     case LR_KMODE_CLAUSE:
         /* The sum over samples as a reduction clause on an array section;
-         * the order of the partial sums is up to the runtime. */
-#pragma omp for schedule(static) reduction(+: acc[:m])
-        for (size_t c = 0; c < nchunks; c++) {
+         * the order of the partial sums is up to the runtime. `nowait`,
+         * and bar's barrier after it: the runtime combines each thread's
+         * copy into acc as the thread leaves the loop (libgomp, under its
+         * atomic lock; libomp's nowait reduction likewise, on the master
+         * for its tree method), so all of acc is summed once every thread
+         * has passed the barrier. libgomp's own barrier here made a system
+         * call every pass (barrier.c). */
+#pragma omp for schedule(static) reduction(+: acc[:m]) nowait
+        for (size_t c = 0; c < nu; c++) {
             /* Each chunk sums into a 64-byte aligned local row, added to
              * the private copy once: the runtime's private array is only
              * 16-byte aligned, and vector updates of it straddling cache
              * lines made the whole pass 40% slower (measured, 1e6 x 16). */
             double loc[LR_CLAUSE_MAX_P + 2] __attribute__((aligned(64)));
-            size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
             memset(loc, 0, m * sizeof *loc);
-            rows(ks, o, c * cr, hi, loc);
+            rows(ks, o, UNIT_LO(c), UNIT_HI(c), loc);
             for (size_t j = 0; j < m; j++)
                 acc[j] += loc[j];
         }
+        lr_barrier_wait(bar, nt);
         break;
     case LR_KMODE_HEAP: {
         /* Large p: per-thread partial rows on the heap, summed by column. */
-        int t, nt;
-        lr_team(&t, &nt);
         double *mine = ks->part + (size_t)t * ks->stride;
         memset(mine, 0, m * sizeof *mine);
-#pragma omp for schedule(static)
-        for (size_t c = 0; c < nchunks; c++) {
-            size_t hi = (c + 1) * cr < n ? (c + 1) * cr : n;
-            rows(ks, o, c * cr, hi, mine);
-        }
+#pragma omp for schedule(static) nowait
+        for (size_t c = 0; c < nu; c++)
+            rows(ks, o, UNIT_LO(c), UNIT_HI(c), mine);
+        lr_barrier_wait(bar, nt);
         sum_rows(ks->part, (size_t)nt, ks->stride, m, acc);
+        lr_barrier_wait(bar, nt);
         break;
     }
     default: { /* LR_KMODE_DET */
@@ -243,8 +276,6 @@ static void pass_team(const lr_kernel_state *ks)
          * from 1.023-1.067x to 0.998-1.013x at p = 128 and 1000, double
          * and float; at 2 threads, where half the rows are still written,
          * from 0.990-1.060x to 1.022-1.050x. The same bits as before. */
-        int t, nt;
-        lr_team(&t, &nt);
         const size_t head = ks->combine_later ? 0 : nchunks / (size_t)nt;
         const size_t c0 = (size_t)t * nchunks / (size_t)nt;
         const size_t c1 = ((size_t)t + 1) * nchunks / (size_t)nt;
@@ -257,14 +288,17 @@ static void pass_team(const lr_kernel_state *ks)
                 for (size_t j = 0; j < m; j++)
                     acc[j] = acc[j] + pc[j];
         }
-#pragma omp barrier
+        lr_barrier_wait(bar, nt);
         if (ks->combine_later)
             break; /* distributed: combined with the other processes' blocks */
         sum_rows_from(ks->part + head * ks->stride, nchunks - head, ks->stride,
                       m, 1, acc);
+        lr_barrier_wait(bar, nt);
         break;
     }
     }
+#undef UNIT_LO
+#undef UNIT_HI
 }
 
 void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
@@ -274,6 +308,8 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
     lr_load *ld = ks->load;
     size_t i = 0; /* passes done and evaluated */
     int stop = 0;
+    lr_barrier bar;
+    lr_barrier_init(&bar, 1);
 
     /* Stretches of iterations at one team size each: with ks->load the
      * size may change between two iterations (the master decides after an
@@ -288,7 +324,7 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
                 memset(ks->acc, 0, m * sizeof *ks->acc);
                 if (ld && lr_load_due(ld))
                     lr_load_sample(ld, 1);
-                pass_team(ks);
+                pass_team(ks, &bar); /* no team: no barrier */
                 i++;
                 stop = step(ctx, LR_PHASE_EVAL);
                 /* decided after every pass, the last of a call too: the
@@ -299,10 +335,11 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
             continue;
         }
         int leave = 0;
+        lr_barrier_init(&bar, nt);
         /* One parallel region around the stretch; the update and the
          * stopping test run on the master thread between passes (two
-         * barriers an iteration): with MPI (funneled) only it may
-         * communicate. */
+         * barriers an iteration, bar's: barrier.c): with MPI (funneled)
+         * only it may communicate. */
 #pragma omp parallel num_threads(nt)
         for (size_t it = 0;; it++) {
 #pragma omp master
@@ -319,17 +356,16 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
                     memset(ks->acc, 0, m * sizeof *ks->acc);
                 }
             }
-#pragma omp barrier
+            int t, size;
+            lr_team(&t, &size); /* nt, or fewer if the runtime gave fewer */
+            lr_barrier_wait(&bar, size);
             if (stop || leave)
                 break;
             /* just released: every thread of the team is runnable now */
 #pragma omp master
-            if (ld && lr_load_due(ld)) {
-                int t, size;
-                lr_team(&t, &size);
+            if (ld && lr_load_due(ld))
                 lr_load_sample(ld, size);
-            }
-            pass_team(ks);
+            pass_team(ks, &bar);
         }
     }
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #ifdef _OPENMP
@@ -271,6 +272,24 @@ void lr_load_sample(lr_load *ld, int own);
 /* The team for the next stretch of iterations (a decision once a window of
  * samples is complete, else the current team). */
 int lr_load_decide(lr_load *ld);
+
+/* barrier.c: the barrier of lr_kernel_run's team, which makes no system
+ * call unless a thread sleeps (libgomp's makes one every time). A waiting
+ * thread spins as many pauses as libgomp's own waits would (OMP_WAIT_POLICY,
+ * GOMP_SPINCOUNT), then sleeps. Initialised before the parallel region,
+ * shared by its team; `threads` is the team's size at every wait. */
+typedef struct {
+    _Alignas(64) atomic_uint gen;       /* generation: +1 each release */
+    atomic_int sleepers;                /* threads asleep or about to be */
+    _Alignas(64) atomic_uint count;     /* arrivals at the current one */
+    unsigned long long spins;           /* pauses before sleeping */
+} lr_barrier;
+void lr_barrier_init(lr_barrier *b, int threads);
+void lr_barrier_wait(lr_barrier *b, int threads);
+/* The spin count libgomp derives from OMP_WAIT_POLICY and GOMP_SPINCOUNT
+ * (either may be NULL): ULLONG_MAX for active or "infinite", 0 for
+ * passive, else the count with its suffix, else 300000. */
+unsigned long long lr_spin_parse(const char *policy, const char *count);
 
 /* Runs up to k rounds of [update, pass, eval] inside one parallel region
  * (or serially when ks->threads == 1); with ks->load, in stretches whose

@@ -333,6 +333,65 @@ START_TEST(test_small_precise)
 }
 END_TEST
 
+/* The clause and heap paths on a team cut the rows into units of
+ * near-equal size, a multiple of the team (kernels.c: pass_team): team
+ * sizes that do not divide the chunks, and units of no rows at all where
+ * the team outnumbers the rows (7 x 5000 on 8 threads). Each gradient
+ * within 1e-10 of the largest component of the serial reference, double
+ * and float X, on the widest instruction set. */
+static const size_t unit_shapes[][2] = {{7281, 9}, {3641, 9}, {33001, 1},
+                                        {60, 600}, {7, 5000}, {40, 1000}};
+
+START_TEST(test_units)
+{
+    const size_t n = unit_shapes[_i][0], p = unit_shapes[_i][1];
+    lr_data *d = gen_fast_data(n, p, 77 + p, 2.25, -1.375);
+    float *Xf = malloc(n * p * sizeof *Xf);
+    lr_data *dw = lr_data_alloc(n, p);
+    for (size_t i = 0; i < n * p; i++) {
+        Xf[i] = (float)d->X[i];
+        dw->X[i] = (double)Xf[i];
+    }
+    memcpy(dw->y, d->y, n * sizeof *d->y);
+    double *w = malloc(p * sizeof *w), *gref = malloc(p * sizeof *gref);
+    double *g = malloc(p * sizeof *g);
+    ck_assert_int_eq(lr_numpy_rand(55, p, w), LR_SUCCESS);
+    const char *isa = NULL;
+    for (int k = 0; k < CK_NISA && !isa; k++)
+        if (lr_kernel_isa_available(ck_isa(k)) == 1)
+            isa = ck_isa(k);
+    ck_assert_ptr_nonnull(isa);
+    for (int prec = 0; prec < 2; prec++) {
+        const lr_data *ref = prec ? dw : d;
+        double gbref, mseref;
+        lr_gradient(lr_matrix_f64(ref->X, n, p), ref->y, w, 0.0, gref, &gbref,
+                    &mseref);
+        double scale = fabs(gbref);
+        for (size_t j = 0; j < p; j++)
+            scale = fmax(scale, fabs(gref[j]));
+        const int ts[] = {2, 3, 4, 5, 8};
+        for (int k = 0; k < 5; k++) {
+            double gb, mse;
+            kgrad(d, prec ? Xf : NULL, isa, ts[k], 0, g, &gb, &mse);
+            for (size_t j = 0; j < p; j++)
+                ck_assert_msg(fabs(g[j] - gref[j]) <= 1e-10 * scale,
+                              "%zu x %zu %s t=%d: g[%zu] %.17g, reference %.17g",
+                              n, p, prec ? "float" : "double", ts[k], j, g[j],
+                              gref[j]);
+            ck_assert_double_le(fabs(gb - gbref), 1e-10 * scale);
+            ck_assert_double_le(rel_err(mse, mseref), 1e-10);
+        }
+    }
+    ck_assert_int_eq(lr_kernel_isa_set(NULL), LR_SUCCESS);
+    free(w);
+    free(gref);
+    free(g);
+    free(Xf);
+    lr_data_free(dw);
+    lr_data_free(d);
+}
+END_TEST
+
 /* One thread per 24576 elements, at most OpenMP's default, at least 1. */
 START_TEST(test_threads_default)
 {
@@ -357,6 +416,8 @@ Suite *suite_kernels(void)
     tcase_add_loop_test(tc, test_fit_bits, 0, 4);
     tcase_add_test(tc, test_isa_names);
     tcase_add_test(tc, test_threads_default);
+    tcase_add_loop_test(tc, test_units, 0,
+                        (int)(sizeof unit_shapes / sizeof *unit_shapes));
     tcase_add_test(tc, test_symv_bits);
     tcase_add_loop_test(tc, test_small_precise, 0,
                         (int)(sizeof small_ps / sizeof *small_ps));

@@ -2,10 +2,14 @@
  * same bits for 1, 2, 3, 4 and 8 threads (identity 1 thread vs N); the
  * reduction-clause path agrees to rounding. More threads than cores is
  * fine here: this is correctness, not speed. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
+#include <omp.h>
+
 #include "check_common.h"
+#include "lr_internal.h"
 
 static lr_data *fast_data(size_t n, size_t p, uint64_t seed)
 {
@@ -99,6 +103,73 @@ START_TEST(test_small_serial)
 }
 END_TEST
 
+/* lr_spin_parse reads OMP_WAIT_POLICY and GOMP_SPINCOUNT as libgomp does
+ * (libgomp/env.c: parse_wait_policy, parse_spincount). */
+START_TEST(test_spin_parse)
+{
+    ck_assert(lr_spin_parse(NULL, NULL) == 300000ULL);
+    ck_assert(lr_spin_parse("", "") == 300000ULL);
+    ck_assert(lr_spin_parse("ACTIVE", NULL) == ULLONG_MAX);
+    ck_assert(lr_spin_parse("passive", "5000") == 0); /* the policy first */
+    ck_assert(lr_spin_parse("sideways", "5000") == 5000ULL);
+    ck_assert(lr_spin_parse(NULL, "437") == 437ULL);
+    ck_assert(lr_spin_parse(NULL, " 12k ") == 12000ULL);
+    ck_assert(lr_spin_parse(NULL, "3M") == 3000000ULL);
+    ck_assert(lr_spin_parse(NULL, "2g") == 2000000000ULL);
+    ck_assert(lr_spin_parse(NULL, "1T") == 1000000000000ULL);
+    ck_assert(lr_spin_parse(NULL, "infinite") == ULLONG_MAX);
+    ck_assert(lr_spin_parse(NULL, "Infinity") == ULLONG_MAX);
+    ck_assert(lr_spin_parse(NULL, "0") == 0);
+    ck_assert(lr_spin_parse(NULL, "99999999999T") == ULLONG_MAX); /* saturates */
+    /* malformed: ignored, as libgomp ignores it */
+    ck_assert(lr_spin_parse(NULL, "-5") == 300000ULL);
+    ck_assert(lr_spin_parse(NULL, "12q") == 300000ULL);
+    ck_assert(lr_spin_parse(NULL, "lots") == 300000ULL);
+}
+END_TEST
+
+/* The team barrier of the training loop (barrier.c). Each round every
+ * thread writes its slot, waits, reads every slot (each must hold this
+ * round), and waits again before the next round overwrites them: a
+ * barrier that let a thread through early, or lost a wake-up (the test
+ * would then hang until Check's timeout), fails. Teams of 2, 3 and 5
+ * (more than this machine's cores: waiters must yield them), with no spin
+ * (every wait sleeps on the futex), a short spin (both ways mixed) and
+ * libgomp's default. */
+START_TEST(test_barrier)
+{
+    enum { ROUNDS = 3000, MAXT = 5 };
+    const int teams[] = {2, 3, 5};
+    const unsigned long long spins[] = {0, 40, 300000};
+    for (int a = 0; a < 3; a++)
+        for (int c = 0; c < 3; c++) {
+            const int nt = teams[a];
+            lr_barrier bar;
+            lr_barrier_init(&bar, nt);
+            bar.spins = nt > 2 && spins[c] > 1000 ? 1000 : spins[c];
+            volatile long slot[MAXT * 16];
+            long bad = 0, seen = 0;
+#pragma omp parallel num_threads(nt) reduction(+: bad, seen)
+            {
+                const int t = omp_get_thread_num(), size = omp_get_num_threads();
+                for (long r = 1; r <= ROUNDS; r++) {
+                    slot[t * 16] = r;
+                    lr_barrier_wait(&bar, size);
+                    for (int u = 0; u < size; u++) {
+                        bad += slot[u * 16] != r;
+                        seen++;
+                    }
+                    lr_barrier_wait(&bar, size);
+                }
+            }
+            ck_assert_msg(bad == 0, "team %d, spin %llu: %ld of %ld slots read "
+                          "early or late", nt, spins[c], bad, seen);
+            ck_assert_int_eq(atomic_load(&bar.sleepers), 0);
+            ck_assert_uint_eq(atomic_load(&bar.count), 0);
+        }
+}
+END_TEST
+
 Suite *suite_threads(void)
 {
     Suite *s = suite_create("threads");
@@ -109,6 +180,8 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_det_heap);
     tcase_add_test(tc, test_clause_close);
     tcase_add_test(tc, test_small_serial);
+    tcase_add_test(tc, test_spin_parse);
+    tcase_add_test(tc, test_barrier);
     suite_add_tcase(s, tc);
     return s;
 }
