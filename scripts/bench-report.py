@@ -795,6 +795,13 @@ def speed_sections(d, w, verdict):
         w("")
 
     w("## S4. Under load, never slower than one thread\n")
+    meta = os.path.join(d, "bench-s4.txt")
+    if os.path.exists(meta):
+        w("S4's run (`bench-s4.txt`; it may be newer than the rest of this "
+          "page):\n")
+        w("```")
+        w(open(meta).read().rstrip("\n"))
+        w("```\n")
     if cross:
         w("`build/linreg bench --crossover 9 --threads 2`: time per iteration "
           "at the default thread count (one per 24576 elements) against 1 "

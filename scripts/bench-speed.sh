@@ -1,6 +1,8 @@
 #!/bin/sh
-# bench-speed.sh BUILD -- the memory-speed measurements of `make bench`
-# (part of scripts/bench.sh; about 4 minutes on 2 cores), under results/bench/:
+# bench-speed.sh BUILD [s4] -- the memory-speed measurements of `make bench`
+# (part of scripts/bench.sh; about 4 minutes on 2 cores), under results/bench/
+# (with s4, only the S4 files: bench-threads.csv, bench-load.csv and
+# bench-s4.txt, which names their run):
 #   bench-sweep.txt    the sweep's command, CPU, time and commit
 #   bench-sweep.csv    time per iteration against one plain read of X and y
 #                      for p = 1 .. 1000 (X about 128 MB), double and float,
@@ -27,6 +29,8 @@ linreg=$build/linreg
 mkdir -p results/bench
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/linreg-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+only=${2-}
+if [ "$only" != s4 ]; then
 tmp_isa=$tmp/sweep-isa.csv
 # the sweep's own run (bench.md's S1 and S2 name it: a sweep may be rerun
 # alone, after the rest of make bench)
@@ -93,6 +97,12 @@ fi
 # 0.44-0.92). Many repeats: an iteration takes about 15 us.
 "$linreg" bench --sweep --mb 1 --threads 1 --repeat 21 \
     --out results/bench/bench-sweep-cache.csv
+fi
+# S4's run, which bench.md names (S4 may be rerun alone: bench-speed.sh BUILD s4)
+{
+    echo "# $linreg bench --crossover 9 --threads 2 --out results/bench/bench-threads.csv; three concurrent jobs (bench-load.csv)"
+    run_stamp ", load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > results/bench/bench-s4.txt
 "$linreg" bench --crossover 9 --threads 2 --out results/bench/bench-threads.csv
 
 # Three jobs at once, each 20190 x 9 (a statsmodels-sized problem), per
@@ -133,6 +143,7 @@ for rep in 1 2 3; do
     done
 done
 cat results/bench/bench-load.csv
+[ "$only" = s4 ] && exit 0
 
 if command -v gnuplot >/dev/null 2>&1; then
     /usr/bin/python3 scripts/bench-report.py --sweep-dat results/bench > "$tmp/sweep.dat"
