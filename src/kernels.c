@@ -194,20 +194,25 @@ static inline void rows(const lr_kernel_state *ks, const lr_kernel_ops *o,
         o->rows(ks->X, ks->y, ks->p, ks->w, *ks->b, lo, hi, ks->n, acc);
 }
 
-/* The first row of unit c of n rows cut into nu near-equal units (the
- * first n % nu take one row more); c = nu gives n. */
+/* The first row of unit c of n rows cut into nu near-equal units of whole
+ * blocks of 8 rows (the first take a block more; the last ends at n);
+ * c = nu gives n. Whole blocks: the row kernels take rows 8 (or 4) at a
+ * time, and a unit ending mid-block would leave each a short tail. */
 static inline size_t unit_lo(size_t n, size_t nu, size_t c)
 {
-    const size_t q = n / nu, r = n % nu;
-    return q * c + (c < r ? c : r);
+    const size_t nb = (n + 7) / 8, q = nb / nu, r = nb % nu;
+    const size_t lo = (q * c + (c < r ? c : r)) * 8;
+    return lo < n ? lo : n;
 }
 
 /* One pass by the team (or by one thread outside a region), ended by a
  * barrier of `bar`: every thread may then read acc. The clause and heap
  * modes split the rows in units of near-equal size, as many on each
  * thread, when the team has more than one thread: chunks of cr rows left
- * one thread three of five chunks at 7281 x 9 (cr = 1820), and 2 threads
- * took 1.25x the time of 1 (AMD EPYC VM); on one thread the units are the
+ * one thread three of five chunks at 7281 x 9 (cr = 1820). There, on the
+ * AMD EPYC VM (train --threads 2 against 1, three runs each): chunks and
+ * libgomp's barriers 1.25-1.32x; equal units 0.99-1.14x; chunks and
+ * barrier.c 0.89-1.03x; both 0.65-0.80x. On one thread the units are the
  * chunks, whose bits the serial and deterministic paths share. */
 static void pass_team(const lr_kernel_state *ks, lr_barrier *bar)
 {
@@ -224,7 +229,7 @@ static void pass_team(const lr_kernel_state *ks, lr_barrier *bar)
                              : nchunks;
 #define UNIT_LO(c) (nt > 1 ? unit_lo(n, nu, (c)) : (c) * cr)
 #define UNIT_HI(c) (nt > 1 ? unit_lo(n, nu, (c) + 1) \
-                           : (c + 1) * cr < n ? ((c) + 1) * cr : n)
+                           : ((c) + 1) * cr < n ? ((c) + 1) * cr : n)
 
     switch (ks->mode) {
     case LR_KMODE_CLAUSE:
