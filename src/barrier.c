@@ -34,7 +34,6 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <strings.h>
 
 #ifdef __linux__
@@ -95,21 +94,23 @@ unsigned long long lr_spin_parse(const char *policy, const char *count)
  * threads computes the same value). */
 static unsigned long long spin_env(void)
 {
-    static _Atomic int read;
+    static _Atomic int done;
     static _Atomic unsigned long long count;
-    if (!atomic_load_explicit(&read, memory_order_acquire)) {
+    if (!atomic_load_explicit(&done, memory_order_acquire)) {
         atomic_store_explicit(&count,
                               lr_spin_parse(getenv("OMP_WAIT_POLICY"),
                                             getenv("GOMP_SPINCOUNT")),
                               memory_order_relaxed);
-        atomic_store_explicit(&read, 1, memory_order_release);
+        atomic_store_explicit(&done, 1, memory_order_release);
     }
     return atomic_load_explicit(&count, memory_order_relaxed);
 }
 
 void lr_barrier_init(lr_barrier *b, int threads)
 {
-    memset(b, 0, sizeof *b);
+    atomic_init(&b->gen, 0);
+    atomic_init(&b->sleepers, 0);
+    atomic_init(&b->count, 0);
     unsigned long long c = spin_env();
 #ifdef _OPENMP
     if (threads > omp_get_num_procs() && c > LR_SPIN_THROTTLED)
