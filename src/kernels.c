@@ -151,33 +151,45 @@ int lr_threads_default(size_t n, size_t p)
  * time waited one add latency per row and column: 0.4 ms for 500 blocks
  * of p = 1000, a fifth of a float pass). */
 enum { SUM_COLS = 32 };
+static inline void sum_group(const double *part, size_t rows, size_t stride,
+                             size_t m, int onto, double *out, size_t g)
+{
+    const size_t k0 = g * SUM_COLS, nk = m - k0 < SUM_COLS ? m - k0 : SUM_COLS;
+    double s[SUM_COLS] = {0};
+    if (onto)
+        memcpy(s, out + k0, nk * sizeof *s);
+    if (nk == SUM_COLS) {
+        for (size_t r = 0; r < rows; r++)
+            for (size_t k = 0; k < SUM_COLS; k++)
+                s[k] += part[r * stride + k0 + k];
+    } else {
+        for (size_t r = 0; r < rows; r++)
+            for (size_t k = 0; k < nk; k++)
+                s[k] += part[r * stride + k0 + k];
+    }
+    memcpy(out + k0, s, nk * sizeof *s);
+}
+
+/* team 0: the calling thread alone, with no worksharing construct (which
+ * would bind to a caller's own parallel region, if any). */
 static void sum_rows_from(const double *part, size_t rows, size_t stride,
-                          size_t m, int onto, double *out)
+                          size_t m, int onto, double *out, int team)
 {
     const size_t ng = (m + SUM_COLS - 1) / SUM_COLS;
-#pragma omp for schedule(static) nowait
-    for (size_t g = 0; g < ng; g++) {
-        const size_t k0 = g * SUM_COLS, nk = m - k0 < SUM_COLS ? m - k0 : SUM_COLS;
-        double s[SUM_COLS] = {0};
-        if (onto)
-            memcpy(s, out + k0, nk * sizeof *s);
-        if (nk == SUM_COLS) {
-            for (size_t r = 0; r < rows; r++)
-                for (size_t k = 0; k < SUM_COLS; k++)
-                    s[k] += part[r * stride + k0 + k];
-        } else {
-            for (size_t r = 0; r < rows; r++)
-                for (size_t k = 0; k < nk; k++)
-                    s[k] += part[r * stride + k0 + k];
-        }
-        memcpy(out + k0, s, nk * sizeof *s);
+    if (!team) {
+        for (size_t g = 0; g < ng; g++)
+            sum_group(part, rows, stride, m, onto, out, g);
+        return;
     }
+#pragma omp for schedule(static) nowait
+    for (size_t g = 0; g < ng; g++)
+        sum_group(part, rows, stride, m, onto, out, g);
 }
 
 static void sum_rows(const double *part, size_t rows, size_t stride, size_t m,
-                     double *out)
+                     double *out, int team)
 {
-    sum_rows_from(part, rows, stride, m, 0, out);
+    sum_rows_from(part, rows, stride, m, 0, out, team);
 }
 
 /* The serial pass over rows [lo, hi) for X's storage type. */
@@ -205,8 +217,30 @@ static inline size_t unit_lo(size_t n, size_t nu, size_t c)
     return lo < n ? lo : n;
 }
 
-/* One pass by the team (or by one thread outside a region), ended by a
- * barrier of `bar`: every thread may then read acc. The clause and heap
+/* One unit of the clause path: its sums into a 64-byte aligned local row,
+ * added to acc (the thread's private copy, in the team) once: the
+ * runtime's private array is only 16-byte aligned, and vector updates of
+ * it straddling cache lines made the whole pass 40% slower (measured,
+ * 1e6 x 16). */
+static inline void clause_unit(const lr_kernel_state *ks,
+                               const lr_kernel_ops *o, size_t lo, size_t hi,
+                               double *acc)
+{
+    const size_t m = ks->p + 2;
+    double loc[LR_CLAUSE_MAX_P + 2] __attribute__((aligned(64)));
+    memset(loc, 0, m * sizeof *loc);
+    rows(ks, o, lo, hi, loc);
+    for (size_t j = 0; j < m; j++)
+        acc[j] += loc[j];
+}
+
+/* One pass by the team, ended by a barrier of `bar`: every thread may then
+ * read acc. bar NULL: by the calling thread alone, with no worksharing
+ * construct and no barrier (lr_kernel_run's serial path). A construct
+ * there would bind to the innermost enclosing parallel region: to the
+ * caller's own team, when a program fits from its threads, whose fits
+ * then hung (each thread waiting at a barrier of its own for the team).
+ * The same sums in the same order as a team of one. The clause and heap
  * modes split the rows in units of near-equal size, as many on each
  * thread, when the team has more than one thread: chunks of cr rows left
  * one thread three of five chunks at 7281 x 9 (cr = 1820). There, on the
@@ -221,8 +255,10 @@ static void pass_team(const lr_kernel_state *ks, lr_barrier *bar)
     const size_t m = p + 2;
     double *acc = ks->acc;
     const lr_kernel_ops *o = kops();
-    int t, nt;
-    lr_team(&t, &nt);
+    const int team = bar != NULL;
+    int t = 0, nt = 1;
+    if (team)
+        lr_team(&t, &nt);
     /* units: nchunks on one thread, else a multiple of the team of about
      * as many rows as a chunk */
     const size_t nu = nt > 1 ? (nchunks + (size_t)nt - 1) / (size_t)nt * (size_t)nt
@@ -241,29 +277,31 @@ static void pass_team(const lr_kernel_state *ks, lr_barrier *bar)
          * for its tree method), so all of acc is summed once every thread
          * has passed the barrier. libgomp's own barrier here made a system
          * call every pass (barrier.c). */
-#pragma omp for schedule(static) reduction(+: acc[:m]) nowait
-        for (size_t c = 0; c < nu; c++) {
-            /* Each chunk sums into a 64-byte aligned local row, added to
-             * the private copy once: the runtime's private array is only
-             * 16-byte aligned, and vector updates of it straddling cache
-             * lines made the whole pass 40% slower (measured, 1e6 x 16). */
-            double loc[LR_CLAUSE_MAX_P + 2] __attribute__((aligned(64)));
-            memset(loc, 0, m * sizeof *loc);
-            rows(ks, o, UNIT_LO(c), UNIT_HI(c), loc);
-            for (size_t j = 0; j < m; j++)
-                acc[j] += loc[j];
+        if (!team) {
+            for (size_t c = 0; c < nchunks; c++)
+                clause_unit(ks, o, UNIT_LO(c), UNIT_HI(c), acc);
+            break;
         }
+#pragma omp for schedule(static) reduction(+: acc[:m]) nowait
+        for (size_t c = 0; c < nu; c++)
+            clause_unit(ks, o, UNIT_LO(c), UNIT_HI(c), acc);
         lr_barrier_wait(bar, nt);
         break;
     case LR_KMODE_HEAP: {
         /* Large p: per-thread partial rows on the heap, summed by column. */
         double *mine = ks->part + (size_t)t * ks->stride;
         memset(mine, 0, m * sizeof *mine);
+        if (!team) {
+            for (size_t c = 0; c < nchunks; c++)
+                rows(ks, o, UNIT_LO(c), UNIT_HI(c), mine);
+            sum_rows(ks->part, 1, ks->stride, m, acc, 0);
+            break;
+        }
 #pragma omp for schedule(static) nowait
         for (size_t c = 0; c < nu; c++)
             rows(ks, o, UNIT_LO(c), UNIT_HI(c), mine);
         lr_barrier_wait(bar, nt);
-        sum_rows(ks->part, (size_t)nt, ks->stride, m, acc);
+        sum_rows(ks->part, (size_t)nt, ks->stride, m, acc, 1);
         lr_barrier_wait(bar, nt);
         break;
     }
@@ -297,7 +335,7 @@ static void pass_team(const lr_kernel_state *ks, lr_barrier *bar)
         if (ks->combine_later)
             break; /* distributed: combined with the other processes' blocks */
         sum_rows_from(ks->part + head * ks->stride, nchunks - head, ks->stride,
-                      m, 1, acc);
+                      m, 1, acc, team);
         lr_barrier_wait(bar, nt);
         break;
     }
@@ -329,7 +367,7 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
                 memset(ks->acc, 0, m * sizeof *ks->acc);
                 if (ld && lr_load_due(ld))
                     lr_load_sample(ld, 1);
-                pass_team(ks, &bar); /* no team: no barrier */
+                pass_team(ks, NULL); /* alone */
                 i++;
                 stop = step(ctx, LR_PHASE_EVAL);
                 /* decided after every pass, the last of a call too: the
@@ -463,7 +501,7 @@ void lr_kernel_gram(const lr_kernel_state *ks, double *buf, double *part,
 #pragma omp for schedule(static)
         for (size_t c = 0; c < nchunks; c++)
             gram_rows(ks, c * cr, (c + 1) * cr < n ? (c + 1) * cr : n, mine);
-        sum_rows(part, (size_t)nt, stride, len, buf);
+        sum_rows(part, (size_t)nt, stride, len, buf, 1);
     }
 }
 
@@ -495,6 +533,6 @@ void lr_kernel_xtxv(const lr_kernel_state *ks, const double *v, double vb,
             else
                 o->xtxv(ks->X, p, v, vb, c * cr, hi, n, mine);
         }
-        sum_rows(part, (size_t)nt, stride, p + 1, out);
+        sum_rows(part, (size_t)nt, stride, p + 1, out, 1);
     }
 }

@@ -174,6 +174,65 @@ START_TEST(test_barrier)
 }
 END_TEST
 
+/* Fits from the caller's own parallel region (a program running fits on
+ * its threads): each gives the bits of the same fit made alone. The
+ * shapes take every kind of pass: the small problems' serial one
+ * (500 x 4), the reduction clause (9000 x 9), the heap rows (70 x 600)
+ * and the deterministic blocks; fits of 1 thread (the serial path, whose
+ * worksharing once bound to the caller's team and hung) and of 2 (a
+ * nested region, of one thread unless nesting is on). */
+START_TEST(test_fits_in_caller_team)
+{
+    static const size_t shapes[][2] = {{500, 4}, {9000, 9}, {70, 600}};
+    for (int k = 0; k < 3; k++)
+        for (int det = 0; det <= 1; det++)
+            for (int threads = 1; threads <= 2; threads++) {
+                const size_t n = shapes[k][0], p = shapes[k][1];
+                lr_data *d = fast_data(n, p, 24 + (uint64_t)k);
+                lr_params par = lr_params_default();
+                par.lr = LR_LR_AUTO; /* 1/L: stable at every shape */
+                par.max_iter = 60;
+                par.deterministic = det;
+                par.init_seed = 3;
+                par.threads = 1;
+                lr_model *m1 = lr_model_alloc(p);
+                lr_result r1;
+                ck_assert_int_eq(lr_fit(lr_matrix_f64(d->X, n, p), d->y, &par,
+                                        m1, &r1), LR_SUCCESS);
+                par.threads = threads;
+                int bad = 0;
+#pragma omp parallel num_threads(3) reduction(+: bad)
+                {
+                    lr_model *m = lr_model_alloc(p);
+                    lr_result r;
+                    const int st = lr_fit(lr_matrix_f64(d->X, n, p), d->y, &par,
+                                          m, &r);
+                    const double b = lr_model_bias(m), b1 = lr_model_bias(m1);
+                    bad += st != LR_SUCCESS;
+                    /* --deterministic: the same bits at any team; the
+                     * clause path, to rounding where the team has more
+                     * than one thread (nesting on) */
+                    if (det || threads == 1)
+                        bad += memcmp(lr_model_weights(m), lr_model_weights(m1),
+                                      p * sizeof(double)) != 0
+                               || memcmp(&b, &b1, sizeof b) != 0;
+                    else {
+                        for (size_t j = 0; j < p; j++)
+                            bad += !(rel_err(lr_model_weights(m)[j],
+                                             lr_model_weights(m1)[j]) <= 1e-12);
+                        bad += !(rel_err(b, b1) <= 1e-12);
+                    }
+                    lr_model_free(m);
+                }
+                ck_assert_msg(bad == 0, "%zu x %zu det=%d threads=%d: %d "
+                              "values of 3 fits in the caller's team differ",
+                              n, p, det, threads, bad);
+                lr_model_free(m1);
+                lr_data_free(d);
+            }
+}
+END_TEST
+
 Suite *suite_threads(void)
 {
     Suite *s = suite_create("threads");
@@ -186,6 +245,7 @@ Suite *suite_threads(void)
     tcase_add_test(tc, test_small_serial);
     tcase_add_test(tc, test_spin_parse);
     tcase_add_test(tc, test_barrier);
+    tcase_add_test(tc, test_fits_in_caller_team);
     suite_add_tcase(s, tc);
     return s;
 }
