@@ -351,8 +351,7 @@ void lr_kernel_run(const lr_kernel_state *ks, size_t k, lr_step_fn step,
     lr_load *ld = ks->load;
     size_t i = 0; /* passes done and evaluated */
     int stop = 0;
-    lr_barrier bar;
-    lr_barrier_init(&bar, 1);
+    lr_barrier bar; /* the team's: set up at each stretch's start */
 
     /* Stretches of iterations at one team size each: with ks->load the
      * size may change between two iterations (the master decides after an
