@@ -44,4 +44,22 @@ typedef struct {
 
 extern const lr_kernel_ops lr_kops_base, lr_kops_avx2, lr_kops_avx512;
 
+/* Float rows of LR_F32_L1_MIN to LR_F32_L1_MAX features on AVX-512 (the
+ * rows_pr pass of kernel_rows_t.h; LR_F32_L1_MAX is where the pipelined
+ * pass takes over, LR_PIPE_MIN_F32) where lr_kf32_l1 is set, as it is on
+ * AMD's CPUs (kernels.c): each element widened twice, by its dot product
+ * and by the rank update, rather than once into a block's rows of doubles
+ * (xs), and the stream prefetched LR_PF_F32_L1 bytes ahead into the L1
+ * cache rather than LR_DOT_PF_F32 into the L2. The same bits. AMD EPYC VM
+ * (family 26 model 2), X of 128 MB as double, bench --sweep, two builds in
+ * turn, five or six rounds, ms an iteration, 1 thread: p = 384 1.89 ->
+ * 1.77, 512 2.29 -> 1.78, 700 2.07 -> 1.70, 1000 2.29 -> 1.84; 2 threads:
+ * 512 1.08 -> 0.91, 700 1.05 -> 0.91, 1000 1.16 -> 1.02; p = 128 to 256
+ * the same; p = 32 to 100 4-9% slower (their blocks of eight rows gain
+ * from xs); p = 2048 (pipelined) no faster with this prefetch. On the
+ * Intel Xeon VM xs and the L2 prefetch were the faster (kernel_rows.h). */
+#define LR_F32_L1_MIN 257
+#define LR_F32_L1_MAX 1024
+#define LR_PF_F32_L1 8192
+
 #endif

@@ -121,13 +121,20 @@ lr_pf_at(const void *p, size_t dist, const void *lim)
 /* Rows fetch ahead as they stream (see rows_pr): the 64 bytes (double:
  * 128) that the sixteen elements at x will be LR_DOT_PF_T bytes on. */
 static inline __attribute__((always_inline)) void
-LR_FN(dot_pf)(const LR_T *x, size_t p, int stream)
+LR_FN(dot_pf)(const LR_T *x, size_t p, size_t stream)
 {
 #if LR_PF > 0
     if (stream && p >= LR_DOT_PF_MIN) {
-        __builtin_prefetch((const char *)x + LR_DOT_PF_T, 0, LR_DOT_PF_LOC);
-        if (sizeof(LR_T) == sizeof(double))
-            __builtin_prefetch((const char *)x + LR_DOT_PF_T + 64, 0, LR_DOT_PF_LOC);
+#ifdef LR_T_IS_DOUBLE
+        __builtin_prefetch((const char *)x + LR_DOT_PF, 0, LR_DOT_PF_LOC);
+        __builtin_prefetch((const char *)x + LR_DOT_PF + 64, 0, LR_DOT_PF_LOC);
+#else
+        /* stream: the bytes ahead, plus 1 for the L1 cache (f32_pf) */
+        if (stream & 1)
+            __builtin_prefetch((const char *)x + (stream - 1), 0, 3);
+        else
+            __builtin_prefetch((const char *)x + stream, 0, LR_DOT_PF_LOC);
+#endif
     }
 #else
     (void)x, (void)p, (void)stream;
@@ -138,10 +145,35 @@ LR_FN(dot_pf)(const LR_T *x, size_t p, int stream)
  * prefetch): one test a row, where a clamp of each prefetch (dot16 takes
  * one every sixteen elements) made float p = 64 7% slower. The array's
  * last LR_DOT_PF_T bytes of rows fetch nothing ahead. */
-static inline __attribute__((always_inline)) int
+#if !defined(LR_T_IS_DOUBLE) && !defined(LR_F32_PF_DEFINED)
+#define LR_F32_PF_DEFINED
+/* Whether float rows of p features widen twice and prefetch into the L1
+ * cache (kernel_ops.h: lr_kf32_l1; AVX-512 only) */
+static inline __attribute__((always_inline)) int lr_f32_l1(size_t p)
+{
+#if defined(__AVX512F__) && defined(__AVX512VL__)
+    return p >= LR_F32_L1_MIN && p <= LR_F32_L1_MAX
+           && __atomic_load_n(&lr_kf32_l1, __ATOMIC_RELAXED);
+#else
+    (void)p;
+    return 0;
+#endif
+}
+#endif
+
+/* Nonzero where the row prefetches within lim (NULL: none): for float,
+ * how far ahead, plus 1 for the L1 cache (dot_pf). */
+static inline __attribute__((always_inline)) size_t
 LR_FN(dot_pf_ok)(const LR_T *x, size_t p, const void *lim)
 {
+#ifdef LR_T_IS_DOUBLE
     return lim && (uintptr_t)(x + p) + LR_DOT_PF_T + 64 <= (uintptr_t)lim;
+#else
+    const size_t how = lr_f32_l1(p) ? LR_PF_F32_L1 + 1
+                                    : LR_DOT_PF_F32 + (LR_DOT_PF_LOC_F32 == 3);
+    return lim && (uintptr_t)(x + p) + (how & ~(size_t)1) + 64 <= (uintptr_t)lim
+               ? how : 0;
+#endif
 }
 
 /* The last element of rows [0, end) of X, p wide: the prefetch limit. */
@@ -183,7 +215,7 @@ LR_FN(dot16s)(const LR_T *x, const double *w, const double *wt, size_t p,
               const void *pfl, double *restrict xs)
 {
     __m512d A = _mm512_setzero_pd(), B = _mm512_setzero_pd();
-    const int stream = LR_FN(dot_pf_ok)(x, p, pfl);
+    const size_t stream = LR_FN(dot_pf_ok)(x, p, pfl);
     size_t j = 0;
     for (; j + 16 <= p; j += 16) {
         LR_FN(dot_pf)(x + j, p, stream);
@@ -229,7 +261,7 @@ LR_FN(dot16)(const LR_T *x, const double *w, const double *wt, size_t p,
              const void *pfl)
 {
     (void)wt;
-    const int stream = LR_FN(dot_pf_ok)(x, p, pfl);
+    const size_t stream = LR_FN(dot_pf_ok)(x, p, pfl);
     lr_v4d t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0, wv;
     size_t j = 0;
     for (; j + 16 <= p; j += 16) {
@@ -923,7 +955,8 @@ LR_FN(upd_pr)(const LR_T *restrict xb, const double *restrict xs, size_t S,
  * element twice, 0.24-0.29 at p = 32 to 100 and 0.21 at p = 200 to 1000;
  * once, 0.19-0.23 and 0.165-0.195. At p = 1000 one row a block (24 KiB)
  * took 0.192, two (32 KiB) 0.22-0.23; at p = 2000 one row (48 KiB) 0.43
- * against 0.25 widening twice. */
+ * against 0.25 widening twice. On AMD's CPUs, from p = 257, each element
+ * is widened twice instead (kernel_ops.h: lr_kf32_l1). */
 #define LR_XS_MAX 2048
 #define LR_XS_WS 3072
 #define LR_XS_FITS(P, S, R) ((R) * (S) <= LR_XS_MAX && 2 * (P) + (R) * (S) <= LR_XS_WS)
@@ -993,7 +1026,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_
     lr_wtail(w, P, wt);
 #if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
     const size_t S = lr_pad8(P);
-    if (LR_XS_FITS(P, S, R)) {
+    if (!lr_f32_l1(P) && LR_XS_FITS(P, S, R)) {
         double xs[LR_XS_MAX] __attribute__((aligned(64)));
         LR_FN(rows_pr_run)(X, y, P, R, w, wt, b, lo, hi, end, acc, S, xs);
         return;
@@ -1043,7 +1076,7 @@ LR_FN(rows_pr)(const LR_T *restrict X, const double *restrict y, size_t P, size_
 #endif
 static inline __attribute__((always_inline)) void
 LR_FN(sweep_du)(const LR_T *restrict x, size_t nd, const double *restrict w,
-                const double *wt, size_t p, int stream,
+                const double *wt, size_t p, size_t stream,
                 const LR_T *restrict xp, size_t nu, const double *restrict rp,
                 double *restrict acc, double *restrict dots)
 {
@@ -1189,7 +1222,7 @@ LR_FN(rows_pipe)(const LR_T *restrict X, const double *restrict y, size_t P,
     const size_t nb = (hi - lo) / R;
     for (size_t s = 0; s <= nb; s++) {
         const LR_T *xd = X + (lo + s * R) * P, *xu = xd - R * P;
-        const int stream = s < nb && LR_FN(dot_pf_ok)(xd + (R - 1) * P, P, pfl);
+        const size_t stream = s < nb ? LR_FN(dot_pf_ok)(xd + (R - 1) * P, P, pfl) : 0;
         if (s == 0 && nb > 0)
             LR_FN(sweep_du)(xd, R, w, wt, P, stream, NULL, 0, NULL, acc, d);
         else if (s < nb)

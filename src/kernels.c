@@ -6,6 +6,7 @@
  * The only code with OpenMP pragmas for training. No I/O, no allocation,
  * no error paths: inputs were checked by the caller.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "lr_internal.h"
@@ -55,6 +56,24 @@ static int isa_runs(int k)
 #endif
 }
 
+/* kernel_ops.h: set on AMD's CPUs, by pf_init */
+int lr_kf32_l1;
+
+/* lr_kf32_l1 by the CPU's vendor, or by LINREG_F32_L1 (0 or 1) where set:
+ * a hook for measuring either way on one binary. */
+static void pf_init(void)
+{
+    int l1 = 0;
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+    __builtin_cpu_init();
+    l1 = __builtin_cpu_is("amd") != 0;
+#endif
+    const char *e = getenv("LINREG_F32_L1");
+    if (e && (strcmp(e, "0") == 0 || strcmp(e, "1") == 0))
+        l1 = e[0] == '1';
+    __atomic_store_n(&lr_kf32_l1, l1, __ATOMIC_RELAXED);
+}
+
 /* The table in use: set by lr_kernel_isa_set, else the widest at first use.
  * Read and written atomically: fits may start on several threads. */
 static const lr_kernel_ops *isa_cur;
@@ -64,6 +83,7 @@ static const lr_kernel_ops *kops(void)
     const lr_kernel_ops *o = __atomic_load_n(&isa_cur, __ATOMIC_ACQUIRE);
     if (o)
         return o;
+    pf_init();
     for (int k = 0; k < ISA_COUNT && !o; k++)
         if (isa_runs(k))
             o = isa_all[k];
@@ -94,6 +114,7 @@ int lr_kernel_isa_set(const char *name)
     int k = isa_index(name);
     if (k < 0 || !isa_runs(k))
         return LR_EINVAL;
+    pf_init();
     __atomic_store_n(&isa_cur, isa_all[k], __ATOMIC_RELEASE);
     return LR_SUCCESS;
 }

@@ -233,6 +233,13 @@ static inline size_t lr_share_lo(size_t n, int k, int t)
  * of p only, never of the thread count. */
 size_t lr_chunk_rows(size_t p);
 
+/* Nonzero: float rows of LR_F32_L1_MIN to LR_F32_L1_MAX features widen
+ * each element twice and prefetch into the L1 cache (kernel_ops.h). Set
+ * at the kernels' first use, on AMD's CPUs (LINREG_F32_L1=0 or 1 sets
+ * it, for measurements); read relaxed by the kernels: only their speed
+ * depends on it. */
+extern int lr_kf32_l1;
+
 /* The row kernels' instruction set (lr_kernel_isa_name's, as a level):
  * the other passes built for several (the score, the design hash, the CSV
  * scan, the Gram kernels) follow it, so that LR_ISA forces them too. */

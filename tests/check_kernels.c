@@ -125,7 +125,8 @@ START_TEST(test_widths)
 END_TEST
 
 /* generic widths with 8, 4, 2 and 1 rows a block; float on AVX-512
- * widens a block's rows once up to p = 1024 (one row a block from 769);
+ * widens a block's rows once up to p = 1024 (one row a block from 769),
+ * or from p = 257 each element twice where lr_kf32_l1 says so;
  * float past 1024 and double past 1536 take the pipelined pass
  * (rows_pipe), whose tails after the last sixteen columns are p mod 16 =
  * 1 and 2 (a part of one or two only), 5 (a group of four and a part), 8
@@ -137,7 +138,15 @@ static const size_t wide_ps[] = {50, 64, 100, 256, 257, 512, 513, 768, 769,
 
 START_TEST(test_wide_rows)
 {
-    check_width(wide_ps[_i]);
+    /* both ways of float rows on AVX-512 from p = 257 to 1024, whatever
+     * this CPU's vendor (kernel_ops.h: lr_kf32_l1, set by the hook at each
+     * lr_kernel_isa_set) */
+    for (int l1 = 0; l1 <= 1; l1++) {
+        ck_assert_int_eq(setenv("LINREG_F32_L1", l1 ? "1" : "0", 1), 0);
+        check_width(wide_ps[_i]);
+        ck_assert_int_eq(__atomic_load_n(&lr_kf32_l1, __ATOMIC_RELAXED), l1);
+    }
+    ck_assert_int_eq(unsetenv("LINREG_F32_L1"), 0);
 }
 END_TEST
 

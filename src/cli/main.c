@@ -46,7 +46,12 @@ static void usage(FILE *f)
           "                     runnable tasks, /proc/loadavg; train --help)\n"
           "  LINREG_TEST_LOAD=N1,N2,...   (a test hook) train's load samples:\n"
           "                     other processes' runnable tasks, one per pass\n"
-          "                     (the last repeats; x: unreadable)\n",
+          "                     (the last repeats; x: unreadable)\n"
+          "  LINREG_F32_L1=0|1   (a measurement hook) float rows of 257 to 1024\n"
+          "                     features on AVX-512: 1 widens each element twice\n"
+          "                     and prefetches into the L1 cache (the default on\n"
+          "                     AMD's CPUs), 0 widens once (elsewhere); the same\n"
+          "                     bits either way\n",
           f);
 }
 
