@@ -53,11 +53,13 @@
  * float p = 512 1.24-1.52x a plain read to 1.03-1.07x, p = 1000
  * 1.24-1.38x to 1.03-1.04x; 8192 bytes ahead into the L1 cache was
  * between the two. On the AMD EPYC VM (family 26 model 2), where the
- * 16384 bytes were tuned with prefetcht0, neither hint nor 8192 bytes
- * into the L1 cache gained beyond the noise (one binary, the choice by
- * an environment variable, alternating runs, six rounds, 1 and 2 threads,
- * p = 32 to 2048: each ahead at some p by up to 12% and behind at others
- * by as much; 2026-12-03). */
+ * 16384 bytes were tuned with prefetcht0, with the rows widened once
+ * neither hint nor 8192 bytes into the L1 cache gained beyond the noise
+ * (one binary, the choice by an environment variable, alternating runs,
+ * six rounds, 1 and 2 threads, p = 32 to 2048: each ahead at some p by up
+ * to 12% and behind at others by as much; 2026-12-03); widening each
+ * element twice, 8192 bytes into the L1 cache pays there from p = 257
+ * (kernel_ops.h: lr_kf32_l1). */
 #ifndef LR_DOT_PF_LOC_F32
 #define LR_DOT_PF_LOC_F32 2
 #endif
