@@ -119,7 +119,8 @@ lr_pf_at(const void *p, size_t dist, const void *lim)
 #endif
 
 /* Rows fetch ahead as they stream (see rows_pr): the 64 bytes (double:
- * 128) that the sixteen elements at x will be LR_DOT_PF_T bytes on. */
+ * 128) that the sixteen elements at x will be so many bytes on (double:
+ * LR_DOT_PF; float: as stream says, dot_pf_ok). */
 static inline __attribute__((always_inline)) void
 LR_FN(dot_pf)(const LR_T *x, size_t p, size_t stream)
 {
@@ -129,7 +130,7 @@ LR_FN(dot_pf)(const LR_T *x, size_t p, size_t stream)
         __builtin_prefetch((const char *)x + LR_DOT_PF, 0, LR_DOT_PF_LOC);
         __builtin_prefetch((const char *)x + LR_DOT_PF + 64, 0, LR_DOT_PF_LOC);
 #else
-        /* stream: the bytes ahead, plus 1 for the L1 cache (f32_pf) */
+        /* stream: the bytes ahead, plus 1 for the L1 cache (dot_pf_ok) */
         if (stream & 1)
             __builtin_prefetch((const char *)x + (stream - 1), 0, 3);
         else
