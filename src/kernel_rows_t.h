@@ -1401,6 +1401,11 @@ static void LR_FN(rows_p1)(const LR_T *restrict X, const double *restrict y,
 #ifndef LR_DTR_MAX
 #define LR_DTR_MAX 9
 #endif
+/* Float rows of LR_LC_MIN to 7 features take lanes_cols on AVX-512
+ * (the fewest: a build-time setting for measurements) */
+#ifndef LR_LC_MIN
+#define LR_LC_MIN 3
+#endif
 #if !defined(LR_T_IS_DOUBLE) && defined(__AVX512F__)
 /* Columns j < P of eight float rows at x0 (8 P contiguous floats, P <= 7)
  * as vectors of doubles: c[j] lane k = x0[k P + j]. */
@@ -1621,10 +1626,23 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
     const LR_T *xpl = end >= 8 ? X + (end - 8) * P : X;
     lr_d8 A[LR_LANES_P], Wv[LR_LANES_P], G = zero, S = zero;
     double am[LR_LANES_P][8] __attribute__((aligned(64)));
-    for (size_t j = 0; j < P; j++) {
-        A[j] = zero;
-        memset(am[j], 0, sizeof am[j]);
-        Wv[j] = d8_splat(w[j]);
+    /* The loops that set and read A unrolled where A is used: GCC's
+     * scalar replacement runs before its loop unrolling, so a loop over
+     * A left it on the stack, each block's sums stored and loaded again
+     * (X in the cache, p = 5 to 8: 2-5% slower, float p = 4 3% faster;
+     * unrolled past LR_LANES_REG, where am holds the sums, float p = 16
+     * ran 5-9% slower) */
+    if (P <= LR_LANES_REG) {
+#pragma GCC unroll 16
+        for (size_t j = 0; j < P; j++) {
+            A[j] = zero;
+            Wv[j] = d8_splat(w[j]);
+        }
+    } else {
+        for (size_t j = 0; j < P; j++) {
+            memset(am[j], 0, sizeof am[j]);
+            Wv[j] = d8_splat(w[j]);
+        }
     }
     size_t i = lo;
     for (; i + 8 <= hi; i += 8) {
@@ -1646,10 +1664,12 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
          * nothing read past the block), each column picked out by
          * two-source permutes and widened once (element by element took
          * a load and an insert each: 1.2-1.3x a plain read at p = 5, 7;
-         * at p = 2 no faster, at p = 3 slower: those keep the loads) */
+         * at p = 3, 1.38x (1 thread) and 1.52x (2), now 1.03x and 0.95x,
+         * 0.68x the time with X in the cache; p = 2 keeps the loads: the
+         * permute was 4% slower there) */
         if (P >= 8)
             LR_FN(lanes_cols16)(x0, P, cv), shuffled = 1;
-        else if (P >= 4)
+        else if (P >= LR_LC_MIN)
             LR_FN(lanes_cols)(x0, P, cv), shuffled = 1;
 #else
         if (P >= 8 && (P <= LR_DTR_MAX || P == 16))
@@ -1666,11 +1686,19 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
 #endif
         for (size_t j = 0; j < P; j++)
             c[j] = LR_FN(d8_gatherx)(x0 + j, P);
-        lr_d8 t[4] = {zero, zero, zero, zero};
+        /* dot4's sums without its adds of zero: 0 + x is x but for the
+         * sign of a zero, and so is r below: r is -0 for +0 only where
+         * b = -0, y = +0 and every product is zero, and the sums r goes
+         * into start at +0, where -0 and +0 add alike. The adds of zero
+         * took the floating-point adders the widening shares (float
+         * p = 3 to 7, X in the cache: 4 of 12 to 20 adds a block). */
+        lr_d8 t[4];
         for (size_t j = 0; j < P; j++)
-            t[j % 4] = d8_add(t[j % 4], d8_mul(c[j], Wv[j]));
-        const lr_d8 r = d8_sub(d8_add(d8_add(d8_add(t[0], t[1]), d8_add(t[2], t[3])), bv),
-                               d8_ld(y + i));
+            t[j % 4] = j < 4 ? d8_mul(c[j], Wv[j]) : d8_add(t[j % 4], d8_mul(c[j], Wv[j]));
+        lr_d8 s = P > 1 ? d8_add(t[0], t[1]) : t[0];
+        if (P > 2)
+            s = d8_add(s, P > 3 ? d8_add(t[2], t[3]) : t[2]);
+        const lr_d8 r = d8_sub(d8_add(s, bv), d8_ld(y + i));
         if (P > LR_LANES_REG)
             for (size_t j = 0; j < P; j++)
                 d8_st(am[j], d8_add(d8_ld(am[j]), d8_mul(r, c[j])));
@@ -1681,11 +1709,13 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
         S = d8_add(S, d8_mul(r, r));
     }
     double a[LR_LANES_P + 2][8];
-    for (size_t j = 0; j < P; j++) {
-        if (P > LR_LANES_REG)
-            memcpy(a[j], am[j], sizeof a[j]);
-        else
+    if (P <= LR_LANES_REG) {
+#pragma GCC unroll 16
+        for (size_t j = 0; j < P; j++)
             d8_st(a[j], A[j]);
+    } else {
+        for (size_t j = 0; j < P; j++)
+            memcpy(a[j], am[j], sizeof a[j]);
     }
     d8_st(a[P], G);
     d8_st(a[P + 1], S);
