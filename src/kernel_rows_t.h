@@ -1692,9 +1692,13 @@ LR_FN(rows_lanes)(const LR_T *restrict X, const double *restrict y, size_t P,
          * into start at +0, where -0 and +0 add alike. The adds of zero
          * took the floating-point adders the widening shares (float
          * p = 3 to 7, X in the cache: 4 of 12 to 20 adds a block). */
-        lr_d8 t[4];
-        for (size_t j = 0; j < P; j++)
-            t[j % 4] = j < 4 ? d8_mul(c[j], Wv[j]) : d8_add(t[j % 4], d8_mul(c[j], Wv[j]));
+        lr_d8 t[4] = {zero, zero, zero, zero};
+        for (size_t j = 0; j < P && j < 4; j++)
+            t[j] = d8_mul(c[j], Wv[j]);
+        /* in two loops: one with a choice in it made the baseline's p = 6
+         * to 8 1.35-1.42x slower (X in the cache) */
+        for (size_t j = 4; j < P; j++)
+            t[j % 4] = d8_add(t[j % 4], d8_mul(c[j], Wv[j]));
         lr_d8 s = P > 1 ? d8_add(t[0], t[1]) : t[0];
         if (P > 2)
             s = d8_add(s, P > 3 ? d8_add(t[2], t[3]) : t[2]);
