@@ -34,7 +34,9 @@ static void usage(FILE *f)
           "\n"
           "Per size and thread count: a plain parallel read of X, and the time\n"
           "per training iteration (reduction clause, deterministic, float X),\n"
-          "each the median of R timed runs; the fast generator's draws/s.\n"
+          "each the median of R timed runs, the four taken in turn; the\n"
+          "quartiles of the R iterations against the read just before them;\n"
+          "the fast generator's draws/s.\n"
           "\n"
           "--sweep: for each p of --ps (default 1,2,3,5,7,13,16,24,32,50,64,100,\n"
           "128,200,512,1000), X of about --mb megabytes of doubles (default 128),\n"
@@ -400,7 +402,7 @@ static int bench_crossover(bench_run *b, size_t p, const int *tl, int nt)
 static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
 {
     const size_t n = sz->n, p = sz->p, repeat = b->repeat;
-    double *times = b->times;
+    double *times = b->times, *tt = malloc(7 * repeat * sizeof *tt);
     lr_gen_params gp = lr_gen_params_default();
     gp.n_samples = n;
     gp.n_features = p;
@@ -413,7 +415,7 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
     float *Xf = lr_alloc_rows(n * p * sizeof *Xf);
     lr_model *m = lr_model_alloc(p), *mf = lr_model_alloc(p);
     int rc = 0;
-    if (!d || !coef || !Xf || !m || !mf) {
+    if (!d || !coef || !Xf || !m || !mf || !tt) {
         cli_err(b->C, "out of memory for size %c", sz->name);
         rc = 1;
     }
@@ -431,25 +433,54 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
         double draws = (double)n * (double)(p + 1);
         for (size_t i = 0; i < n * p; i++)
             Xf[i] = (float)d->X[i];
-        /* the plain read of X */
-        volatile double sink = 0.0;
-        for (size_t r = 0; r < repeat; r++) {
+        /* the plain read of X, the clause fit, the deterministic fit and
+         * the float fit in turn, R times, each the median of its R: a
+         * burst of other load on this shared machine slows the four alike.
+         * Timed R times each in a row, one after the other, table 1's
+         * ratio at b on 1 thread read 1.30x in one run and 1.67x in the
+         * next, and at b on 2 threads 0.61x and 1.18x in two runs a
+         * minute apart (AMD EPYC VM, 2026-12-03). Each starts just after
+         * a pass over its own bytes (the read and the float fit after an
+         * untimed read of them), so that each finds as much of them in
+         * the cache as its own passes leave there: the clause fit timed
+         * just after the float fit ran 1.08x its time just after the read
+         * (b, 1 thread). */
+        const size_t R = repeat;
+        double *tr = tt, *tcs = tt + R, *tds = tt + 2 * R, *tfs = tt + 3 * R,
+               one, tc, tdet, tf;
+        int used = 0;
+        for (size_t r = 0; r < R && !rc; r++) {
+            volatile double sink = lr_read_sum(d->X, n * p, tl[k]);
             double t0 = lr_now();
             for (size_t it = 0; it < iters; it++)
                 sink += lr_read_sum(d->X, n * p, tl[k]);
-            times[r] = (lr_now() - t0) / (double)iters;
+            tr[r] = (lr_now() - t0) / (double)iters;
+            if (time_fit(d, NULL, tl[k], 0, iters, 1, &one, m, &tcs[r], &used)
+                || time_fit(d, NULL, tl[k], 1, iters, 1, &one, m, &tds[r], &used))
+                rc = 1;
+            sink += lr_read_sum_f32(Xf, n * p, tl[k]);
+            (void)sink;
+            if (!rc && time_fit(d, Xf, tl[k], 0, iters, 1, &one, mf, &tfs[r], &used))
+                rc = 1;
         }
-        (void)sink;
-        double rd = median(times, repeat);
-        double tc, tdet, tf;
-        int used;
-        if (rc || time_fit(d, NULL, tl[k], 1, iters, repeat, times, m, &tdet, &used)
-            || time_fit(d, Xf, tl[k], 0, iters, repeat, times, mf, &tf, &used)
-            || time_fit(d, NULL, tl[k], 0, iters, repeat, times, m, &tc, &used)) {
+        if (rc) {
             cli_err(b->C, "fit failed");
-            rc = 1;
             break;
         }
+        /* the spread of the R quadruples' own ratios (the medians below
+         * sort the timings, so the pairs are taken first) */
+        double *pr = tt + 4 * R, *pd = tt + 5 * R, *pf = tt + 6 * R;
+        for (size_t r = 0; r < R; r++) {
+            pr[r] = tcs[r] / tr[r];
+            pd[r] = tds[r] / tcs[r];
+            pf[r] = tcs[r] / tfs[r];
+        }
+        const cli_stats sr = cli_stats_of(pr, R), sd = cli_stats_of(pd, R),
+                        sf = cli_stats_of(pf, R);
+        const double rd = median(tr, R);
+        tc = median(tcs, R);
+        tdet = median(tds, R);
+        tf = median(tfs, R);
         /* the float model against the double one after the same steps */
         double dw = 0.0;
         for (size_t j = 0; j < p; j++) {
@@ -457,22 +488,26 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
             dw = fmax(dw, fabs(wf - wd) / fmax(fabs(wd), 1e-300));
         }
         double bytes = (double)n * (double)p * 8.0;
-        printf("%-4c %8zu %4zu %4d %12.5g %12.5g %8.3f %12.5g %8.3f %12.5g %8.3f "
-               "%9.2g %10.1f\n", sz->name, n, p, used, rd, tc, tc / rd, tdet,
-               tdet / tc, tf, tc / tf, dw, draws / gen_s / tl[k] / 1e6);
+        printf("%-4c %8zu %4zu %4d %12.5g %12.5g %8.3f  (%5.3f-%5.3f) %12.5g %8.3f "
+               "%12.5g %8.3f %9.2g %10.1f\n", sz->name, n, p, used, rd, tc,
+               tc / rd, sr.q1, sr.q3, tdet, tdet / tc, tf, tc / tf, dw,
+               draws / gen_s / tl[k] / 1e6);
         fflush(stdout);
         csv_row(b, "\"%s\",%d,\"gcc %s\",\"%s\",%c,%zu,%zu,%d,%d,%.6g,%.4g,%.6g,"
-                   "%.4g,%.4f,%.6g,%.4f,%.6g,%.4f,%.3g,%.6g,%.2f\n",
+                   "%.4g,%.4f,%.6g,%.4f,%.6g,%.4f,%.3g,%.6g,%.2f,%zu,%.4f,%.4f,"
+                   "%.4f,%.4f,%.4f,%.4f\n",
                 b->cpu, b->cores, __VERSION__, cli_build_flags(), sz->name, n, p,
                 tl[k], used, rd, bytes / rd / 1e9, tc, bytes / tc / 1e9, tc / rd,
                 tdet, tdet / tc, tf, tc / tf, dw, gen_s,
-                draws / gen_s / tl[k] / 1e6);
+                draws / gen_s / tl[k] / 1e6, R, sr.q1, sr.q3, sd.q1, sd.q3,
+                sf.q1, sf.q3);
     }
     lr_data_free(d);
     free(coef);
     free(Xf);
     lr_model_free(m);
     lr_model_free(mf);
+    free(tt);
     return rc;
 }
 
@@ -563,13 +598,14 @@ int cmd_bench(int argc, char **argv)
                                 {'c', 100000, 256}, {'d', 4000000, 8}};
     printf("linreg bench on %s (%d cores); %s; kernels: %s; median of %zu\n",
            b.cpu, b.cores, cli_build_flags(), lr_kernel_isa_name(), o.repeat);
-    printf("%-4s %8s %4s %4s %12s %12s %8s %12s %8s %12s %8s %9s %10s\n", "size",
-           "n", "p", "thr", "read s", "clause s", "/read", "determ. s", "/clause",
-           "float s", "dbl/flt", "flt |dw|", "Mdraws/s/c");
+    printf("%-4s %8s %4s %4s %12s %12s %8s %13s %12s %8s %12s %8s %9s %10s\n",
+           "size", "n", "p", "thr", "read s", "clause s", "/read", "(q1-q3)",
+           "determ. s", "/clause", "float s", "dbl/flt", "flt |dw|", "Mdraws/s/c");
     csv_row(&b, "cpu,cores,compiler,flags,size,n,p,threads,threads_used,"
                 "read_s,read_gbs,clause_s,clause_gbs,ratio_to_read,"
                 "det_s,det_over_clause,float_s,double_over_float,"
-                "float_max_rel_dw,gen_s,gen_mdraws_per_s_per_thread\n");
+                "float_max_rel_dw,gen_s,gen_mdraws_per_s_per_thread,repeats,"
+                "ratio_q1,ratio_q3,det_q1,det_q3,dbl_flt_q1,dbl_flt_q3\n");
     for (size_t s = 0; s < 4 && !rc; s++)
         if (strchr(o.sizes, all[s].name))
             rc = bench_size(&b, &all[s], tl, nt);

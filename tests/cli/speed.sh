@@ -169,6 +169,28 @@ ok = len(r) == 2 and all(x['repeats'] == '5' and 0 < float(x['ratio_q1']) <= flo
  and 0 < float(x['det_q1']) <= float(x['det_q3']) for x in r); sys.exit(not ok)"
 report "bench --sweep reports the quartiles of its paired ratios"
 
+# the size bench (tables 1, 4 and 5) takes the read and its three fits in
+# turn and reports the quartiles of each turn's ratios alike: one turn
+# gives the turn's own ratios, several give q1 <= q3
+run bench --sizes a --repeat 1 --threads 1 --out sizes1.csv
+expect_rc 0; expect_out "(q1-q3)" "wrote sizes1.csv"
+pycheck "sizes1.csv (--repeat 1): the quartiles are not the one turn's ratios" \
+    "import csv,sys; r=list(csv.DictReader(open('sizes1.csv'))); \
+ok = len(r) == 1 and all(x['repeats'] == '1' \
+ and abs(float(x['ratio_q1']) - float(x['ratio_to_read'])) <= 1e-4 * float(x['ratio_to_read']) \
+ and abs(float(x['det_q1']) - float(x['det_over_clause'])) <= 1e-4 * float(x['det_over_clause']) \
+ and abs(float(x['dbl_flt_q1']) - float(x['double_over_float'])) <= 1e-4 * float(x['double_over_float']) \
+ and x['ratio_q1'] == x['ratio_q3'] and x['det_q1'] == x['det_q3'] \
+ and x['dbl_flt_q1'] == x['dbl_flt_q3'] for x in r); sys.exit(not ok)"
+run bench --sizes a --repeat 4 --threads 1 --out sizes4.csv
+expect_rc 0
+pycheck "sizes4.csv: quartiles out of order or missing" \
+    "import csv,sys; r=list(csv.DictReader(open('sizes4.csv'))); \
+ok = len(r) == 1 and all(x['repeats'] == '4' and 0 < float(x['ratio_q1']) <= float(x['ratio_q3']) \
+ and 0 < float(x['det_q1']) <= float(x['det_q3']) \
+ and 0 < float(x['dbl_flt_q1']) <= float(x['dbl_flt_q3']) for x in r); sys.exit(not ok)"
+report "bench --sizes reports the quartiles of its read and fits taken in turn"
+
 run bench --sweep --ps 1,x --mb 1
 expect_rc 2; expect_prefix bench; expect_err "--ps"
 report "usage error: bench --sweep --ps with a bad width"
