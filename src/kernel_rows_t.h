@@ -946,7 +946,25 @@ LR_FN(upd_pr)(const LR_T *restrict xb, const double *restrict xs, size_t S,
  * CPU time, best of 20), this loop came within 1.0-1.15x of a plain read
  * for double at p = 64 to 1000 and 1.3-1.5x for float, where rows_v's
  * interleaved rows (with any block size or prefetch tried) took 1.2-1.8x
- * and 1.3-1.9x; rows_v is the faster one for the compile-time widths. */
+ * and 1.3-1.9x; rows_v is the faster one for the compile-time widths.
+ *
+ * Where float's time goes on the AMD EPYC VM (family 26 model 2), the
+ * kernel alone with X of 1 MB (in the cache), p = 33 to 200, builds
+ * alternating, 3-5 rounds (2026-12-03): the blocks' dot products alone
+ * took 0.75-0.97 of the pass's time and the rank updates alone 0.26-0.28;
+ * the dot products without their stores to xs 0.73-0.82 of it (a 512-bit
+ * store issues once a cycle there, a widening about every 0.8 cycles, and
+ * a widening beside an add 1.1 cycles the pair). Tried there, the same
+ * sums, not kept: two rows' dot products at once, one load of w for both
+ * (1.03-1.12x the time); the last levels of eight rows' trees at once, in
+ * 7 adds and 15 shuffles of vectors instead of 32 adds and 24 shuffles
+ * (1.13-1.22x: the rank update then waits for all eight sums); the first
+ * products not added to zero (0.98-1.07x); rows_pipe's pass (1.02-1.13x at
+ * p = 64 to 200; at 300 to 1000 0.82-0.96x in the cache, but from memory,
+ * bench --sweep, three rounds, 1.95-2.16x a plain read at p = 700 and 1000
+ * against 1.31-2.00x). FMA contraction, which the bits rule out, took
+ * 0.81-0.93 of the time at p = 5 to 64 and the same at 200: the adds are
+ * not what bounds it. */
 #if defined(__AVX512F__) && defined(__AVX512VL__) && !defined(LR_T_IS_DOUBLE)
 /* Float blocks widen their rows once, into xs (S doubles a row), where
  * LR_XS_FITS: the doubles of the rows within LR_XS_MAX (16 KiB), and w,
