@@ -442,9 +442,11 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
          * minute apart (AMD EPYC VM, 2026-12-03). Each starts just after
          * a pass over its own bytes (the read and the float fit after an
          * untimed read of them), so that each finds as much of them in
-         * the cache as its own passes leave there: the clause fit timed
-         * just after the float fit ran 1.08x its time just after the read
-         * (b, 1 thread). */
+         * the cache as its own passes leave there: timed just after the
+         * float fit, the clause fit took 1.08x the time of the
+         * deterministic fit timed just after the read (b, 1 thread; 1.13x
+         * on 2), where in turn after their own bytes the two run within
+         * 5% of each other. */
         const size_t R = repeat;
         double *tr = tt, *tcs = tt + R, *tds = tt + 2 * R, *tfs = tt + 3 * R,
                one, tc, tdet, tf;
