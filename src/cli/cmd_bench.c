@@ -24,6 +24,17 @@ static double median(double *v, size_t n)
     return v[n / 2];
 }
 
+/* The spread of the R ratios num[r] / den[r], each pair timed in the same
+ * turn: how far this machine's noise moves one ratio. buf holds R; taken
+ * before median() sorts num or den. */
+static cli_stats pair_stats(const double *num, const double *den, size_t R,
+                            double *buf)
+{
+    for (size_t r = 0; r < R; r++)
+        buf[r] = num[r] / den[r];
+    return cli_stats_of(buf, R);
+}
+
 static void usage(FILE *f)
 {
     fputs("usage: linreg bench [--out FILE.csv] [--threads 1,2] [--repeat R]\n"
@@ -253,7 +264,7 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
     const char *C = b->C;
     char pbuf[256];
     int rc = 0;
-    double *tt = malloc(5 * b->repeat * sizeof *tt);
+    double *tt = malloc(4 * b->repeat * sizeof *tt);
     if (!tt) {
         cli_err(C, "out of memory");
         return 1;
@@ -309,17 +320,10 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
                 }
                 if (rc)
                     break;
-                /* the spread of the R pairs, each iteration against the
-                 * read (and the deterministic fit against the clause fit)
-                 * timed just before it: how far this machine's noise moves
-                 * one ratio (the medians below sort the timings, so the
-                 * pairs are taken first) */
-                double *pr = tt + 3 * R, *pd = tt + 4 * R;
-                for (size_t r = 0; r < R; r++) {
-                    pr[r] = tcs[r] / tr[r];
-                    pd[r] = tds[r] / tcs[r];
-                }
-                const cli_stats sr = cli_stats_of(pr, R), sd = cli_stats_of(pd, R);
+                /* each iteration against the read (and the deterministic
+                 * fit against the clause fit) timed just before it */
+                const cli_stats sr = pair_stats(tcs, tr, R, tt + 3 * R),
+                                sd = pair_stats(tds, tcs, R, tt + 3 * R);
                 const double rd = median(tr, R), tc = median(tcs, R),
                              tdet = median(tds, R);
                 printf("%5zu %9zu %6s %4d %11.5g %11.5g %7.3f  (%5.3f-%5.3f) %11.5g "
@@ -402,7 +406,7 @@ static int bench_crossover(bench_run *b, size_t p, const int *tl, int nt)
 static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
 {
     const size_t n = sz->n, p = sz->p, repeat = b->repeat;
-    double *times = b->times, *tt = malloc(7 * repeat * sizeof *tt);
+    double *times = b->times, *tt = malloc(5 * repeat * sizeof *tt);
     lr_gen_params gp = lr_gen_params_default();
     gp.n_samples = n;
     gp.n_features = p;
@@ -448,8 +452,7 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
          * on 2), where in turn after their own bytes the two run within
          * 5% of each other. */
         const size_t R = repeat;
-        double *tr = tt, *tcs = tt + R, *tds = tt + 2 * R, *tfs = tt + 3 * R,
-               one, tc, tdet, tf;
+        double *tr = tt, *tcs = tt + R, *tds = tt + 2 * R, *tfs = tt + 3 * R, one;
         int used = 0;
         for (size_t r = 0; r < R && !rc; r++) {
             volatile double sink = lr_read_sum(d->X, n * p, tl[k]);
@@ -469,20 +472,12 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
             cli_err(b->C, "fit failed");
             break;
         }
-        /* the spread of the R quadruples' own ratios (the medians below
-         * sort the timings, so the pairs are taken first) */
-        double *pr = tt + 4 * R, *pd = tt + 5 * R, *pf = tt + 6 * R;
-        for (size_t r = 0; r < R; r++) {
-            pr[r] = tcs[r] / tr[r];
-            pd[r] = tds[r] / tcs[r];
-            pf[r] = tcs[r] / tfs[r];
-        }
-        const cli_stats sr = cli_stats_of(pr, R), sd = cli_stats_of(pd, R),
-                        sf = cli_stats_of(pf, R);
-        const double rd = median(tr, R);
-        tc = median(tcs, R);
-        tdet = median(tds, R);
-        tf = median(tfs, R);
+        /* each turn's own ratios */
+        const cli_stats sr = pair_stats(tcs, tr, R, tt + 4 * R),
+                        sd = pair_stats(tds, tcs, R, tt + 4 * R),
+                        sf = pair_stats(tcs, tfs, R, tt + 4 * R);
+        const double rd = median(tr, R), tc = median(tcs, R),
+                     tdet = median(tds, R), tf = median(tfs, R);
         /* the float model against the double one after the same steps */
         double dw = 0.0;
         for (size_t j = 0; j < p; j++) {
