@@ -310,11 +310,15 @@ static int bench_sweep(bench_run *b, const char *ps, double mb, const int *tl,
                 int used = 0;
                 for (size_t r = 0; r < R && !rc; r++) {
                     tr[r] = time_read(d, xf, tl[k], iters, 1, &one);
-                    if (time_fit(d, xf, tl[k], 0, iters, 1, &one, m, &tcs[r],
-                                 &used)
-                        || time_fit(d, xf, tl[k], 1, iters, 1, &one, m, &tds[r],
-                                    &used)) {
-                        cli_err(C, "fit failed at p = %zu", p);
+                    int st = time_fit(d, xf, tl[k], 0, iters, 1, &one, m,
+                                      &tcs[r], &used);
+                    if (!st)
+                        st = time_fit(d, xf, tl[k], 1, iters, 1, &one, m,
+                                      &tds[r], &used);
+                    if (st) {
+                        cli_err(C, "fit failed at p = %zu (%s, %d threads): %s",
+                                p, prec ? "float" : "double", tl[k],
+                                lr_strerror(st));
                         rc = 1;
                     }
                 }
@@ -377,9 +381,11 @@ static int bench_crossover(bench_run *b, size_t p, const int *tl, int nt)
         for (int k = -1; k <= nt && !rc; k++) {
             int asked = k < 0 ? 1 : k < nt ? tl[k] : def, used;
             double tt;
-            if (time_fit(d, NULL, asked, 0, iters, b->repeat, b->times, m, &tt,
-                         &used)) {
-                cli_err(b->C, "fit failed at n = %zu", n);
+            const int st = time_fit(d, NULL, asked, 0, iters, b->repeat,
+                                    b->times, m, &tt, &used);
+            if (st) {
+                cli_err(b->C, "fit failed at n = %zu (%d threads): %s", n, asked,
+                        lr_strerror(st));
                 rc = 1;
                 break;
             }
@@ -460,18 +466,24 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
             for (size_t it = 0; it < iters; it++)
                 sink += lr_read_sum(d->X, n * p, tl[k]);
             tr[r] = (lr_now() - t0) / (double)iters;
-            if (time_fit(d, NULL, tl[k], 0, iters, 1, &one, m, &tcs[r], &used)
-                || time_fit(d, NULL, tl[k], 1, iters, 1, &one, m, &tds[r], &used))
-                rc = 1;
+            const char *what = "double";
+            rc = time_fit(d, NULL, tl[k], 0, iters, 1, &one, m, &tcs[r], &used);
+            if (!rc) {
+                what = "double, deterministic";
+                rc = time_fit(d, NULL, tl[k], 1, iters, 1, &one, m, &tds[r], &used);
+            }
             sink += lr_read_sum_f32(Xf, n * p, tl[k]);
             (void)sink;
-            if (!rc && time_fit(d, Xf, tl[k], 0, iters, 1, &one, mf, &tfs[r], &used))
-                rc = 1;
+            if (!rc) {
+                what = "float";
+                rc = time_fit(d, Xf, tl[k], 0, iters, 1, &one, mf, &tfs[r], &used);
+            }
+            if (rc)
+                cli_err(b->C, "fit failed at size %c (%s, %d threads): %s",
+                        sz->name, what, tl[k], lr_strerror(rc));
         }
-        if (rc) {
-            cli_err(b->C, "fit failed");
+        if (rc)
             break;
-        }
         /* each turn's own ratios */
         const cli_stats sr = pair_stats(tcs, tr, R, tt + 4 * R),
                         sd = pair_stats(tds, tcs, R, tt + 4 * R),
