@@ -2,7 +2,8 @@
 # check-kernel-bits.sh save|check DIR [BUILD] -- the bits of the row kernels.
 #
 # Trains 20 iterations (no exact solve) at every p of the speed sweep plus
-# the block and vector edges (4, 6, 8, 9, 31, 33, 63, 65, 257), double and
+# the block and vector edges (4, 6, 8, 9, 31, 33, 63, 65, 257) and the wide
+# passes (1025, 1537, 2049), double and
 # float storage, with and without --deterministic, at 1 and 2 threads, on
 # each instruction-set path (LR_ISA=avx512, avx2, baseline; on a CPU that
 # lacks one, its runs fail with FAILED lines). `save` writes the model
@@ -23,7 +24,7 @@ esac
 [ -n "$dir" ] || { echo "$0: DIR missing" >&2; exit 2; }
 linreg=$build/linreg
 [ -x "$linreg" ] || { echo "$0: $linreg not built" >&2; exit 2; }
-ps="1 2 3 4 5 6 7 8 9 13 16 24 31 32 33 50 63 64 65 100 128 200 257 512 1000"
+ps="1 2 3 4 5 6 7 8 9 13 16 24 31 32 33 50 63 64 65 100 128 200 257 512 1000 1025 1537 2049"
 mkdir -p "$dir"
 out=$dir
 if [ "$mode" = check ]; then

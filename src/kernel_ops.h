@@ -62,4 +62,25 @@ extern const lr_kernel_ops lr_kops_base, lr_kops_avx2, lr_kops_avx512;
 #define LR_F32_L1_MAX 1024
 #define LR_PF_F32_L1 8192
 
+/* Double rows of more than LR_DBL_BLK4_MIN features where lr_kdbl_blk4 is
+ * set, as it is on AMD's CPUs (kernels.c): blocks of four rows, each
+ * row's dot product then the block's rank update (rows_pr), rather than
+ * one row a block up to 1536 features and the pipelined pass (rows_pipe)
+ * past it. The same bits. AMD EPYC VM (family 26 model 2), bench --sweep,
+ * X of 128 MB, 1 and 2 threads, two builds in turn, three rounds, median
+ * iteration / a plain read of X and y, before -> after (2026-12-03):
+ * p = 1300 1.49 -> 1.26 (1 thread), 1.51 -> 1.37 (2); 1537 1.82 -> 1.47,
+ * 1.86 -> 1.40; 2048 1.83 -> 1.50, 2.06 -> 1.51; 5000 1.70 -> 1.54, 1.71
+ * -> 1.57; p = 1025 the same (1.40 -> 1.37, 1.47 -> 1.44), p = 700 and 900
+ * slower with four rows (1.09 -> 1.26, 1.20 -> 1.25): there two rows and
+ * one stay. On the Intel Xeon VM the pipelined pass was the faster
+ * (kernel_rows_t.h: LR_PIPE_MIN_F64). Still above the read: in a
+ * harness of the two phases alone on the AMD VM (1 thread, X of 128 MB,
+ * p = 1024 to 5000), the rows' dot products alone ran at 0.99-1.20x a
+ * plain read, and dot products then rank update at 1.15-1.84x one row a
+ * block and 1.20-1.73x four rows a block; prefetching the next block
+ * during the update, or sweeping the block's rows in column tiles, was
+ * slower. */
+#define LR_DBL_BLK4_MIN 1024
+
 #endif

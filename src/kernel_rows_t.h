@@ -1807,6 +1807,9 @@ static void LR_FN(rows)(const LR_T *restrict X, const double *restrict y,
         else if (p <= 512) /* four from 129: double p = 200 went from
                             * 1.11-1.18x a plain read to 1.06-1.08x */
             LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, end, acc);
+        else if (sizeof(LR_T) == sizeof(double) && p > LR_DBL_BLK4_MIN
+                 && __atomic_load_n(&lr_kdbl_blk4, __ATOMIC_RELAXED))
+            LR_FN(rows_pr)(X, y, p, 4, w, b, lo, hi, end, acc);
         else if (p > (sizeof(LR_T) == sizeof(double) ? LR_PIPE_MIN_F64 : LR_PIPE_MIN_F32))
             LR_FN(rows_pipe)(X, y, p, w, b, lo, hi, end, acc);
         else if (sizeof(LR_T) == sizeof(double) && p > 768)

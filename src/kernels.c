@@ -57,21 +57,30 @@ static int isa_runs(int k)
 }
 
 /* kernel_ops.h: set on AMD's CPUs, by pf_init */
-int lr_kf32_l1;
+int lr_kf32_l1, lr_kdbl_blk4;
 
-/* lr_kf32_l1 by the CPU's vendor, or by LINREG_F32_L1 (0 or 1) where set:
- * a hook for measuring either way on one binary. */
+/* A flag by the CPU's vendor (amd), or by the environment variable env (0
+ * or 1) where set: a hook for measuring either way on one binary. */
+static int vendor_flag(int amd, const char *env)
+{
+    const char *e = getenv(env);
+    if (e && (strcmp(e, "0") == 0 || strcmp(e, "1") == 0))
+        return e[0] == '1';
+    return amd;
+}
+
+/* lr_kf32_l1 (LINREG_F32_L1) and lr_kdbl_blk4 (LINREG_DBL_BLK4) */
 static void pf_init(void)
 {
-    int l1 = 0;
+    int amd = 0;
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
     __builtin_cpu_init();
-    l1 = __builtin_cpu_is("amd") != 0;
+    amd = __builtin_cpu_is("amd") != 0;
 #endif
-    const char *e = getenv("LINREG_F32_L1");
-    if (e && (strcmp(e, "0") == 0 || strcmp(e, "1") == 0))
-        l1 = e[0] == '1';
-    __atomic_store_n(&lr_kf32_l1, l1, __ATOMIC_RELAXED);
+    __atomic_store_n(&lr_kf32_l1, vendor_flag(amd, "LINREG_F32_L1"),
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&lr_kdbl_blk4, vendor_flag(amd, "LINREG_DBL_BLK4"),
+                     __ATOMIC_RELAXED);
 }
 
 /* The table in use: set by lr_kernel_isa_set, else the widest at first use.

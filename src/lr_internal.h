@@ -240,6 +240,12 @@ size_t lr_chunk_rows(size_t p);
  * depends on it. */
 extern int lr_kf32_l1;
 
+/* Nonzero: double rows of more than LR_DBL_BLK4_MIN features take blocks
+ * of four rows (rows_pr) instead of one row a block (to 1536) or the
+ * pipelined pass (kernel_ops.h). Set like lr_kf32_l1, on AMD's CPUs
+ * (LINREG_DBL_BLK4=0 or 1 sets it); the same bits either way. */
+extern int lr_kdbl_blk4;
+
 /* The row kernels' instruction set (lr_kernel_isa_name's, as a level):
  * the other passes built for several (the score, the design hash, the CSV
  * scan, the Gram kernels) follow it, so that LR_ISA forces them too. */

@@ -127,9 +127,10 @@ END_TEST
 
 /* generic widths with 8, 4, 2 and 1 rows a block; float on AVX-512
  * widens a block's rows once up to p = 1024 (one row a block from 769),
- * or from p = 257 each element twice where lr_kf32_l1 says so;
- * float past 1024 and double past 1536 take the pipelined pass
- * (rows_pipe), whose tails after the last sixteen columns are p mod 16 =
+ * or from p = 257 each element twice where lr_kf32_l1 says so; float past
+ * 1024 and double past 1536 take the pipelined pass (rows_pipe), or
+ * double past 1024 blocks of four rows where lr_kdbl_blk4 says so; the
+ * pipelined pass's tails after the last sixteen columns are p mod 16 =
  * 1 and 2 (a part of one or two only), 5 (a group of four and a part), 8
  * (two groups: float on AVX-512 one whole vector of eight), 12 (three
  * groups), 13 and 15 (three and a part of one or three) here */
@@ -139,17 +140,22 @@ static const size_t wide_ps[] = {50, 64, 100, 256, 257, 512, 513, 768, 769,
 
 START_TEST(test_wide_rows)
 {
-    /* both ways of float rows on AVX-512 from p = 257 to 1024, whatever
-     * this CPU's vendor (kernel_ops.h: lr_kf32_l1, set by the hook at each
+    /* both ways of float rows on AVX-512 from p = 257 to 1024 and of
+     * double rows past 1024, whatever this CPU's vendor (kernel_ops.h:
+     * lr_kf32_l1 and lr_kdbl_blk4, set by the hooks at each
      * lr_kernel_isa_set); other widths run the same code either way */
     const size_t p = wide_ps[_i];
-    const int ways = p >= LR_F32_L1_MIN && p <= LR_F32_L1_MAX ? 2 : 1;
-    for (int l1 = 0; l1 < ways; l1++) {
-        ck_assert_int_eq(setenv("LINREG_F32_L1", l1 ? "1" : "0", 1), 0);
+    const int ways = (p >= LR_F32_L1_MIN && p <= LR_F32_L1_MAX)
+                     || p > LR_DBL_BLK4_MIN ? 2 : 1;
+    for (int on = 0; on < ways; on++) {
+        ck_assert_int_eq(setenv("LINREG_F32_L1", on ? "1" : "0", 1), 0);
+        ck_assert_int_eq(setenv("LINREG_DBL_BLK4", on ? "1" : "0", 1), 0);
         check_width(p);
-        ck_assert_int_eq(__atomic_load_n(&lr_kf32_l1, __ATOMIC_RELAXED), l1);
+        ck_assert_int_eq(__atomic_load_n(&lr_kf32_l1, __ATOMIC_RELAXED), on);
+        ck_assert_int_eq(__atomic_load_n(&lr_kdbl_blk4, __ATOMIC_RELAXED), on);
     }
     ck_assert_int_eq(unsetenv("LINREG_F32_L1"), 0);
+    ck_assert_int_eq(unsetenv("LINREG_DBL_BLK4"), 0);
 }
 END_TEST
 

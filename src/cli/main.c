@@ -51,7 +51,12 @@ static void usage(FILE *f)
           "                     features on AVX-512: 1 widens each element twice\n"
           "                     and prefetches into the L1 cache (the default on\n"
           "                     AMD's CPUs), 0 widens once (elsewhere); the same\n"
-          "                     bits either way\n",
+          "                     bits either way\n"
+          "  LINREG_DBL_BLK4=0|1  (a measurement hook) double rows of more than\n"
+          "                     1024 features: 1 takes blocks of four rows (the\n"
+          "                     default on AMD's CPUs), 0 one row a block to 1536\n"
+          "                     and the pipelined pass past it (elsewhere); the\n"
+          "                     same bits either way\n",
           f);
 }
 
