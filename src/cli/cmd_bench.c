@@ -467,20 +467,22 @@ static int bench_size(bench_run *b, const bsize *sz, const int *tl, int nt)
                 sink += lr_read_sum(d->X, n * p, tl[k]);
             tr[r] = (lr_now() - t0) / (double)iters;
             const char *what = "double";
-            rc = time_fit(d, NULL, tl[k], 0, iters, 1, &one, m, &tcs[r], &used);
-            if (!rc) {
+            int st = time_fit(d, NULL, tl[k], 0, iters, 1, &one, m, &tcs[r], &used);
+            if (!st) {
                 what = "double, deterministic";
-                rc = time_fit(d, NULL, tl[k], 1, iters, 1, &one, m, &tds[r], &used);
+                st = time_fit(d, NULL, tl[k], 1, iters, 1, &one, m, &tds[r], &used);
             }
             sink += lr_read_sum_f32(Xf, n * p, tl[k]);
             (void)sink;
-            if (!rc) {
+            if (!st) {
                 what = "float";
-                rc = time_fit(d, Xf, tl[k], 0, iters, 1, &one, mf, &tfs[r], &used);
+                st = time_fit(d, Xf, tl[k], 0, iters, 1, &one, mf, &tfs[r], &used);
             }
-            if (rc)
+            if (st) {
                 cli_err(b->C, "fit failed at size %c (%s, %d threads): %s",
-                        sz->name, what, tl[k], lr_strerror(rc));
+                        sz->name, what, tl[k], lr_strerror(st));
+                rc = 1;
+            }
         }
         if (rc)
             break;
